@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Numeric code is always compiled for a target CPU: without one, every FMA becomes a libm
+// call (see DESIGN.md and BENCHMARKS.md). `haswell` (AVX2 + FMA) is the portable baseline;
+// AVX-512 paths live in multiversioned C in `_CKernels`.
+let numericSwift: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let numericC: [CSetting] = [.unsafeFlags(["-O3", "-march=haswell"])]
+
+let package = Package(
+  name: "SpikingDFA",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "sdfa", targets: ["sdfa"]),
+    .library(name: "Pipeline", targets: ["Pipeline"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+  ],
+  targets: [
+    // System libraries (Debian: libopenblas-dev, libhdf5-dev).
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+    // C kernels and shims.
+    .target(name: "_CKernels", cSettings: numericC),
+    .target(name: "_CHDF5Shim", dependencies: ["CHDF5"]),
+
+    // Layers, bottom up (DESIGN.md).
+    .target(name: "Tensor", dependencies: ["CBLAS", "_CKernels"], swiftSettings: numericSwift),
+    .target(
+      name: "Events",
+      dependencies: ["Tensor", "CHDF5", "_CHDF5Shim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      swiftSettings: numericSwift),
+    .target(name: "SNN", dependencies: ["Tensor"], swiftSettings: numericSwift),
+    .target(name: "Hardware", swiftSettings: numericSwift),
+    .target(name: "Report"),
+    .target(
+      name: "Pipeline",
+      dependencies: [
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .target(
+      name: "Stages",
+      dependencies: ["Pipeline", "Events", "SNN", "Hardware", "Report", "Tensor"],
+      swiftSettings: numericSwift),
+    .executableTarget(
+      name: "sdfa",
+      dependencies: [
+        "Pipeline", "Stages",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // Tests mirror targets; TestSupport holds shared helpers. Each test target's line stands
+    // alone (blank lines between) so that work on separate targets merges cleanly.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], swiftSettings: numericSwift),
+
+    // EventsTests
+
+    // SNNTests
+
+    // HardwareTests
+
+    // ReportTests
+
+    // StagesTests
+  ]
+)

@@ -1,0 +1,2 @@
+/// Crossbar mapping, pipeline timing and energy of PipeLayer and PipeSDFA accelerators.
+public enum Hardware {}

@@ -1,0 +1,2 @@
+/// Aggregation over seeds, tables and plots.
+public enum Report {}

@@ -1,0 +1,4 @@
+import Tensor
+
+/// Spiking networks: neurons, layers, models, BP and SDFA training.
+public enum SNN {}
