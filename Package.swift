@@ -51,18 +51,19 @@ let package = Package(
       name: "Stages",
       dependencies: ["Pipeline", "Events", "SNN", "Hardware", "Report", "Tensor"],
       swiftSettings: numericSwift),
-    .executableTarget(
-      name: "sdfa",
-      dependencies: [
-        "Pipeline", "Stages",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]),
+    .target(
+      name: "CLI",
+      dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(name: "sdfa", dependencies: ["CLI", "Stages"]),
+    // The CLI with toy stage kinds that only hash their inputs: the pipeline benchmark and the
+    // crash-safety and concurrency tests drive it.
+    .executableTarget(name: "sdfa-toy", dependencies: ["CLI", "Pipeline"], path: "Benchmarks/sdfa-toy"),
 
     // Tests mirror targets; TestSupport holds shared helpers. Each test target's line stands
     // alone (blank lines between) so that work on separate targets merges cleanly.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
 
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport", "sdfa-toy"]),
 
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], swiftSettings: numericSwift),
 

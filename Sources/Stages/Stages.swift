@@ -1,2 +1,7 @@
-/// The stage kinds: thin adapters from params and input artifacts to library calls.
-public enum Stages {}
+import Pipeline
+
+/// The stage kinds of `sdfa`: thin adapters from params and input artifacts to library calls.
+public enum Stages {
+  /// Every stage kind this build provides, in dependency order.
+  public static let registry = StageRegistry([])
+}

@@ -1,11 +1,4 @@
-import ArgumentParser
-import Pipeline
+import CLI
+import Stages
 
-struct SDFA: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "sdfa",
-    abstract: "Declarative, cached experiment pipelines for spiking networks trained with BP and SDFA.",
-    version: PipelineInfo.toolVersion)
-}
-
-SDFA.main()
+RootCommand.main(registry: Stages.registry)

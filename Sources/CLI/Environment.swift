@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// The stage kinds this executable was built with (set once by `main`).
+public enum CLIRuntime {
+  nonisolated(unsafe) public static var registry = StageRegistry([])
+  /// Shown in `--help` and errors (`sdfa`).
+  nonisolated(unsafe) public static var commandName = "sdfa"
+}
+
+/// Options shared by every command that reads specs.
+struct SpecOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("Run seeds 0..<N instead of the spec's seeds.", valueName: "N"))
+  var seeds: Int?
+
+  @Option(name: .customLong("set"), help: ArgumentHelp(
+    "Override a spec value (YAML): --set train.epochs=3 --set 'model.hidden=[512]'. Repeatable.", valueName: "path=value"))
+  var assignments: [String] = []
+
+  @Option(name: .long, help: ArgumentHelp("Cache directory (default: $SDFA_CACHE, else .sdfa).", valueName: "dir"))
+  var cache: String?
+
+  var overrides: Spec.Overrides { Spec.Overrides(seedCount: seeds, assignments: assignments) }
+
+  var cacheURL: URL {
+    let path = cache ?? ProcessInfo.processInfo.environment["SDFA_CACHE"].flatMap { $0.isEmpty ? nil : $0 } ?? ".sdfa"
+    return URL(fileURLWithPath: path).standardizedFileURL
+  }
+
+  func validate() throws {
+    if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
+  }
+
+  /// Loads every spec, printing all problems of all files before failing.
+  func loadSpecs(_ paths: [String]) throws -> [Spec] {
+    var specs: [Spec] = []
+    var failed = false
+    for path in paths {
+      do {
+        specs.append(try Spec.load(path, registry: CLIRuntime.registry, overrides: overrides))
+      } catch let errors as SpecErrors {
+        Terminal.error(errors.description)
+        failed = true
+      }
+    }
+    if failed {
+      Terminal.error("nothing was run: fix the spec and try again (sdfa validate SPEC checks it)")
+      throw ExitCode(2)
+    }
+    return specs
+  }
+
+  func runner() throws -> Runner {
+    do {
+      return try Runner(cache: cacheURL, registry: CLIRuntime.registry)
+    } catch {
+      Terminal.error("cannot open the cache at \(cacheURL.path): \(error)")
+      throw ExitCode(1)
+    }
+  }
+}
+
+/// Writing to the terminal.
+enum Terminal {
+  static let isInteractive = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+  private static let lock = NSLock()
+
+  static func out(_ text: String) {
+    lock.withLock { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+  }
+
+  static func error(_ text: String) {
+    lock.withLock { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+  }
+
+  static func raw(_ text: String) {
+    lock.withLock { FileHandle.standardError.write(Data(text.utf8)) }
+  }
+}
+
+/// Turns the first SIGINT into a cancellation request and the second into an immediate exit.
+final class Interrupts: @unchecked Sendable {
+  static let shared = Interrupts()
+  private let lock = NSLock()
+  private var count = 0
+  private var sources: [DispatchSourceSignal] = []
+
+  var requested: Bool { lock.withLock { count > 0 } }
+
+  func install() {
+    for sig in [SIGINT, SIGTERM] {
+      signal(sig, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+      source.setEventHandler { [self] in
+        let n = lock.withLock { count += 1; return count }
+        if n == 1 {
+          Terminal.error("\ninterrupted: finishing cleanly (running stages stop, nothing partial is kept); press Ctrl-C again to quit now")
+        } else {
+          _exit(130)
+        }
+      }
+      source.resume()
+      sources.append(source)
+    }
+  }
+}

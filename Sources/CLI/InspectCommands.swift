@@ -1,0 +1,223 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+struct StatusCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "status",
+    abstract: "Show which stages are cached, stale (and why) or missing. Runs nothing.",
+    discussion: """
+      Examples:
+        sdfa status experiments/quickstart.yml
+        sdfa status spec.yml --set train.epochs=20      # what a change would rerun
+        sdfa status spec.yml --json
+      """)
+
+  @Argument(help: "Spec files.", completion: .file(extensions: ["yml", "yaml"]))
+  var specs: [String]
+  @OptionGroup var options: SpecOptions
+  @Flag(name: .long, help: "Print JSON on stdout.") var json = false
+  @Flag(name: [.short, .long], help: "List every stage, not only those that would run.") var all = false
+
+  func run() throws {
+    let loaded = try options.loadSpecs(specs)
+    let runner = try options.runner()
+    let inspector = Inspector(store: runner.store, index: runner.index)
+    var documents: [SpecValue] = []
+    for spec in loaded {
+      let entries = try inspector.status(StageGraph(spec: spec, registry: CLIRuntime.registry))
+      if json {
+        documents.append(.object([
+          "spec": .string(spec.name),
+          "stages": .list(entries.map { e in
+            var f: [String: SpecValue] = ["label": .string(e.label), "kind": .string(e.kind), "status": .string(e.status.word)]
+            if let key = e.key { f["key"] = .string(key) }
+            if case .stale(let changes) = e.status { f["changes"] = .list(changes.map { .string($0) }) }
+            if case .blocked(let by) = e.status { f["waits_for"] = .string(by) }
+            return .object(f)
+          }),
+        ]))
+        continue
+      }
+      var counts: [String: [String: Int]] = [:]
+      var kinds: [String] = []
+      for e in entries {
+        if counts[e.kind] == nil { kinds.append(e.kind) }
+        counts[e.kind, default: [:]][e.status.word, default: 0] += 1
+      }
+      let columns = ["cached", "stale", "missing", "pending"]
+      Terminal.out("\(spec.name): \(entries.count) stages")
+      Terminal.out("  " + "stage".padding(toLength: 10, withPad: " ", startingAt: 0) + columns.map { $0.leftPad(8) }.joined())
+      for kind in kinds {
+        Terminal.out("  " + kind.padding(toLength: 10, withPad: " ", startingAt: 0) + columns.map { String(counts[kind]?[$0] ?? 0).leftPad(8) }.joined())
+      }
+      for e in entries {
+        switch e.status {
+        case .cached: if all { Terminal.out("  cached   \(e.label)") }
+        case .missing: Terminal.out("  missing  \(e.label)")
+        case .stale(let changes):
+          Terminal.out("  stale    \(e.label): " + changes.prefix(3).joined(separator: "; ") + (changes.count > 3 ? "; …" : ""))
+        case .blocked(let by): if all { Terminal.out("  pending  \(e.label) (after \(by))") }
+        }
+      }
+    }
+    if json { Terminal.out(SpecValue.list(documents).canonicalJSON) }
+  }
+}
+
+struct ExplainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "explain",
+    abstract: "Explain why a stage would run: what changed since its last recorded run.",
+    discussion: """
+      STAGE is a label as `sdfa status --all` or `sdfa dag` prints it (a unique prefix is enough).
+
+      Examples:
+        sdfa explain experiments/quickstart.yml "train method=sdfa/seed=2"
+        sdfa explain spec.yml bin --set frames.T=20
+      """)
+
+  @Argument(help: "Spec file.", completion: .file(extensions: ["yml", "yaml"])) var spec: String
+  @Argument(help: "Stage label.") var stage: String
+  @OptionGroup var options: SpecOptions
+
+  func run() throws {
+    guard let loaded = try options.loadSpecs([spec]).first else { return }
+    let graph = StageGraph(spec: loaded, registry: CLIRuntime.registry)
+    guard let node = graph.node(labelled: stage) else {
+      let candidates = graph.nodes.map(\.label).filter { $0.hasPrefix(stage.split(separator: " ").first.map(String.init) ?? stage) }
+      Terminal.error("error: no stage labelled '\(stage)' in \(spec)")
+      if !candidates.isEmpty { Terminal.error("  stages of that kind: " + candidates.prefix(8).joined(separator: ", ") + (candidates.count > 8 ? ", …" : "")) }
+      throw ExitCode(2)
+    }
+    let runner = try options.runner()
+    let entries = try Inspector(store: runner.store, index: runner.index).status(graph)
+    let entry = entries[node.index]
+    Terminal.out("\(node.label)")
+    Terminal.out("  kind \(node.kind) v\(node.version); reads \(CLIRuntime.registry.stage(node.kind)?.reads.joined(separator: ", ") ?? "")")
+    if let key = entry.key { Terminal.out("  key \(key)") }
+    switch entry.status {
+    case .cached(let digest):
+      Terminal.out("  cached: it will not run (artifact \(digest.prefix(12)))")
+    case .missing:
+      Terminal.out("  missing: never run with these params and inputs, and this spec has no earlier run of it to compare")
+    case .stale(let changes):
+      Terminal.out("  stale: it will run because, since its last recorded run:")
+      for change in changes { Terminal.out("    \(change)") }
+    case .blocked(let by):
+      Terminal.out("  pending: its key depends on '\(by)', which must run first")
+    }
+    Terminal.out("  params:")
+    for line in prettyLines(node.params) { Terminal.out("    \(line)") }
+  }
+
+  private func prettyLines(_ value: SpecValue, indent: String = "") -> [String] {
+    guard case .object(let fields) = value else { return [indent + value.canonicalJSON] }
+    return fields.keys.sorted().flatMap { key -> [String] in
+      if case .object = fields[key]! { return ["\(indent)\(key):"] + prettyLines(fields[key]!, indent: indent + "  ") }
+      return ["\(indent)\(key): \(fields[key]!.canonicalJSON)"]
+    }
+  }
+}
+
+struct DagCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dag",
+    abstract: "Print the stage graph of a spec.",
+    discussion: """
+      Examples:
+        sdfa dag experiments/quickstart.yml
+        sdfa dag spec.yml --format dot | dot -Tsvg > dag.svg
+        sdfa dag spec.yml --format mermaid
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, dot, mermaid }
+
+  @Argument(help: "Spec file.", completion: .file(extensions: ["yml", "yaml"])) var spec: String
+  @Option(name: .long, help: "text, dot or mermaid.") var format: Format = .text
+  @OptionGroup var options: SpecOptions
+
+  func run() throws {
+    guard let loaded = try options.loadSpecs([spec]).first else { return }
+    let graph = StageGraph(spec: loaded, registry: CLIRuntime.registry)
+    switch format {
+    case .text:
+      for node in graph.nodes {
+        let inputs = node.inputOrder.compactMap { node.inputs[$0] }.map { graph.nodes[$0].label }
+        Terminal.out(node.label + (inputs.isEmpty ? "" : "  ← " + (inputs.count > 4 ? "\(inputs.count) inputs" : inputs.joined(separator: ", "))))
+      }
+    case .dot:
+      Terminal.out("digraph \"\(loaded.name)\" {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];")
+      for node in graph.nodes { Terminal.out("  n\(node.index) [label=\"\(node.label)\"];") }
+      for node in graph.nodes { for p in Set(node.inputs.values).sorted() { Terminal.out("  n\(p) -> n\(node.index);") } }
+      Terminal.out("}")
+    case .mermaid:
+      Terminal.out("flowchart LR")
+      for node in graph.nodes { Terminal.out("  n\(node.index)[\"\(node.label)\"]") }
+      for node in graph.nodes { for p in Set(node.inputs.values).sorted() { Terminal.out("  n\(p) --> n\(node.index)") } }
+    }
+  }
+}
+
+struct ValidateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "validate",
+    abstract: "Check specs without running anything; print every problem with file:line:column.",
+    discussion: "Example:\n  sdfa validate experiments/*.yml experiments/paper/*.yml")
+
+  @Argument(help: "Spec files.", completion: .file(extensions: ["yml", "yaml"])) var specs: [String]
+  @OptionGroup var options: SpecOptions
+
+  func run() throws {
+    for spec in try options.loadSpecs(specs) {
+      let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
+      Terminal.out("\(spec.file): ok (\(spec.points.count) points, \(graph.nodes.count) stages)")
+    }
+  }
+}
+
+struct GCCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "gc",
+    abstract: "Delete cached artifacts that none of the given specs reaches.",
+    discussion: """
+      Keeps every artifact that a current key of a --keep spec names; removes the rest and \
+      their index records. With no --keep, removes everything except what is running.
+
+      Examples:
+        sdfa gc --keep experiments/quickstart.yml --keep experiments/paper/*.yml --dry-run
+        sdfa gc --keep experiments/quickstart.yml
+      """)
+
+  @Option(name: .long, parsing: .upToNextOption, help: "Specs whose artifacts to keep.") var keep: [String] = []
+  @Flag(name: [.customShort("n"), .long], help: "Only list what would be removed.") var dryRun = false
+  @OptionGroup var options: SpecOptions
+
+  func run() throws {
+    let specs = try options.loadSpecs(keep)
+    let runner = try options.runner()
+    let inspector = Inspector(store: runner.store, index: runner.index)
+    var keepKeys = Set<String>(), keepDigests = Set<String>()
+    for spec in specs {
+      for entry in try inspector.status(StageGraph(spec: spec, registry: CLIRuntime.registry)) {
+        if case .cached(let digest) = entry.status, let key = entry.key {
+          keepKeys.insert(key)
+          keepDigests.insert(digest)
+        }
+      }
+    }
+    let doomed = runner.store.allArtifacts().filter { !keepDigests.contains($0) }
+    let bytes = doomed.reduce(0) { $0 + runner.store.directorySize(runner.store.artifactURL($1)) }
+    if dryRun {
+      Terminal.out("would remove \(doomed.count) artifacts (\(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file))), keep \(keepDigests.count)")
+      return
+    }
+    _ = try runner.index.removeRecords(notIn: keepKeys)
+    for digest in doomed { _ = try runner.store.remove(digest) }
+    Terminal.out("removed \(doomed.count) artifacts (\(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file))), kept \(keepDigests.count)")
+  }
+}
+
+extension String {
+  func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run every stage of the specs that is not already cached.",
+    discussion: """
+      Expands each spec into its sweep points × seeds, builds the stage graph, reuses every \
+      stage whose key is in the cache and runs the rest, in parallel where the graph and the \
+      CPU budget allow. A failing stage skips only its descendants. Ctrl-C stops cleanly; the \
+      next run resumes. Outputs are linked under results/<spec>/.
+
+      Examples:
+        sdfa run experiments/quickstart.yml
+        sdfa run experiments/paper/nmnist-mlp.yml --seeds 10
+        sdfa run spec.yml --set train.epochs=1 --dry-run
+        sdfa run spec.yml --force 'train *seed=2'
+      """)
+
+  @Argument(help: "Spec files.", completion: .file(extensions: ["yml", "yaml"]))
+  var specs: [String]
+
+  @OptionGroup var options: SpecOptions
+
+  @Option(name: [.short, .long], help: "Run at most N stages at once (default: CPU count).")
+  var jobs: Int?
+
+  @Option(name: .long, help: "CPU threads to share among running stages (default: CPU count).")
+  var cpus: Int?
+
+  @Flag(name: [.customShort("n"), .long], help: "Show what would run; run nothing.")
+  var dryRun = false
+
+  @Option(name: .long, help: ArgumentHelp("Rerun stages whose label matches this glob, even if cached. Repeatable.", valueName: "pattern"))
+  var force: [String] = []
+
+  @Flag(name: .long, help: "Print the summary as JSON on stdout.")
+  var json = false
+
+  @Option(name: .long, help: ArgumentHelp("Where to link outputs (default: results).", valueName: "dir"))
+  var results = "results"
+
+  @Flag(name: [.short, .long], help: "Print failures and the summary only.")
+  var quiet = false
+
+  func validate() throws {
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    if let cpus, cpus < 1 { throw ValidationError("--cpus must be at least 1") }
+  }
+
+  func run() throws {
+    let loaded = try options.loadSpecs(specs)
+    let runner = try options.runner()
+    Interrupts.shared.install()
+    var runOptions = RunOptions(dryRun: dryRun, force: force)
+    if let jobs { runOptions.jobs = jobs }
+    if let cpus { runOptions.cpuBudget = cpus }
+    var summaries: [(Spec, RunSummary)] = []
+    for spec in loaded {
+      let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
+      let display = ProgressDisplay(total: graph.nodes.count, spec: spec.name, quiet: quiet || json, dryRun: dryRun)
+      let summary = runner.run(graph, options: runOptions, events: display.handle, isCancelled: { Interrupts.shared.requested })
+      display.close()
+      if !dryRun {
+        do {
+          try ResultsLinker(root: URL(fileURLWithPath: results), store: runner.store).link(summary, spec: spec.name)
+        } catch {
+          Terminal.error("warning: could not link results under \(results)/\(spec.name): \(error)")
+        }
+      }
+      summaries.append((spec, summary))
+      if summary.interrupted { break }
+    }
+    if json {
+      Terminal.out(SummaryJSON.render(summaries))
+    } else {
+      for (spec, summary) in summaries { SummaryText.print(summary, spec: spec.name, dryRun: dryRun, results: results) }
+    }
+    if summaries.contains(where: \.1.interrupted) { throw ExitCode(130) }
+    if summaries.contains(where: { !$0.1.failures.isEmpty || $0.1.skippedCount > 0 }) { throw ExitCode(1) }
+  }
+}
+
+/// The end-of-run summary in words.
+enum SummaryText {
+  static func print(_ summary: RunSummary, spec: String, dryRun: Bool, results: String) {
+    let total = summary.labels.count
+    if dryRun {
+      let would = summary.outcomes.enumerated().filter { if case .wouldRun = $0.element { true } else { false } }
+      Terminal.out("\(spec): \(would.count) of \(total) stages would run, \(summary.cachedCount) cached")
+      for (i, outcome) in would {
+        if case .wouldRun(let reason) = outcome { Terminal.out("  would run  \(summary.labels[i])  (\(reason))") }
+      }
+      return
+    }
+    var line = "\(spec): \(total) stages: \(summary.ranCount) ran, \(summary.cachedCount) cached"
+    if !summary.failures.isEmpty { line += ", \(summary.failures.count) failed" }
+    if summary.skippedCount > 0 { line += ", \(summary.skippedCount) skipped" }
+    if summary.interrupted { line += ", interrupted (rerun to resume)" }
+    line += String(format: " in %.2f s", summary.seconds)
+    Terminal.out(line)
+    for failure in summary.failures {
+      Terminal.out("  failed  \(failure.label): \(failure.message)")
+      if !failure.log.isEmpty { Terminal.out("          log: \(failure.log)") }
+    }
+    let skipped = zip(summary.labels, summary.outcomes).compactMap { label, o -> String? in
+      if case .skipped(let because) = o { "\(label) (because \(because) failed)" } else { nil }
+    }
+    for s in skipped.prefix(10) { Terminal.out("  skipped \(s)") }
+    if skipped.count > 10 { Terminal.out("  … and \(skipped.count - 10) more skipped") }
+    if summary.failures.isEmpty && !summary.interrupted { Terminal.out("  results: \(results)/\(spec)/") }
+  }
+}
+
+/// The summary as JSON, for scripts.
+enum SummaryJSON {
+  static func render(_ summaries: [(Spec, RunSummary)]) -> String {
+    let specs: [SpecValue] = summaries.map { spec, summary in
+      let stages: [SpecValue] = summary.labels.indices.map { i in
+        var fields: [String: SpecValue] = ["label": .string(summary.labels[i]), "kind": .string(summary.kinds[i])]
+        if let key = summary.keys[i] { fields["key"] = .string(key) }
+        switch summary.outcomes[i] {
+        case .cached(let d, _): fields["outcome"] = "cached"; fields["digest"] = .string(d)
+        case .ran(let d, let s): fields["outcome"] = "ran"; fields["digest"] = .string(d); fields["seconds"] = .number(s)
+        case .failed(let m, let log): fields["outcome"] = "failed"; fields["error"] = .string(m); fields["log"] = .string(log)
+        case .skipped(let b): fields["outcome"] = "skipped"; fields["because"] = .string(b)
+        case .wouldRun(let r): fields["outcome"] = "would-run"; fields["reason"] = .string(r)
+        case .interrupted: fields["outcome"] = "interrupted"
+        }
+        return .object(fields)
+      }
+      return .object([
+        "spec": .string(spec.name), "file": .string(spec.file), "stages": .list(stages),
+        "ran": .number(Double(summary.ranCount)), "cached": .number(Double(summary.cachedCount)),
+        "failed": .number(Double(summary.failures.count)), "interrupted": .bool(summary.interrupted),
+        "seconds": .number(summary.seconds),
+      ])
+    }
+    return SpecValue.list(specs).canonicalJSON
+  }
+}

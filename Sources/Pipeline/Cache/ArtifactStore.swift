@@ -1,0 +1,239 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The content-addressed artifact store under a cache directory:
+///
+/// ```
+/// .sdfa/artifacts/ab/abcd…/       immutable artifact directories, named by digest
+/// .sdfa/tmp/<pid>-<n>/            private directories of running stages
+/// .sdfa/locks/<key>.lock          per-key locks (flock), so each stage runs once
+/// .sdfa/logs/<key>.log            stage logs
+/// .sdfa/quarantine/               corrupt artifacts, moved aside
+/// .sdfa/index.sqlite              the index
+/// ```
+///
+/// An artifact's digest is SHA-256 over its manifest (`.manifest.json`): the sorted list of
+/// its files with their sizes and SHA-256 digests. Committing fsyncs every file, the manifest
+/// and the directories, then renames the private directory into place, so a crash at any
+/// moment leaves either no artifact or a complete one.
+public final class ArtifactStore: @unchecked Sendable {
+  public let root: URL
+  public static let manifestName = ".manifest.json"
+
+  public struct Manifest: Codable, Sendable {
+    public struct File: Codable, Sendable { public var path: String; public var size: Int; public var sha256: String }
+    public var files: [File]
+  }
+
+  /// A corrupt artifact: what differs, where.
+  public struct CorruptArtifact: Error, CustomStringConvertible, Sendable {
+    public var digest: String
+    public var reason: String
+    public var description: String { "artifact \(digest.prefix(12)) is corrupt: \(reason)" }
+  }
+
+  public init(root: URL) throws {
+    self.root = root
+    for sub in ["artifacts", "tmp", "locks", "logs", "quarantine"] {
+      try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
+    }
+  }
+
+  public var indexPath: String { root.appendingPathComponent("index.sqlite").path }
+
+  public func artifactURL(_ digest: String) -> URL {
+    root.appendingPathComponent("artifacts/\(digest.prefix(2))/\(digest)")
+  }
+
+  public func logURL(_ key: String) -> URL { root.appendingPathComponent("logs/\(key).log") }
+
+  public func exists(_ digest: String) -> Bool {
+    FileManager.default.fileExists(atPath: artifactURL(digest).appendingPathComponent(Self.manifestName).path)
+  }
+
+  private let counter = Counter()
+
+  /// A fresh private directory for a running stage.
+  public func makeTemporaryDirectory() throws -> URL {
+    let url = root.appendingPathComponent("tmp/\(getpid())-\(counter.next())-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  /// Removes private directories left by processes that no longer run (a crash or SIGKILL).
+  public func removeAbandonedTemporaries() {
+    let tmp = root.appendingPathComponent("tmp")
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] {
+      guard let pid = Int32(name.split(separator: "-").first ?? ""), pid != getpid() else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH {
+        try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
+      }
+    }
+  }
+
+  /// Seals a private directory into an artifact and returns its digest.
+  public func commit(_ directory: URL) throws -> String {
+    let manifest = try makeManifest(directory)
+    let manifestData = try JSONEncoder.sorted.encode(manifest)
+    let digest = Digest.sha256(manifestData)
+    let manifestURL = directory.appendingPathComponent(Self.manifestName)
+    try manifestData.write(to: manifestURL)
+    for file in manifest.files { try fsyncPath(directory.appendingPathComponent(file.path), readOnly: true) }
+    try fsyncPath(manifestURL, readOnly: true)
+    try fsyncDirectoryTree(directory)
+    let destination = artifactURL(digest)
+    let parent = destination.deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+    if rename(directory.path, destination.path) != 0 {
+      // Another process committed the same content first (ENOTEMPTY/EEXIST): keep theirs.
+      guard errno == ENOTEMPTY || errno == EEXIST, exists(digest) else {
+        throw StageFailure("cannot move artifact into \(destination.path): \(String(cString: strerror(errno)))")
+      }
+      try? FileManager.default.removeItem(at: directory)
+    }
+    try fsyncPath(parent, readOnly: false)
+    return digest
+  }
+
+  /// Re-hashes an artifact's files against its manifest and the manifest against the digest.
+  public func verify(_ digest: String) throws {
+    let url = artifactURL(digest)
+    guard let data = FileManager.default.contents(atPath: url.appendingPathComponent(Self.manifestName).path) else {
+      throw CorruptArtifact(digest: digest, reason: "its manifest is missing")
+    }
+    guard Digest.sha256(data) == digest else { throw CorruptArtifact(digest: digest, reason: "its manifest does not match its digest") }
+    let manifest = try JSONDecoder().decode(Manifest.self, from: data)
+    let actual = try makeManifest(url)
+    guard actual.files.map(\.path) == manifest.files.map(\.path) else {
+      throw CorruptArtifact(digest: digest, reason: "its files differ from the manifest (\(Set(actual.files.map(\.path)).symmetricDifference(manifest.files.map(\.path)).sorted().joined(separator: ", ")))")
+    }
+    for (a, m) in zip(actual.files, manifest.files) where a.sha256 != m.sha256 || a.size != m.size {
+      throw CorruptArtifact(digest: digest, reason: "file '\(m.path)' has changed (size \(a.size), expected \(m.size); sha256 \(a.sha256.prefix(12)), expected \(m.sha256.prefix(12)))")
+    }
+  }
+
+  /// Moves a corrupt artifact aside (to `quarantine/`) so that it is rebuilt; returns where.
+  @discardableResult
+  public func quarantine(_ digest: String) throws -> URL {
+    let target = root.appendingPathComponent("quarantine/\(digest)-\(Int(Date().timeIntervalSince1970))-\(getpid())")
+    try FileManager.default.moveItem(at: artifactURL(digest), to: target)
+    return target
+  }
+
+  /// Every artifact digest present on disk.
+  public func allArtifacts() -> [String] {
+    let base = root.appendingPathComponent("artifacts")
+    var result: [String] = []
+    for prefix in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [] {
+      result += (try? FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent(prefix).path)) ?? []
+    }
+    return result.sorted()
+  }
+
+  /// Deletes an artifact; returns the bytes freed.
+  public func remove(_ digest: String) throws -> Int {
+    let url = artifactURL(digest)
+    let size = directorySize(url)
+    try FileManager.default.removeItem(at: url)
+    return size
+  }
+
+  public func directorySize(_ url: URL) -> Int {
+    var total = 0
+    if let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.fileSizeKey]) {
+      for case let file as URL in walker { total += (try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0 }
+    }
+    return total
+  }
+
+  // MARK: Locks
+
+  /// Takes the exclusive per-key lock, waiting for another holder (another thread or process,
+  /// also on a shared file system through POSIX record locks). Released by `unlock`.
+  public func lock(_ key: String) throws -> KeyLock {
+    try KeyLock(path: root.appendingPathComponent("locks/\(key).lock").path)
+  }
+
+  // MARK: Helpers
+
+  private func makeManifest(_ directory: URL) throws -> Manifest {
+    var files: [Manifest.File] = []
+    let base = directory.standardizedFileURL.resolvingSymlinksInPath().path
+    guard let walker = FileManager.default.enumerator(atPath: base) else { return Manifest(files: []) }
+    while let relative = walker.nextObject() as? String {
+      let url = URL(fileURLWithPath: base).appendingPathComponent(relative)
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+        relative != Self.manifestName
+      else { continue }
+      let (sha, size) = try Digest.sha256(file: url)
+      files.append(.init(path: relative, size: size, sha256: sha))
+    }
+    files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    return Manifest(files: files)
+  }
+
+  private func fsyncDirectoryTree(_ directory: URL) throws {
+    if let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isDirectoryKey]) {
+      for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+        try fsyncPath(url, readOnly: false)
+      }
+    }
+    try fsyncPath(directory, readOnly: false)
+  }
+
+  private func fsyncPath(_ url: URL, readOnly: Bool) throws {
+    let fd = open(url.path, O_RDONLY)
+    guard fd >= 0 else { throw StageFailure("cannot open \(url.path) to sync it: \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    if readOnly { fchmod(fd, 0o444) }
+    guard fsync(fd) == 0 else { throw StageFailure("fsync of \(url.path) failed: \(String(cString: strerror(errno)))") }
+  }
+}
+
+/// An exclusive lock on a file, held until `unlock()` (or process exit: the kernel releases
+/// it even after SIGKILL).
+public final class KeyLock: @unchecked Sendable {
+  private var fd: Int32
+
+  init(path: String) throws {
+    fd = open(path, O_RDWR | O_CREAT, 0o644)
+    guard fd >= 0 else { throw StageFailure("cannot open lock \(path): \(String(cString: strerror(errno)))") }
+    var lock = flock()
+    lock.l_type = Int16(F_WRLCK)
+    lock.l_whence = Int16(SEEK_SET)
+    while fcntl(fd, F_SETLKW, &lock) != 0 {
+      if errno == EINTR { continue }
+      let message = String(cString: strerror(errno))
+      close(fd)
+      throw StageFailure("cannot lock \(path): \(message)")
+    }
+  }
+
+  public func unlock() {
+    guard fd >= 0 else { return }
+    close(fd)
+    fd = -1
+  }
+
+  deinit { unlock() }
+}
+
+final class Counter: @unchecked Sendable {
+  private var value = 0
+  private let lock = NSLock()
+  func next() -> Int { lock.withLock { value += 1; return value } }
+}
+
+extension JSONEncoder {
+  static var sorted: JSONEncoder {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    return e
+  }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// A stage kind: what a node of the stage graph computes, and exactly what it depends on.
+///
+/// A kind declares the spec sections it owns (with their schema), the dotted spec paths it
+/// reads (its params: the only spec values that go into its key), the upstream kinds whose
+/// artifacts it consumes, and a version to bump whenever its output for the same inputs
+/// would change. `run` turns params and input artifacts into files in a fresh directory;
+/// the store makes them an immutable, content-addressed artifact.
+public protocol Stage: Sendable {
+  /// The registered name (`load`, `bin`, `train`, …).
+  var kind: String { get }
+  /// The semantic version; part of every key of this kind.
+  var version: Int { get }
+  /// The top-level spec sections this kind owns, with their schemas.
+  var sections: [String: Schema] { get }
+  /// The section whose presence puts this kind into the graph; nil for kinds that are always
+  /// present (a per-spec report).
+  var trigger: String? { get }
+  /// The dotted spec paths whose values form the params (`"dataset"`, `"train"`, `"seed"`).
+  var reads: [String] { get }
+  /// The upstream kinds consumed, by name.
+  var consumes: [String] { get }
+  /// Whether one node serves each sweep point, or one node serves the whole spec.
+  var scope: StageScope { get }
+  /// The CPU threads a run with these params uses (the scheduler's budget counts them).
+  func threads(for params: SpecValue) -> Int
+  /// Cross-field checks on one sweep point's configuration beyond the schema (for example a
+  /// dataset kind this build cannot read); `locate` gives a path's source location.
+  func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError]
+  /// Computes the artifact. Throws to fail the node; must not touch anything outside
+  /// `context.outputDirectory` except through the context.
+  func run(_ context: StageContext) throws
+}
+
+public enum StageScope: Sendable { case perPoint, perSpec }
+
+extension Stage {
+  public var sections: [String: Schema] { [:] }
+  public var trigger: String? { sections.keys.sorted().first }
+  public var consumes: [String] { [] }
+  public var scope: StageScope { .perPoint }
+  public func threads(for params: SpecValue) -> Int { 1 }
+  public func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] { [] }
+}
+
+/// What a running stage sees: its params, its verified input artifacts, a fresh output
+/// directory, and channels for progress, log lines and cancellation.
+public final class StageContext: @unchecked Sendable {
+  /// The values at the stage's `reads` paths, as an object keyed by path.
+  public let params: SpecValue
+  /// Input artifact directories by role: the consumed kind for per-point stages,
+  /// `"<point id>"` for per-spec stages.
+  public let inputs: [String: URL]
+  /// Input roles in graph order (for per-spec stages: the sweep points in order).
+  public let inputOrder: [String]
+  /// The private directory the stage writes its artifact into.
+  public let outputDirectory: URL
+  /// The node's label (`train hidden=256/method=sdfa/seed=2`).
+  public let label: String
+  /// CPU threads granted by the scheduler.
+  public let threads: Int
+  private let progressSink: @Sendable (StageProgress) -> Void
+  private let cancelled: @Sendable () -> Bool
+  private let logHandle: FileHandle?
+
+  public init(
+    params: SpecValue, inputs: [String: URL], inputOrder: [String], outputDirectory: URL, label: String,
+    threads: Int, logHandle: FileHandle?, progress: @escaping @Sendable (StageProgress) -> Void,
+    isCancelled: @escaping @Sendable () -> Bool
+  ) {
+    self.params = params
+    self.inputs = inputs
+    self.inputOrder = inputOrder
+    self.outputDirectory = outputDirectory
+    self.label = label
+    self.threads = threads
+    self.logHandle = logHandle
+    self.progressSink = progress
+    self.cancelled = isCancelled
+  }
+
+  /// The param at a dotted path (`"train.epochs"`).
+  public func param(_ path: String) -> SpecValue? { params[path: path] ?? paramUnderRead(path) }
+
+  private func paramUnderRead(_ path: String) -> SpecValue? {
+    guard case .object(let reads) = params else { return nil }
+    for (read, value) in reads where path.hasPrefix(read + ".") {
+      return value[path: String(path.dropFirst(read.count + 1))]
+    }
+    return reads[path]
+  }
+
+  /// The input artifact for `role`, or a clear error naming the missing role.
+  public func input(_ role: String) throws -> URL {
+    guard let url = inputs[role] else { throw StageFailure("stage '\(label)' has no input '\(role)'") }
+    return url
+  }
+
+  /// Reports progress (fraction in 0…1, with a short message such as `epoch 3/5`).
+  public func progress(_ fraction: Double, _ message: String = "") {
+    progressSink(StageProgress(label: label, fraction: fraction, message: message))
+  }
+
+  /// Appends a line to the stage's log file.
+  public func log(_ line: String) {
+    logHandle?.write(Data((line + "\n").utf8))
+  }
+
+  /// Whether the run was interrupted; long stages poll this and throw `CancellationError()`.
+  public var isCancelled: Bool { cancelled() }
+
+  /// Throws `CancellationError` when the run was interrupted.
+  public func checkCancellation() throws {
+    if cancelled() { throw CancellationError() }
+  }
+}
+
+/// Progress of one running stage.
+public struct StageProgress: Sendable {
+  public var label: String
+  public var fraction: Double
+  public var message: String
+}
+
+/// A stage's failure with a message meant for the user.
+public struct StageFailure: Error, CustomStringConvertible, Sendable {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// The stage kinds of a build, in dependency order.
+public struct StageRegistry: Sendable {
+  public let stages: [any Stage]
+
+  public init(_ stages: [any Stage]) {
+    for (i, stage) in stages.enumerated() {
+      for consumed in stage.consumes {
+        precondition(stages[..<i].contains { $0.kind == consumed },
+                     "stage '\(stage.kind)' consumes '\(consumed)', which must be registered before it")
+      }
+    }
+    self.stages = stages
+  }
+
+  public func stage(_ kind: String) -> (any Stage)? { stages.first { $0.kind == kind } }
+
+  /// Every section some registered kind owns, with its schema and owner.
+  public var sections: [(name: String, schema: Schema, owner: String)] {
+    stages.flatMap { stage in stage.sections.map { ($0.key, $0.value, stage.kind) } }.sorted { $0.name < $1.name }
+  }
+}

@@ -1,0 +1,149 @@
+/// The DAG of stage nodes for one spec: one chain of per-point kinds for every sweep point
+/// and seed, shared wherever two points' nodes are identical (same kind, version, params
+/// and inputs), and one node per per-spec kind over all points.
+public struct StageGraph: Sendable {
+  public struct Node: Sendable {
+    public let index: Int
+    public let kind: String
+    public let version: Int
+    /// The values of the kind's `reads` paths, keyed by path.
+    public let params: SpecValue
+    /// Producer nodes by role, and the roles in order.
+    public let inputs: [String: Int]
+    public let inputOrder: [String]
+    /// `train hidden=256/method=sdfa/seed=2`: kind plus the sweep coordinates it depends on.
+    public let label: String
+    /// Identity before running: kind, version, params and the inputs' identities.
+    public let identity: String
+  }
+
+  public let spec: Spec
+  public let registry: StageRegistry
+  /// Nodes in topological order.
+  public private(set) var nodes: [Node] = []
+  /// For each point (in `spec.points` order), its node per kind.
+  public private(set) var pointNodes: [(point: SweepPoint, nodes: [String: Int])] = []
+
+  public init(spec: Spec, registry: StageRegistry) {
+    self.spec = spec
+    self.registry = registry
+    var byIdentity: [String: Int] = [:]
+    var leaves: [(String, Int)] = []
+    for point in spec.points {
+      var here: [String: Int] = [:]
+      var relevance: [String: Set<String>] = [:]
+      var last: Int?
+      for stage in registry.stages where stage.scope == .perPoint {
+        guard let trigger = stage.trigger, point.config[path: trigger] != nil,
+          stage.consumes.allSatisfy({ here[$0] != nil })
+        else { continue }
+        let params = Self.params(of: stage, in: point.config)
+        let inputs = Dictionary(uniqueKeysWithValues: stage.consumes.map { ($0, here[$0]!) })
+        var axes = Set(point.assignments.map(\.axis).filter { axis in
+          let path = axis == "seed" ? "seed" : spec.axes.first { $0.label == axis }!.path
+          return stage.reads.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") }
+        })
+        for consumed in stage.consumes { axes.formUnion(relevance[consumed] ?? []) }
+        relevance[stage.kind] = axes
+        let coordinates = point.assignments.filter { axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
+        let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
+        let identity = Self.identity(kind: stage.kind, version: stage.version, params: params,
+                                     inputs: inputs.mapValues { nodes[$0].identity })
+        if let existing = byIdentity[identity] {
+          here[stage.kind] = existing
+        } else {
+          let node = Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params, inputs: inputs,
+                          inputOrder: stage.consumes, label: label, identity: identity)
+          byIdentity[identity] = node.index
+          nodes.append(node)
+          here[stage.kind] = node.index
+        }
+        last = here[stage.kind]
+      }
+      pointNodes.append((point, here))
+      if let last { leaves.append((point.id, last)) }
+    }
+    for stage in registry.stages where stage.scope == .perSpec {
+      guard stage.trigger.map({ spec.base[path: $0] != nil }) ?? true, !leaves.isEmpty else { continue }
+      var config = spec.base
+      config = config.setting("name", to: .string(spec.name))
+      config = config.setting("points", to: .list(leaves.map { .string($0.0) }))
+      config = config.setting("axes", to: .list(spec.axes.map { .string($0.label) } + [.string("seed")]))
+      let params = Self.params(of: stage, in: config)
+      let inputs = Dictionary(uniqueKeysWithValues: leaves)
+      let identity = Self.identity(kind: stage.kind, version: stage.version, params: params,
+                                   inputs: inputs.mapValues { nodes[$0].identity })
+      nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params, inputs: inputs,
+                        inputOrder: leaves.map(\.0), label: stage.kind, identity: identity))
+    }
+  }
+
+  /// The params object of a stage for a configuration: each read path mapped to its value.
+  /// Per-spec stages also read `name`, `points` and `axes`, which the graph supplies.
+  static func params(of stage: any Stage, in config: SpecValue) -> SpecValue {
+    var fields: [String: SpecValue] = [:]
+    for path in stage.reads { fields[path] = config[path: path] ?? .null }
+    return .object(fields)
+  }
+
+  static func identity(kind: String, version: Int, params: SpecValue, inputs: [String: String]) -> String {
+    let encoded = SpecValue.object([
+      "kind": .string(kind), "version": .number(Double(version)), "params": params,
+      "inputs": .object(inputs.mapValues { .string($0) }),
+    ])
+    return Digest.sha256(encoded.canonicalJSON)
+  }
+
+  /// Problems with which stages a point's configuration puts into the graph: a section whose
+  /// stage needs another stage's output that the spec does not produce.
+  static func structuralProblems(_ config: SpecValue, registry: StageRegistry, spec: Spec) -> [SpecError] {
+    var present = Set<String>()
+    var problems: [SpecError] = []
+    for stage in registry.stages where stage.scope == .perPoint {
+      guard let trigger = stage.trigger, config[path: trigger] != nil else { continue }
+      let missing = stage.consumes.filter { !present.contains($0) }
+      if missing.isEmpty {
+        present.insert(stage.kind)
+      } else {
+        let needs = missing.compactMap { kind in registry.stage(kind)?.trigger.map { "'\($0)'" } }
+        problems.append(SpecError(spec.locate(trigger),
+                                  "section '\(trigger)' feeds the '\(stage.kind)' stage, which needs the output of \(missing.map { "'\($0)'" }.joined(separator: ", "))",
+                                  hint: "add the section\(needs.count == 1 ? "" : "s") \(needs.joined(separator: ", ")), or remove '\(trigger)'"))
+      }
+    }
+    return problems
+  }
+
+  /// The node whose label matches `label` exactly, or by unique prefix.
+  public func node(labelled label: String) -> Node? {
+    if let exact = nodes.first(where: { $0.label == label }) { return exact }
+    let matches = nodes.filter { $0.label.hasPrefix(label) }
+    return matches.count == 1 ? matches[0] : nil
+  }
+
+  /// Consumers of each node.
+  public var consumers: [[Int]] {
+    var result = [[Int]](repeating: [], count: nodes.count)
+    for node in nodes { for producer in Set(node.inputs.values) { result[producer].append(node.index) } }
+    return result
+  }
+}
+
+/// The key of a node once its inputs' artifacts are known: SHA-256 over the canonical JSON
+/// of kind, version, params and the input artifacts' digests by role.
+public struct StageKey: Sendable, Hashable, CustomStringConvertible {
+  public let hex: String
+  /// The exact text that was hashed (kept for `explain`).
+  public let material: String
+
+  public init(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) {
+    let encoded = SpecValue.object([
+      "kind": .string(kind), "version": .number(Double(version)), "params": params,
+      "inputs": .object(inputDigests.mapValues { .string($0) }),
+    ])
+    material = encoded.canonicalJSON
+    hex = Digest.sha256(material)
+  }
+
+  public var description: String { hex }
+}

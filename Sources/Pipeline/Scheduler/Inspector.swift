@@ -1,0 +1,119 @@
+import Foundation
+
+/// Read-only questions about a graph against the cache: what is cached, stale or missing,
+/// and why a node would run.
+public struct Inspector: Sendable {
+  public let store: ArtifactStore
+  public let index: StageIndex
+
+  public init(store: ArtifactStore, index: StageIndex) {
+    self.store = store
+    self.index = index
+  }
+
+  /// A node's state in the cache.
+  public enum NodeStatus: Sendable, Equatable {
+    case cached(digest: String)
+    /// Would run: the spec's last run of this label used another key; `changes` say why.
+    case stale(changes: [String])
+    /// Would run: never computed with these params and inputs.
+    case missing
+    /// Its key is not known yet: an upstream node must run first.
+    case blocked(by: String)
+
+    public var word: String {
+      switch self {
+      case .cached: "cached"
+      case .stale: "stale"
+      case .missing: "missing"
+      case .blocked: "pending"
+      }
+    }
+  }
+
+  public struct Entry: Sendable {
+    public var label: String
+    public var kind: String
+    public var key: String?
+    public var status: NodeStatus
+  }
+
+  /// The status of every node, in graph order. One index query per graph level.
+  public func status(_ graph: StageGraph) throws -> [Entry] {
+    let nodes = graph.nodes
+    var keys = [StageKey?](repeating: nil, count: nodes.count)
+    var outputs = [String?](repeating: nil, count: nodes.count)
+    var blockers = [String?](repeating: nil, count: nodes.count)
+    // Nodes are in topological order, so one pass computes keys where inputs are known.
+    var pendingLookups: [Int] = []
+    func flush() throws {
+      let found = try index.outputs(for: pendingLookups.map { keys[$0]!.hex })
+      for i in pendingLookups {
+        if let d = found[keys[i]!.hex], store.exists(d) { outputs[i] = d }
+      }
+      pendingLookups.removeAll()
+    }
+    for node in nodes {
+      var digests: [String: String] = [:]
+      var blocker: String?
+      for (role, p) in node.inputs {
+        if !pendingLookups.isEmpty && pendingLookups.contains(p) { try flush() }
+        if let d = outputs[p] { digests[role] = d } else { blocker = blocker ?? blockers[p] ?? nodes[p].label }
+      }
+      if let blocker {
+        blockers[node.index] = blocker
+        continue
+      }
+      keys[node.index] = StageKey(kind: node.kind, version: node.version, params: node.params, inputDigests: digests)
+      pendingLookups.append(node.index)
+    }
+    try flush()
+    let latest = try index.latestKeys(spec: graph.spec.name)
+    return try nodes.map { node in
+      let status: NodeStatus
+      if let d = outputs[node.index] {
+        status = .cached(digest: d)
+      } else if let blocker = blockers[node.index] {
+        status = .blocked(by: blocker)
+      } else if let previous = latest[node.label], previous != keys[node.index]?.hex, let record = try index.record(previous) {
+        status = .stale(changes: Self.changes(from: record, to: node, key: keys[node.index]!, graph: graph))
+      } else {
+        status = .missing
+      }
+      return Entry(label: node.label, kind: node.kind, key: keys[node.index]?.hex, status: status)
+    }
+  }
+
+  /// What differs between a recorded run and a node's current key material: changed params
+  /// (as `path: old → new`) and changed inputs.
+  static func changes(from record: StageIndex.Record, to node: StageGraph.Node, key: StageKey, graph: StageGraph) -> [String] {
+    var result: [String] = []
+    let old = (try? SpecValue(json: record.params)) ?? .null
+    diff(old, node.params, path: "", into: &result)
+    let oldInputs = ((try? SpecValue(json: record.inputs))?.objectValue ?? [:]).compactMapValues(\.stringValue)
+    if let material = try? SpecValue(json: key.material), let newInputs = material[path: "inputs"]?.objectValue {
+      for role in Set(oldInputs.keys).union(newInputs.keys).sorted() {
+        let before = oldInputs[role], after = newInputs[role]?.stringValue
+        if before != after {
+          let producer = node.inputs[role].map { graph.nodes[$0].label } ?? role
+          result.append("input '\(producer)' changed: \(before.map { String($0.prefix(12)) } ?? "none") → \(after.map { String($0.prefix(12)) } ?? "none")")
+        }
+      }
+    }
+    if record.kind == node.kind, let oldVersion = try? SpecValue(json: record.params), oldVersion == node.params, result.isEmpty {
+      result.append("stage version or tool changed (recorded with sdfa \(record.tool))")
+    }
+    return result
+  }
+
+  static func diff(_ a: SpecValue, _ b: SpecValue, path: String, into result: inout [String]) {
+    if a == b { return }
+    if case .object(let x) = a, case .object(let y) = b {
+      for key in Set(x.keys).union(y.keys).sorted() {
+        diff(x[key] ?? .null, y[key] ?? .null, path: path.isEmpty ? key : "\(path).\(key)", into: &result)
+      }
+      return
+    }
+    result.append("\(path): \(a.canonicalJSON) → \(b.canonicalJSON)")
+  }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// A validated experiment spec: the base configuration, its seeds and its sweep axes.
+///
+/// ```swift
+/// let spec = try Spec.load("experiments/quickstart.yml", registry: registry, seeds: 10)
+/// for point in spec.points { print(point.id) }   // method=bp/seed=0 …
+/// ```
+public struct Spec: Sendable {
+  /// The spec's name (`name:`; defaults to the file name without extension).
+  public var name: String
+  /// The spec file as given, and every file it included.
+  public var file: String
+  public var files: [String]
+  /// The validated sections, without `name`, `seeds` and `sweep`; defaults filled in.
+  public var base: SpecValue
+  public var seeds: [Int]
+  public var axes: [SweepAxis]
+  /// Source locations of the values, by dotted path (for errors raised after validation).
+  public var locations: [String: SourceLocation]
+
+  /// Options that come from the command line rather than the file.
+  public struct Overrides: Sendable {
+    /// `--seeds N`: seeds 0..<N instead of the file's.
+    public var seedCount: Int?
+    /// `--set path=value` assignments, in order.
+    public var assignments: [String]
+    public init(seedCount: Int? = nil, assignments: [String] = []) {
+      self.seedCount = seedCount
+      self.assignments = assignments
+    }
+  }
+
+  /// Sections the design names whose stage kinds a build may not have yet, by owner.
+  static let plannedSections = ["dataset": "load", "frames": "bin", "model": "train", "train": "train",
+                                "hardware": "map", "report": "report", "executor": "slurm executor"]
+
+  /// Loads, validates and compiles a spec file. Throws `SpecErrors` listing every problem.
+  public static func load(
+    _ path: String, registry: StageRegistry, overrides: Overrides = Overrides(),
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws -> Spec {
+    let loader = SpecLoader(environment: environment)
+    var (node, files) = try loader.load(path)
+    var errors: [SpecError] = []
+    for assignment in overrides.assignments {
+      do {
+        node = try apply(assignment, to: node, loader: loader)
+      } catch let e as SpecErrors {
+        errors += e.errors
+      }
+    }
+    if !errors.isEmpty { throw SpecErrors(errors) }
+    return try compile(node, file: path, files: files, registry: registry, overrides: overrides)
+  }
+
+  /// Applies one `path=value` override (the value is YAML: `3`, `[256, 256]`, `{type: sgd}`).
+  static func apply(_ assignment: String, to node: SpecNode, loader: SpecLoader) throws -> SpecNode {
+    let origin = SourceLocation(file: "--set \(assignment)")
+    guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
+      throw SpecErrors([SpecError(origin, "an override must read path=value", hint: "for example --set train.epochs=3")])
+    }
+    let path = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
+    let value = try loader.parse(String(assignment[assignment.index(after: eq)...]), file: "--set \(path)")
+    var result = node
+    // Setting a swept path replaces the axis: the override wins over the sweep.
+    if let sweep = node["sweep"], sweep[path] != nil {
+      result = result.setting(["sweep"], to: sweep.removing(path))
+    }
+    return result.setting(path.split(separator: ".").map(String.init)[...], to: value)
+  }
+
+  static func compile(
+    _ node: SpecNode, file: String, files: [String], registry: StageRegistry, overrides: Overrides
+  ) throws -> Spec {
+    var errors: [SpecError] = []
+    let sectionSchemas = registry.sections
+    var fields: [Schema.Field] = [
+      .init("name", .string, doc: "the experiment family's name"),
+      .init("description", .string),
+      .init("seeds", .oneOf([.positiveInteger, .list(of: .integer(min: 0), minCount: 1)],
+                            description: "a seed count (≥ 1) or a list of seeds"), default: .number(1)),
+    ]
+    fields += sectionSchemas.map { Schema.Field($0.name, $0.schema) }
+    let declared = Set(fields.map(\.name) + ["sweep"])
+
+    // Sections of kinds this build lacks get a clear message rather than "unknown key".
+    var sectionNode = node.removing("sweep")
+    for entry in node.entries ?? [] where !declared.contains(entry.key) {
+      if let owner = plannedSections[entry.key] {
+        errors.append(SpecError(entry.keyLocation, "section '\(entry.key)' needs the '\(owner)' stage, which this build of sdfa does not include yet",
+                                hint: "remove the section to run the stages before it"))
+        sectionNode = sectionNode.removing(entry.key)
+      }
+    }
+    let topSchema = Schema.object(fields)
+    let value = topSchema.validate(sectionNode, path: "", errors: &errors)
+
+    // Sweep axes.
+    var axes: [SweepAxis] = []
+    if let sweep = node["sweep"] {
+      axes = compileSweep(sweep, schema: topSchema, base: value, errors: &errors)
+    }
+
+    var locations: [String: SourceLocation] = [:]
+    collectLocations(node, path: "", into: &locations)
+    guard errors.isEmpty, case .object(var base) = value else { throw SpecErrors(errors) }
+
+    let name = base.removeValue(forKey: "name")?.stringValue
+      ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    base.removeValue(forKey: "description")
+    let seedsValue = base.removeValue(forKey: "seeds") ?? .number(1)
+    var seeds: [Int]
+    if let count = seedsValue.intValue { seeds = Array(0..<count) } else { seeds = seedsValue.listValue?.compactMap(\.intValue) ?? [0] }
+    if let count = overrides.seedCount { seeds = Array(0..<count) }
+    if Set(seeds).count != seeds.count {
+      throw SpecErrors([SpecError(locations["seeds"] ?? SourceLocation(file: file), "seeds repeat: \(seeds)", hint: "list each seed once")])
+    }
+
+    var spec = Spec(name: name, file: file, files: files, base: .object(base), seeds: seeds, axes: axes, locations: locations)
+    // Stage presence and cross-field checks, per point.
+    var seen = Set<SpecError>()
+    for point in spec.points {
+      for problem in StageGraph.structuralProblems(point.config, registry: registry, spec: spec)
+      where seen.insert(problem).inserted { errors.append(problem) }
+      for stage in registry.stages {
+        for problem in stage.check(point.config, locate: spec.locate) where seen.insert(problem).inserted {
+          errors.append(problem)
+        }
+      }
+    }
+    if !errors.isEmpty { throw SpecErrors(errors) }
+    spec.locations = locations
+    return spec
+  }
+
+  /// The source location of a dotted path, or of its nearest located ancestor.
+  public func locate(_ path: String) -> SourceLocation {
+    var p = path
+    while !p.isEmpty {
+      if let location = locations[p] { return location }
+      p = p.contains(".") ? String(p[..<p.lastIndex(of: ".")!]) : ""
+    }
+    return SourceLocation(file: file, line: 1, column: 1)
+  }
+
+  private static func collectLocations(_ node: SpecNode, path: String, into locations: inout [String: SourceLocation]) {
+    guard let entries = node.entries else { return }
+    for entry in entries {
+      let child = path.isEmpty ? entry.key : "\(path).\(entry.key)"
+      locations[child] = entry.value.location
+      collectLocations(entry.value, path: child, into: &locations)
+    }
+  }
+}

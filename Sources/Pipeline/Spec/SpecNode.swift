@@ -1,0 +1,74 @@
+/// A YAML node after includes, merge keys and `${VAR}` interpolation, before validation:
+/// the untyped tree that keeps every value's source location.
+public struct SpecNode: Sendable {
+  public enum Kind: Sendable {
+    /// A scalar's text; `plain` is false for quoted or block scalars (always strings).
+    case scalar(String, plain: Bool)
+    case mapping([Entry])
+    case sequence([SpecNode])
+  }
+
+  public struct Entry: Sendable {
+    public var key: String
+    public var keyLocation: SourceLocation
+    public var value: SpecNode
+  }
+
+  public var kind: Kind
+  public var location: SourceLocation
+
+  public init(_ kind: Kind, at location: SourceLocation) {
+    self.kind = kind
+    self.location = location
+  }
+
+  /// The value under `key` of a mapping node.
+  public subscript(key: String) -> SpecNode? {
+    guard case .mapping(let entries) = kind else { return nil }
+    return entries.last { $0.key == key }?.value
+  }
+
+  var entries: [Entry]? { if case .mapping(let e) = kind { e } else { nil } }
+
+  /// A short description of the node's shape for messages ("a list", "'ten'").
+  var shapeDescription: String {
+    switch kind {
+    case .scalar(let s, _): s.isEmpty ? "nothing" : "'\(s)'"
+    case .mapping: "a mapping"
+    case .sequence: "a list"
+    }
+  }
+
+  /// `self` with `overlay` merged on top: mappings merge key by key (recursively), any other
+  /// value in `overlay` replaces the one here.
+  func merging(_ overlay: SpecNode) -> SpecNode {
+    guard case .mapping(var mine) = kind, case .mapping(let theirs) = overlay.kind else { return overlay }
+    for entry in theirs {
+      if let i = mine.firstIndex(where: { $0.key == entry.key }) {
+        mine[i] = Entry(key: entry.key, keyLocation: entry.keyLocation, value: mine[i].value.merging(entry.value))
+      } else {
+        mine.append(entry)
+      }
+    }
+    return SpecNode(.mapping(mine), at: overlay.location)
+  }
+
+  /// `self` with the node at the dotted `path` replaced by `value` (mappings created as needed).
+  func setting(_ path: ArraySlice<String>, to value: SpecNode) -> SpecNode {
+    guard let head = path.first else { return value }
+    var entries = self.entries ?? []
+    if let i = entries.lastIndex(where: { $0.key == head }) {
+      entries[i].value = entries[i].value.setting(path.dropFirst(), to: value)
+    } else {
+      let empty = SpecNode(.mapping([]), at: value.location)
+      entries.append(Entry(key: head, keyLocation: value.location, value: empty.setting(path.dropFirst(), to: value)))
+    }
+    return SpecNode(.mapping(entries), at: location)
+  }
+
+  /// `self` without the entry `key` (mappings only).
+  func removing(_ key: String) -> SpecNode {
+    guard case .mapping(let entries) = kind else { return self }
+    return SpecNode(.mapping(entries.filter { $0.key != key }), at: location)
+  }
+}

@@ -1,0 +1,121 @@
+/// One axis of a sweep: a dotted spec path and the values it takes.
+public struct SweepAxis: Sendable {
+  public struct Value: Sendable {
+    /// The readable name in point ids (`1000x1000`, or the name the user gave).
+    public var label: String
+    public var value: SpecValue
+  }
+
+  public var path: String
+  /// The name in point ids: the path's last component, or the whole path where that is ambiguous.
+  public var label: String
+  public var values: [Value]
+}
+
+/// One sweep point at one seed: a complete configuration and its readable id.
+public struct SweepPoint: Sendable {
+  /// `hidden=1000x1000/method=sdfa/seed=2`.
+  public var id: String
+  /// (axis label, value label) in axis order, the seed last.
+  public var assignments: [(axis: String, value: String)]
+  /// The configuration with the axes' values applied and `seed` set.
+  public var config: SpecValue
+}
+
+extension Spec {
+  /// Every sweep point × seed, in a stable order (axes in declaration order, the last axis
+  /// fastest, seeds innermost).
+  public var points: [SweepPoint] {
+    var combos: [[(SweepAxis, SweepAxis.Value)]] = [[]]
+    for axis in axes {
+      combos = combos.flatMap { prefix in axis.values.map { prefix + [(axis, $0)] } }
+    }
+    var result: [SweepPoint] = []
+    for combo in combos {
+      var config = base
+      for (axis, value) in combo { config = config.setting(axis.path, to: value.value) }
+      for seed in seeds {
+        let assignments = combo.map { ($0.0.label, $0.1.label) } + [("seed", String(seed))]
+        result.append(SweepPoint(
+          id: assignments.map { "\($0.0)=\($0.1)" }.joined(separator: "/"),
+          assignments: assignments, config: config.setting("seed", to: .number(Double(seed)))))
+      }
+    }
+    return result
+  }
+
+  static func compileSweep(_ node: SpecNode, schema: Schema, base: SpecValue, errors: inout [SpecError]) -> [SweepAxis] {
+    guard let entries = node.entries else {
+      errors.append(SpecError(node.location, "'sweep' must map spec paths to lists of values",
+                              hint: "for example: sweep: {train.method: [bp, sdfa]}"))
+      return []
+    }
+    var axes: [SweepAxis] = []
+    for entry in entries {
+      let components = entry.key.split(separator: ".").map(String.init)
+      guard let fieldSchema = schema.schema(at: components[...]), components.count > 0, !["name", "seeds", "description"].contains(components[0]) else {
+        let suggestion = nearest(entry.key, in: leafPaths(schema)).map { "did you mean '\($0)'? " } ?? ""
+        errors.append(SpecError(entry.keyLocation, "'\(entry.key)' is not a spec path that can be swept",
+                                hint: "\(suggestion)name a key inside a section, such as train.method"))
+        continue
+      }
+      if base[path: components[0]] == nil {
+        errors.append(SpecError(entry.keyLocation, "sweep axis '\(entry.key)' sets a key of section '\(components[0])', which the spec does not declare",
+                                hint: "add a '\(components[0]):' section"))
+        continue
+      }
+      var values: [SweepAxis.Value] = []
+      switch entry.value.kind {
+      case .sequence(let items):
+        for (i, item) in items.enumerated() {
+          let v = fieldSchema.validate(item, path: "\(entry.key)[\(i)]", errors: &errors)
+          values.append(.init(label: valueLabel(v), value: v))
+        }
+      case .mapping(let named):
+        for item in named {
+          let v = fieldSchema.validate(item.value, path: "\(entry.key).\(item.key)", errors: &errors)
+          values.append(.init(label: item.key, value: v))
+        }
+      case .scalar:
+        errors.append(SpecError(entry.value.location, "sweep axis '\(entry.key)' needs a list of values, found \(entry.value.shapeDescription)",
+                                hint: "write \(entry.key): [a, b], or set a single value in its section"))
+        continue
+      }
+      if values.isEmpty {
+        errors.append(SpecError(entry.value.location, "sweep axis '\(entry.key)' has no values"))
+      }
+      let labels = values.map(\.label)
+      if Set(labels).count != labels.count {
+        errors.append(SpecError(entry.value.location, "sweep axis '\(entry.key)' repeats a value: \(labels.joined(separator: ", "))",
+                                hint: "list each value once"))
+      }
+      axes.append(SweepAxis(path: entry.key, label: components.last!, values: values))
+    }
+    // Disambiguate labels that collide (train.lr and hardware.lr → full paths).
+    for i in axes.indices where axes.filter({ $0.label == axes[i].label }).count > 1 || axes[i].label == "seed" {
+      axes[i].label = axes[i].path
+    }
+    return axes
+  }
+
+  /// A short readable form of a value for point ids.
+  static func valueLabel(_ value: SpecValue) -> String {
+    switch value {
+    case .string(let s): s
+    case .number(let d): SpecValue.formatNumber(d)
+    case .bool(let b): String(b)
+    case .null: "null"
+    case .list(let items): items.map(valueLabel).joined(separator: "x")
+    case .object: String(Digest.sha256(value.canonicalJSON).prefix(8))
+    }
+  }
+
+  static func leafPaths(_ schema: Schema, prefix: String = "") -> [String] {
+    guard case .object(let fields) = schema else { return prefix.isEmpty ? [] : [prefix] }
+    return fields.flatMap { field -> [String] in
+      let path = prefix.isEmpty ? field.name : "\(prefix).\(field.name)"
+      if case .object = field.schema { return leafPaths(field.schema, prefix: path) }
+      return [path]
+    }
+  }
+}
