@@ -57,13 +57,14 @@ let package = Package(
     .executableTarget(name: "sdfa", dependencies: ["CLI", "Stages"]),
     // The CLI with toy stage kinds that only hash their inputs: the pipeline benchmark and the
     // crash-safety and concurrency tests drive it.
-    .executableTarget(name: "sdfa-toy", dependencies: ["CLI", "Pipeline"], path: "Benchmarks/sdfa-toy"),
+    .target(name: "ToyStages", dependencies: ["Pipeline"], path: "Benchmarks/ToyStages"),
+    .executableTarget(name: "sdfa-toy", dependencies: ["CLI", "ToyStages"], path: "Benchmarks/sdfa-toy"),
 
     // Tests mirror targets; TestSupport holds shared helpers. Each test target's line stands
     // alone (blank lines between) so that work on separate targets merges cleanly.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
 
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport", "sdfa-toy"]),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ToyStages", "TestSupport", "sdfa-toy"]),
 
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], swiftSettings: numericSwift),
 

@@ -1,3 +1,4 @@
 import CLI
+import ToyStages
 
 RootCommand.main(registry: toyRegistry)

@@ -204,14 +204,20 @@ public final class KeyLock: @unchecked Sendable {
   init(path: String) throws {
     fd = open(path, O_RDWR | O_CREAT, 0o644)
     guard fd >= 0 else { throw StageFailure("cannot open lock \(path): \(String(cString: strerror(errno)))") }
+    // Non-blocking attempts with backoff: a blocking F_SETLKW would report EDEADLK when two
+    // processes, each holding locks on several threads, wait for each other's keys.
     var lock = flock()
     lock.l_type = Int16(F_WRLCK)
     lock.l_whence = Int16(SEEK_SET)
-    while fcntl(fd, F_SETLKW, &lock) != 0 {
-      if errno == EINTR { continue }
-      let message = String(cString: strerror(errno))
-      close(fd)
-      throw StageFailure("cannot lock \(path): \(message)")
+    var pause: useconds_t = 2_000
+    while fcntl(fd, F_SETLK, &lock) != 0 {
+      guard errno == EAGAIN || errno == EACCES || errno == EINTR || errno == EDEADLK else {
+        let message = String(cString: strerror(errno))
+        close(fd)
+        throw StageFailure("cannot lock \(path): \(message)")
+      }
+      usleep(pause)
+      pause = min(pause * 2, 50_000)
     }
   }
 

@@ -5,16 +5,16 @@ import Pipeline
 /// one report). Each hashes its params and its inputs' outputs into `out.txt`, optionally
 /// writing `bytes` more in chunks with `work_ms` of sleep spread between them (a window for
 /// the crash tests to kill it mid-write), or failing when `fail: true`.
-struct ToyStage: Stage {
-  let kind: String
-  let version = 1
+public struct ToyStage: Stage {
+  public let kind: String
+  public let version = 1
   let owned: String?
   let triggerSection: String?
-  let reads: [String]
-  let consumes: [String]
-  let scope: StageScope
+  public let reads: [String]
+  public let consumes: [String]
+  public let scope: StageScope
 
-  var sections: [String: Schema] {
+  public var sections: [String: Schema] {
     guard let owned else { return [:] }
     return [owned: .object([
       .init("kind", .choice(["toy"]), default: "toy"),
@@ -31,13 +31,13 @@ struct ToyStage: Stage {
     ])]
   }
 
-  var trigger: String? { triggerSection }
+  public var trigger: String? { triggerSection }
 
-  func threads(for params: SpecValue) -> Int {
+  public func threads(for params: SpecValue) -> Int {
     reads.compactMap { params[path: $0]?[path: "threads"]?.intValue }.first ?? 1
   }
 
-  func run(_ context: StageContext) throws {
+  public func run(_ context: StageContext) throws {
     let section = reads.compactMap { context.params[path: $0]?.objectValue }.first ?? [:]
     if section["fail"]?.boolValue == true {
       context.log("failing as the spec asks (fail: true)")
@@ -69,7 +69,8 @@ struct ToyStage: Stage {
   }
 }
 
-let toyRegistry = StageRegistry([
+/// The toy kinds, registered like the real ones.
+public let toyRegistry = StageRegistry([
   ToyStage(kind: "load", owned: "dataset", triggerSection: "dataset", reads: ["dataset"], consumes: [], scope: .perPoint),
   ToyStage(kind: "bin", owned: "frames", triggerSection: "frames", reads: ["frames"], consumes: ["load"], scope: .perPoint),
   ToyStage(kind: "train", owned: "train", triggerSection: "train", reads: ["train", "seed"], consumes: ["bin"], scope: .perPoint),
