@@ -83,9 +83,13 @@ public final class ArtifactStore: @unchecked Sendable {
     let digest = Digest.sha256(manifestData)
     let manifestURL = directory.appendingPathComponent(Self.manifestName)
     try manifestData.write(to: manifestURL)
-    for file in manifest.files { try fsyncPath(directory.appendingPathComponent(file.path), readOnly: true) }
-    try fsyncPath(manifestURL, readOnly: true)
-    try fsyncDirectoryTree(directory)
+    for file in manifest.files { chmod(directory.appendingPathComponent(file.path).path, 0o444) }
+    chmod(manifestURL.path, 0o444)
+    if !Self.syncFileSystem(of: directory) {
+      for file in manifest.files { try fsyncPath(directory.appendingPathComponent(file.path), readOnly: false) }
+      try fsyncPath(manifestURL, readOnly: false)
+      try fsyncDirectoryTree(directory)
+    }
     let destination = artifactURL(digest)
     let parent = destination.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -177,6 +181,25 @@ public final class ArtifactStore: @unchecked Sendable {
     files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     return Manifest(files: files)
   }
+
+  /// Flushes the file system holding `url` with one `syncfs` (one journal commit for all
+  /// of an artifact's files, where per-file fsync costs one each); false where unavailable.
+  private static func syncFileSystem(of url: URL) -> Bool {
+    guard let syncfs = syncfsFunction else { return false }
+    let fd = open(url.path, O_RDONLY)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return syncfs(fd) == 0
+  }
+
+  private static let syncfsFunction: (@convention(c) (Int32) -> Int32)? = {
+    #if os(Linux)
+      guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
+      return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    #else
+      return nil
+    #endif
+  }()
 
   private func fsyncDirectoryTree(_ directory: URL) throws {
     if let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isDirectoryKey]) {

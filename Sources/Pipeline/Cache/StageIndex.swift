@@ -33,6 +33,9 @@ public final class StageIndex: @unchecked Sendable {
     var config = Configuration()
     config.busyMode = .timeout(120)
     config.label = "sdfa-index"
+    // WAL with synchronous=NORMAL survives any process crash (only a power loss may drop the
+    // last commits, never corrupt the file); artifacts themselves are fsynced before commit.
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     pool = try DatabasePool(path: path, configuration: config)
     try pool.write { db in
       try db.execute(sql: """

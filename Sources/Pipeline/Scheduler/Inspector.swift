@@ -44,30 +44,28 @@ public struct Inspector: Sendable {
     var keys = [StageKey?](repeating: nil, count: nodes.count)
     var outputs = [String?](repeating: nil, count: nodes.count)
     var blockers = [String?](repeating: nil, count: nodes.count)
-    // Nodes are in topological order, so one pass computes keys where inputs are known.
-    var pendingLookups: [Int] = []
-    func flush() throws {
-      let found = try index.outputs(for: pendingLookups.map { keys[$0]!.hex })
-      for i in pendingLookups {
-        if let d = found[keys[i]!.hex], store.exists(d) { outputs[i] = d }
+    var depth = [Int](repeating: 0, count: nodes.count)
+    for node in nodes { depth[node.index] = 1 + (node.inputs.values.map { depth[$0] }.max() ?? -1) }
+    let levels = Dictionary(grouping: nodes.indices, by: { depth[$0] }).sorted { $0.key < $1.key }.map(\.value)
+    for level in levels {
+      var lookups: [Int] = []
+      for i in level {
+        let node = nodes[i]
+        var digests: [String: String] = [:]
+        var blocker: String?
+        for (role, p) in node.inputs {
+          if let d = outputs[p] { digests[role] = d } else { blocker = blocker ?? blockers[p] ?? nodes[p].label }
+        }
+        if let blocker {
+          blockers[i] = blocker
+        } else {
+          keys[i] = StageKey(kind: node.kind, version: node.version, params: node.params, inputDigests: digests)
+          lookups.append(i)
+        }
       }
-      pendingLookups.removeAll()
+      let found = try index.outputs(for: lookups.map { keys[$0]!.hex })
+      for i in lookups { if let d = found[keys[i]!.hex], store.exists(d) { outputs[i] = d } }
     }
-    for node in nodes {
-      var digests: [String: String] = [:]
-      var blocker: String?
-      for (role, p) in node.inputs {
-        if !pendingLookups.isEmpty && pendingLookups.contains(p) { try flush() }
-        if let d = outputs[p] { digests[role] = d } else { blocker = blocker ?? blockers[p] ?? nodes[p].label }
-      }
-      if let blocker {
-        blockers[node.index] = blocker
-        continue
-      }
-      keys[node.index] = StageKey(kind: node.kind, version: node.version, params: node.params, inputDigests: digests)
-      pendingLookups.append(node.index)
-    }
-    try flush()
     let latest = try index.latestKeys(spec: graph.spec.name)
     return try nodes.map { node in
       let status: NodeStatus
