@@ -133,6 +133,21 @@ private func firstSpecError(_ body: () throws -> Spec) -> SpecError? {
     #expect(tenKeys.count - fiveKeys.count == 4 * 5)
   }
 
+  /// Point ids become paths under `results/<spec>/`: a value's '/' must not add components.
+  @Test func pointIdsHaveOneComponentPerAxis() throws {
+    let spec = try loadGood("sweep-paths.yml")
+    #expect(spec.points.map { $0.config[path: "dataset.root"] } == ["data/a", "data/b"])
+    withKnownIssue("B14: Sweep.valueLabel puts a value's '/' into the id (root=data/a/seed=0)") {
+      #expect(spec.points.allSatisfy { $0.id.split(separator: "/").count == 2 }, "\(spec.points.map(\.id))")
+    }
+  }
+
+  @Test func aSeedCountBelowOneIsRejected() throws {
+    withKnownIssue("B18: Spec.compile takes --seeds 0 as no seeds (and a negative count traps in 0..<count)") {
+      #expect(throws: SpecErrors.self) { try loadGood("sweep.yml", overrides: .init(seedCount: 0)) }
+    }
+  }
+
   @Test func badOverridesNameTheCommandLine() throws {
     let range = firstSpecError { try loadGood("sweep.yml", overrides: .init(assignments: ["train.epochs=0"])) }
     #expect(range?.location.file == "--set train.epochs")
