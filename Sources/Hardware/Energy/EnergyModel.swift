@@ -56,10 +56,10 @@ public enum EnergyModel {
       perSample(name, .buffer, .gradient,
                 steps * active * nOut * Double(tech.stateBits) + steps * nIn * rho, tech.bufferPjPerBit)
 
-      // Error: the within-layer reverse-time membrane terms exist for both methods.
-      perSample(name, .multiply, .error, steps * active * nOut, tech.multiplyPj)
       switch accelerator {
       case .pipeLayer:
+        // BPTT's reverse-time membrane terms; SDFA's broadcast error is the same at every step.
+        perSample(name, .multiply, .error, steps * active * nOut, tech.multiplyPj)
         perSample(name, .buffer, .error, steps * active * nOut * eBits * 2, tech.bufferPjPerBit)
         if i > 0 {
           let kT = arch.transposeMode == .peripheral ? arch.transposePeripheralFactor : 1

@@ -7,8 +7,9 @@ enum Assumptions {
         + "\(tech.cellBits)-bit cells, \(tech.weightBits)-bit weights (\(tech.cellsPerWeight) cells each), "
         + "\(tech.signedWeights.rawValue) signed weights",
       "one shared \(tech.adcBits)-bit ADC per array; a 1-bit-input array read takes \(fmt(tech.readCycleNs)) ns",
-      "spike inputs are binary (one read per time step); errors are \(tech.errorBits)-bit"
-        + (arch.bitSerialError ? ", fed bit-serially (\(tech.errorBits) reads)" : ", one read each"),
+      "spike inputs are binary (one read per time step); errors are \(tech.errorBits)-bit, "
+        + (arch.bitSerialError ? "fed to the transposed arrays bit-serially (\(tech.errorBits) reads)"
+           : "spike-coded into the transposed arrays as in PipeLayer (one read per step)"),
       "BN folded into weights and thresholds; pooling, loss and error units digital and not charged",
       "replication \(arch.replication.rawValue)" + (arch.replication == .balanced ? " under a budget of \(arch.arrayBudget) arrays" : " (G = 1)"),
       "PipeLayer: 2L+1 stages per sample, each stage runs all T steps of its layer (BPTT), "
@@ -18,7 +19,7 @@ enum Assumptions {
       "PipeSDFA: time-step, data and batch pipelining; r = e·B once per sample (\(tech.errorBits) reads of all B arrays in parallel); "
         + "B stored as \(arch.feedbackMatrix.rawValue); "
         + (arch.staleWeights ? "stale weights, update fully hidden (ablation)" : "update exposed only where the next batch needs a layer before its write ends"),
-      "the within-layer reverse-time membrane gradient is charged to both methods",
+      "reverse-time (BPTT) membrane-gradient terms charged to PipeLayer only: SDFA's broadcast error is the same at every time step",
       "row-serial writes, arrays in parallel: t_w = rows x 2 x n_p x \(fmt(tech.writePulseNs)) ns, n_p <= \(tech.maxPulsesPerRow)",
       "write pulse energy V²·G·t_p = \(fmt(tech.writePulsePj)) pJ, \(tech.pulsesPerLevel) pulse(s) per level step",
       traced ? "weight writes from the recorded weight-change trace"

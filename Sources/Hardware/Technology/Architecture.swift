@@ -27,7 +27,7 @@ public struct Architecture: Codable, Sendable, Equatable {
     replication: ReplicationPolicy = .none, arrayBudget: Int = 0,
     transposeMode: TransposeMode = .peripheral, transposePeripheralFactor: Double = 1,
     feedbackMatrix: FeedbackMatrixMode = .sharedPrefix, backwardSlotFactor: Double = 1,
-    bitSerialError: Bool = true, eventDriven: Bool = true, staleWeights: Bool = false
+    bitSerialError: Bool = false, eventDriven: Bool = true, staleWeights: Bool = false
   ) {
     self.replication = replication
     self.arrayBudget = arrayBudget

@@ -7,7 +7,7 @@ extension Technology {
     crossbarRows: 128, crossbarCols: 128, cellBits: 2, weightBits: 8, errorBits: 8, stateBits: 8,
     signedWeights: .differential, feedbackCellsPerEntry: 1, feedbackSignedWeights: .differential,
     readCycleNs: 100, digitalClockGhz: 1.28, gradientAddersPerArray: 128,
-    crossbarReadPj: 30, adcPj: 1.5625, adcBits: 8, sampleHoldPj: 0.001, dacPj: 0.0004,
+    crossbarReadPj: 30, adcPj: 1.5625, adcBits: 8, sampleHoldPj: 0.001, dacPj: 0.39,
     shiftAddPj: 0.04, neuronPj: 1.27, addPj: 0.05, multiplyPj: 0.2,
     bufferPjPerBit: 0.1, dataMovementPjPerBit: 0.5,
     writeVoltageV: 3, writePulseNs: 10, writeConductanceUs: 50.5, pulsesPerLevel: 1, maxPulsesPerRow: 4,
