@@ -22,21 +22,34 @@ public struct LayerUpdateTrace: Codable, Sendable, Equatable {
 
   /// The change of one optimizer step from `old` to `new` weights (same layout).
   ///
-  /// Complexity: O(weights · n_c).
+  /// Complexity: O(weights · n_c), no allocation; called after every optimizer step.
   public init(old: [Float], new: [Float], quantizer: WeightQuantizer) {
     precondition(old.count == new.count, "old and new weights differ in size: \(old.count) vs \(new.count)")
     var changed = 0, steps = 0, largest = 0
-    for i in old.indices where old[i] != new[i] {
-      let a = quantizer.cellDigits(old[i]), b = quantizer.cellDigits(new[i])
-      for array in a.indices {
-        for digit in a[array].indices {
-          let delta = abs(a[array][digit] - b[array][digit])
-          if delta > 0 {
-            changed += 1
-            steps += delta
-            largest = max(largest, delta)
-          }
+    let differential = quantizer.scheme == .differential
+    let bits = quantizer.cellBits, mask = (1 << bits) - 1, cellsPerWeight = quantizer.cellsPerWeight
+    // Compares the digits of two non-negative levels without allocating.
+    func compare(_ x: Int, _ y: Int) {
+      var x = x, y = y
+      for _ in 0..<cellsPerWeight {
+        let delta = abs((x & mask) - (y & mask))
+        if delta > 0 {
+          changed += 1
+          steps += delta
+          largest = max(largest, delta)
         }
+        x >>= bits
+        y >>= bits
+      }
+    }
+    for i in old.indices where old[i] != new[i] {
+      let a = quantizer.level(old[i]), b = quantizer.level(new[i])
+      if a == b { continue }
+      if differential {
+        compare(max(a, 0), max(b, 0))
+        compare(max(-a, 0), max(-b, 0))
+      } else {
+        compare(a, b)
       }
     }
     self.init(
