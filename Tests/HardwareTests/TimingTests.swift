@@ -102,3 +102,18 @@ import Testing
     }
   }
 }
+
+@Test func multiBitFirstLayerInputTakesOneReadPerBit() {
+  var tech = Fixtures.handTech
+  tech.firstLayerInputBits = 4
+  let net = Fixtures.mlp(depth: 2, batch: 4, timeSteps: 3)
+  let m = Mapping.map(net, technology: tech)
+  let a = Fixtures.activity(0.5, net)
+  let sd = Timing.pipeSDFA(network: net, mapping: m, activity: a, trace: nil, technology: tech)
+  #expect(sd.layers.map(\.slotNs) == [400, 100])
+  #expect(sd.cycleNs == 400)
+  let base = Fixtures.estimate(net, tech: Fixtures.handTech).pipeSDFA.energy
+  let multi = Fixtures.estimate(net, tech: tech).pipeSDFA.energy
+  expectClose(multi.total(layer: "fc1", component: .adc), 4 * base.total(layer: "fc1", component: .adc))
+  expectClose(multi.total(layer: "fc2", component: .adc), base.total(layer: "fc2", component: .adc))
+}

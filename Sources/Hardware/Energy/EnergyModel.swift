@@ -37,17 +37,18 @@ public enum EnergyModel {
       let active = arch.eventDriven ? 1 - pow(1 - rho, Double(m.rowsPerArray)) : 1
       anyActive = max(anyActive, active)
       let steps = t * Double(m.positions)  // reads per sample (T · P)
+      let inputBits = i == 0 ? Double(tech.firstLayerInputBits) : 1  // bit-serial event counts
       let nIn = Double(m.rows), nOut = Double(m.cols), f = Double(m.feedbackSize)
       let r = Double(m.rowTiles), k = Double(m.colTiles), a = Double(m.arraysPerCopy)
 
       // Forward (common).
-      perSample(name, .crossbarRead, .forward, steps * a * rho, tech.crossbarReadPj)
-      perSample(name, .adc, .forward, steps * active * r * nOut * nc * p, conversion)
-      perSample(name, .dacDrivers, .forward, steps * rho * nIn * k * p, tech.dacPj)
-      perSample(name, .shiftAdd, .forward, steps * active * nOut * nc * r, tech.shiftAddPj)
+      perSample(name, .crossbarRead, .forward, inputBits * steps * a * rho, tech.crossbarReadPj)
+      perSample(name, .adc, .forward, inputBits * steps * active * r * nOut * nc * p, conversion)
+      perSample(name, .dacDrivers, .forward, inputBits * steps * rho * nIn * k * p, tech.dacPj)
+      perSample(name, .shiftAdd, .forward, inputBits * steps * active * nOut * nc * r, tech.shiftAddPj)
       perSample(name, .neuron, .forward, steps * active * nOut, tech.neuronPj)
       perSample(name, .buffer, .forward,
-                steps * nIn * rho + t * f * rhoOut + steps * active * nOut * Double(tech.stateBits), tech.bufferPjPerBit)
+                inputBits * steps * nIn * rho + t * f * rhoOut + steps * active * nOut * Double(tech.stateBits), tech.bufferPjPerBit)
       perSample(name, .dataMovement, .forward, t * f * rhoOut, tech.dataMovementPjPerBit)
 
       // Weight gradient (common): add-only outer products of binary spikes, surrogate × δ.

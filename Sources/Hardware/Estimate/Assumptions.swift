@@ -7,7 +7,9 @@ enum Assumptions {
         + "\(tech.cellBits)-bit cells, \(tech.weightBits)-bit weights (\(tech.cellsPerWeight) cells each), "
         + "\(tech.signedWeights.rawValue) signed weights",
       "one shared \(tech.adcBits)-bit ADC per array; a 1-bit-input array read takes \(fmt(tech.readCycleNs)) ns",
-      "spike inputs are binary (one read per time step); errors are \(tech.errorBits)-bit, "
+      "spike inputs are binary (one read per time step)"
+        + (tech.firstLayerInputBits > 1 ? ", the first layer's event counts \(tech.firstLayerInputBits)-bit, bit-serial" : ", event frames binarised")
+        + "; errors are \(tech.errorBits)-bit, "
         + (arch.bitSerialError ? "fed to the transposed arrays bit-serially (\(tech.errorBits) reads)"
            : "spike-coded into the transposed arrays as in PipeLayer (one read per step)"),
       "BN folded into weights and thresholds; pooling, loss and error units digital and not charged",

@@ -43,6 +43,7 @@ extension Technology {
     check("weight_bits", weightBits, 1...32)
     check("error_bits", errorBits, 1...32)
     check("state_bits", stateBits, 1...32)
+    check("first_layer_input_bits", firstLayerInputBits, 1...16)
     check("feedback_cells_per_entry", feedbackCellsPerEntry, 1...16)
     positive("read_cycle_ns", readCycleNs)
     positive("digital_clock_ghz", digitalClockGhz)

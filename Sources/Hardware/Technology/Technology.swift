@@ -24,6 +24,8 @@ public struct Technology: Codable, Sendable, Equatable {
   public var errorBits: Int
   /// Bits per stored membrane potential / surrogate value (`b_u`).
   public var stateBits: Int
+  /// Bits of the first layer's input (event counts), fed bit-serially (`b_in1`); 1 for spikes.
+  public var firstLayerInputBits: Int
   public var signedWeights: SignedWeightScheme
   /// Cells per feedback-matrix entry (`n_cB`).
   public var feedbackCellsPerEntry: Int
@@ -73,6 +75,7 @@ public struct Technology: Codable, Sendable, Equatable {
   public init(
     name: String, nodeNm: Int,
     crossbarRows: Int, crossbarCols: Int, cellBits: Int, weightBits: Int, errorBits: Int, stateBits: Int,
+    firstLayerInputBits: Int,
     signedWeights: SignedWeightScheme, feedbackCellsPerEntry: Int, feedbackSignedWeights: SignedWeightScheme,
     readCycleNs: Double, digitalClockGhz: Double, gradientAddersPerArray: Int,
     crossbarReadPj: Double, adcPj: Double, adcBits: Int, sampleHoldPj: Double, dacPj: Double,
@@ -89,6 +92,7 @@ public struct Technology: Codable, Sendable, Equatable {
     self.weightBits = weightBits
     self.errorBits = errorBits
     self.stateBits = stateBits
+    self.firstLayerInputBits = firstLayerInputBits
     self.signedWeights = signedWeights
     self.feedbackCellsPerEntry = feedbackCellsPerEntry
     self.feedbackSignedWeights = feedbackSignedWeights
@@ -125,6 +129,7 @@ public struct Technology: Codable, Sendable, Equatable {
     case weightBits = "weight_bits"
     case errorBits = "error_bits"
     case stateBits = "state_bits"
+    case firstLayerInputBits = "first_layer_input_bits"
     case signedWeights = "signed_weights"
     case feedbackCellsPerEntry = "feedback_cells_per_entry"
     case feedbackSignedWeights = "feedback_signed_weights"

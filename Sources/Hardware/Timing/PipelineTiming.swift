@@ -56,7 +56,8 @@ public enum Timing {
     network.layers.indices.map { i in
       let m = mapping.layers[i]
       let rho = tech.architecture.eventDriven ? activity.layers[i].inputRate : 1
-      let slot = Double(m.slotReads) * tech.readCycleNs
+      let inputBits = i == 0 ? Double(tech.firstLayerInputBits) : 1
+      let slot = Double(m.slotReads) * inputBits * tech.readCycleNs
       let adds = Double(network.timeSteps * m.positions) * rho * Double(m.rows * m.cols)
       let adders = Double(tech.gradientAddersPerArray * m.arrays)
       let gradient = (adds / adders).rounded(.up) * tech.digitalCycleNs
