@@ -65,5 +65,8 @@ import Testing
     #expect(text.contains(String(format: "%.2fx faster", e.timeRatio)))
     #expect(text.contains("feedback B"))
     for line in e.assumptions { #expect(text.contains(line)) }
+    let detailed = HardwareReport.render(e, detail: true)
+    #expect(detailed.contains("pipesdfa: energy per epoch by layer and component"))
+    #expect(detailed.contains("pipelayer: energy per epoch by layer and phase"))
   }
 }

@@ -118,3 +118,21 @@ import Testing
     }
   }
 }
+
+@Test func recorderFixesEachLayersRangeAtItsFirstStep() {
+  var recorder = WeightUpdateRecorder(technology: .isaac32nm, layerCount: 2)
+  recorder.observe(layer: 0, old: [0.5, -0.25], new: [0.5, -0.25])
+  #expect(recorder.quantizers[0]?.range == 1)  // headroom 2 × 0.5
+  #expect(recorder.quantizers[1] == nil)
+  // Doubling every weight would leave the levels unchanged under a rescaled range; here it moves them.
+  recorder.observe(layer: 0, old: [0.5, -0.25], new: [1.0, -0.5])
+  #expect(recorder.quantizers[0]?.range == 1)
+  #expect(recorder.trace.layers[0].steps == 2)
+  #expect(recorder.trace.layers[0].changedCells > 0)
+}
+
+@Test func activityValidationNamesTheRate() {
+  let a = ActivityProfile(inputRate: 0.2, outputRates: [0.1, 1.5])
+  #expect(a.layers[1].inputRate == 0.1)
+  #expect(a.validate().map(\.path) == ["layers[1].outputRate"])
+}

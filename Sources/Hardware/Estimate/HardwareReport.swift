@@ -3,8 +3,9 @@ import Foundation
 /// Plain-text rendering of a ``HardwareEstimate`` (what `sdfa hw` prints).
 public enum HardwareReport {
   /// A fixed-width table: mapping, time, energy by component and by layer, one-time
-  /// programming, area, ratios and the assumptions.
-  public static func render(_ e: HardwareEstimate) -> String {
+  /// programming, area, ratios and the assumptions. With `detail`, also each accelerator's
+  /// layer × component energy and layer × phase energy.
+  public static func render(_ e: HardwareEstimate, detail: Bool = false) -> String {
     let pl = e.pipeLayer, sd = e.pipeSDFA
     let m = e.mapping
     var out = "Hardware estimate: \(e.network) on \(e.technology)\n\n"
@@ -52,10 +53,26 @@ public enum HardwareReport {
     let fb = sd.energy.total(layer: "feedback")
     if fb > 0 { l.row("feedback B", "\(m.feedbackRows)x\(m.feedbackColumns)", "1", "\(m.feedbackArrays)", "1", "", "", "-", joules(fb), "") }
     out += "Per layer (energy per epoch)\n" + l.text + "\n"
+    if detail {
+      for acc in [pl, sd] { out += breakdown(acc, layers: m.layers.map(\.name)) }
+    }
     out += String(format: "Totals: PipeSDFA is %.2fx faster and uses %.2fx less energy than PipeLayer", e.timeRatio, e.energyRatio)
     out += " (paper: 1.1x-10.5x time, 1.37x-2.1x energy)\n"
     out += "Assumptions:\n" + e.assumptions.map { "  - \($0)\n" }.joined()
     return out
+  }
+
+  /// Layer × component and layer × phase energy of one accelerator, non-zero columns only.
+  static func breakdown(_ acc: AcceleratorEstimate, layers: [String]) -> String {
+    let names = layers + ["feedback", "chip"].filter { n in acc.energy.contains { $0.layer == n } }
+    let components = EnergyComponent.allCases.filter { acc.energy.total(component: $0) > 0 }
+    var t = Table(["layer"] + components.map(\.rawValue))
+    for name in names { t.rows.append([name] + components.map { joules(acc.energy.total(layer: name, component: $0)) }) }
+    let phases = TrainingPhase.allCases.filter { acc.energy.total(phase: $0) > 0 }
+    var p = Table(["layer"] + phases.map(\.rawValue))
+    for name in names { p.rows.append([name] + phases.map { joules(acc.energy.total(layer: name, phase: $0)) }) }
+    return "\(acc.accelerator.rawValue): energy per epoch by layer and component\n" + t.text + "\n"
+      + "\(acc.accelerator.rawValue): energy per epoch by layer and phase\n" + p.text + "\n"
   }
 
   static func pct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }

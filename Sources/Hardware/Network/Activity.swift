@@ -33,4 +33,15 @@ public struct ActivityProfile: Codable, Sendable, Equatable {
     }
     self.layers = layers
   }
+
+  /// Rates outside [0, 1] (or not finite), by field path; empty when usable.
+  public func validate() -> [TechnologyIssue] {
+    var issues: [TechnologyIssue] = []
+    for (i, layer) in layers.enumerated() {
+      for (key, rate) in [("inputRate", layer.inputRate), ("outputRate", layer.outputRate)] where !(0...1).contains(rate) {
+        issues.append(TechnologyIssue(path: "layers[\(i)].\(key)", value: "\(rate)", allowed: "0...1"))
+      }
+    }
+    return issues
+  }
 }
