@@ -117,3 +117,16 @@ import Testing
   expectClose(multi.total(layer: "fc1", component: .adc), 4 * base.total(layer: "fc1", component: .adc))
   expectClose(multi.total(layer: "fc2", component: .adc), base.total(layer: "fc2", component: .adc))
 }
+
+@Test func slowGradientUnitsBindThePipelines() {
+  var tech = Fixtures.handTech
+  tech.gradientAddersPerArray = 1  // 3 · 0.5 · 64 · 64 adds over 4 arrays: 1536 cycles of 1 ns
+  let net = Fixtures.mlp(depth: 2, batch: 4, timeSteps: 3)
+  let m = Mapping.map(net, technology: tech)
+  let a = Fixtures.activity(0.5, net)
+  let pl = Timing.pipeLayer(network: net, mapping: m, activity: a, trace: nil, technology: tech)
+  let sd = Timing.pipeSDFA(network: net, mapping: m, activity: a, trace: nil, technology: tech)
+  #expect(pl.cycleNs == 1536)
+  #expect(sd.cycleNs == 512)
+  #expect(sd.batchNs == 13 * 512 + 800 + 1536 + 1280)
+}

@@ -24,7 +24,8 @@ public struct LayerTiming: Codable, Sendable, Equatable {
 /// Cycle accounting of one accelerator for one training batch and epoch.
 public struct TimingEstimate: Codable, Sendable, Equatable {
   public var accelerator: Accelerator
-  /// Pipeline cycle: `τ_PL = T · max(s, k_bwd · s_{l≥2})` for PipeLayer, `τ = max s_l` for PipeSDFA.
+  /// Pipeline cycle: `τ_PL = T · max(s, k_bwd · s_{l≥2})` for PipeLayer, `τ = max s_l` for
+  /// PipeSDFA (each at least as long as the gradient units need: `t_grad` and `t_grad / T`).
   public var cycleNs: Double
   /// Cycles of the pipeline per batch (`2L + B` for PipeLayer, `B·T + L − 1` for PipeSDFA).
   public var cyclesPerBatch: Int
@@ -80,7 +81,8 @@ public enum Timing {
     let kBwd = tech.architecture.backwardSlotFactor
     let forwardSlot = times.map(\.slot).max() ?? 0
     let errorSlot = times.dropFirst().map { $0.slot * kBwd }.max() ?? 0
-    let cycle = t * max(forwardSlot, errorSlot)
+    // A stage also waits for its layer's gradient units (they rarely bind).
+    let cycle = max(t * max(forwardSlot, errorSlot), times.map(\.gradient).max() ?? 0)
     let update = max(cycle, times.map(\.write).max() ?? 0)
     let cycles = 2 * depth + b
     let layers = network.layers.indices.map { i in
@@ -104,9 +106,10 @@ public enum Timing {
   ) -> TimingEstimate {
     let times = layerTimes(network: network, mapping: mapping, activity: activity, trace: trace, technology: tech)
     let t = network.timeSteps, b = network.batchSize, depth = network.layers.count
-    let tau = times.map(\.slot).max() ?? 0
-    let projection = mapping.feedbackArrays > 0 ? Double(tech.errorBits) * tech.readCycleNs : 0
     let gradient = times.map(\.gradient).max() ?? 0
+    // Each layer's gradient units must keep up with one sample every T slots.
+    let tau = max(times.map(\.slot).max() ?? 0, gradient / Double(t))
+    let projection = mapping.feedbackArrays > 0 ? Double(tech.errorBits) * tech.readCycleNs : 0
     var exposed = 0.0
     if !tech.architecture.staleWeights {
       for (i, time) in times.enumerated() { exposed = max(exposed, time.write - Double(i) * tau) }
