@@ -37,7 +37,7 @@ let package = Package(
       dependencies: ["Tensor", "CHDF5", "_CHDF5Shim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       swiftSettings: numericSwift),
     .target(name: "SNN", dependencies: ["Tensor"], swiftSettings: numericSwift),
-    .target(name: "Hardware", swiftSettings: numericSwift),
+    .target(name: "Hardware", dependencies: ["Tensor"], swiftSettings: numericSwift),
     .target(name: "Report"),
     .target(
       name: "Pipeline",
@@ -72,7 +72,7 @@ let package = Package(
 
     // SNNTests
 
-    // HardwareTests
+    .testTarget(name: "HardwareTests", dependencies: ["Hardware", "TestSupport"]),
 
     // ReportTests
 
