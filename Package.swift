@@ -64,7 +64,9 @@ let package = Package(
     // alone (blank lines between) so that work on separate targets merges cleanly.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
 
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "ToyStages", "TestSupport", "sdfa-toy"]),
+    .testTarget(
+      name: "PipelineTests", dependencies: ["Pipeline", "ToyStages", "TestSupport", "sdfa-toy"],
+      exclude: ["Specs"]),
 
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], swiftSettings: numericSwift),
 

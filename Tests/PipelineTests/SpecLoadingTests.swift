@@ -137,15 +137,11 @@ private func firstSpecError(_ body: () throws -> Spec) -> SpecError? {
   @Test func pointIdsHaveOneComponentPerAxis() throws {
     let spec = try loadGood("sweep-paths.yml")
     #expect(spec.points.map { $0.config[path: "dataset.root"] } == ["data/a", "data/b"])
-    withKnownIssue("B14: Sweep.valueLabel puts a value's '/' into the id (root=data/a/seed=0)") {
-      #expect(spec.points.allSatisfy { $0.id.split(separator: "/").count == 2 }, "\(spec.points.map(\.id))")
-    }
+    #expect(spec.points.allSatisfy { $0.id.split(separator: "/").count == 2 }, "\(spec.points.map(\.id))")
   }
 
   @Test func aSeedCountBelowOneIsRejected() throws {
-    withKnownIssue("B18: Spec.compile takes --seeds 0 as no seeds (and a negative count traps in 0..<count)") {
-      #expect(throws: SpecErrors.self) { try loadGood("sweep.yml", overrides: .init(seedCount: 0)) }
-    }
+    #expect(throws: SpecErrors.self) { try loadGood("sweep.yml", overrides: .init(seedCount: 0)) }
   }
 
   @Test func badOverridesNameTheCommandLine() throws {
@@ -198,10 +194,8 @@ private func firstSpecError(_ body: () throws -> Spec) -> SpecError? {
   /// Writing out an omitted block's defaults must not change the params (nor any key).
   @Test func omittedBlocksGetTheirDefaultsLikeWrittenOnes() throws {
     let implicit = try loadGood("implicit-defaults.yml"), explicit = try loadGood("explicit-defaults.yml")
-    withKnownIssue("Schema.validateObject fills no defaults for an omitted nested object (train.optimizer, model.neuron)") {
-      #expect(implicit.base.canonicalJSON == explicit.base.canonicalJSON)
-      #expect(stageKeys(implicit) == stageKeys(explicit))
-    }
+    #expect(implicit.base.canonicalJSON == explicit.base.canonicalJSON)
+    #expect(stageKeys(implicit) == stageKeys(explicit))
   }
 }
 

@@ -17,6 +17,10 @@ public final class Runner: @unchecked Sendable {
 
   public init(cache: URL, registry: StageRegistry) throws {
     store = try ArtifactStore(root: cache)
+    // Creating the database and switching it to WAL needs it alone: processes starting
+    // together on a fresh cache take turns.
+    let opening = try store.lock("index-open")
+    defer { opening.unlock() }
     index = try StageIndex(path: store.indexPath)
     self.registry = registry
   }

@@ -57,18 +57,21 @@ extension Schema {
     case .object(let fields):
       return validateObject(node, fields: fields, path: path, errors: &errors)
     case .oneOf(let alternatives, let description):
-      var best: (SpecValue, [SpecError])?
-      for alternative in alternatives {
+      // Try the alternatives whose shape fits first, so a list with a bad item reports that
+      // item rather than "must be an integer".
+      let fitting = alternatives.filter { $0.accepts(shapeOf: node) }
+      var best: [SpecError]?
+      for alternative in fitting + alternatives.filter({ !$0.accepts(shapeOf: node) }) {
         var attempt: [SpecError] = []
         let value = alternative.validate(node, path: path, errors: &attempt)
         if attempt.isEmpty { return value }
-        if best == nil || attempt.count < best!.1.count { best = (value, attempt) }
+        if best == nil { best = attempt }
       }
-      // Report the alternative whose shape matched (it failed on details) or a plain type error.
-      if let best, alternatives.contains(where: { $0.accepts(shapeOf: node) }) {
-        errors += best.1
+      if !fitting.isEmpty, let best {
+        errors += best
       } else {
-        errors.append(SpecError(node.location, "'\(path)' must be \(description), found \(node.shapeDescription)"))
+        errors.append(SpecError(node.location, "'\(path)' must be \(description), found \(node.shapeDescription)",
+                                hint: "write, for example, \(alternatives.first?.example ?? "a value")"))
       }
       return .null
     }
@@ -102,6 +105,11 @@ extension Schema {
                                 hint: field.doc.isEmpty ? "add '\(field.name): …'" : "add '\(field.name):' (\(field.doc))"))
       } else if let value = field.defaultValue {
         result[field.name] = value
+      } else if !path.isEmpty, case .object(let inner) = field.schema, !inner.contains(where: \.required),
+        inner.contains(where: { $0.defaultValue != nil }) {
+        // An omitted block takes its fields' defaults, so writing them out changes no key.
+        var ignored: [SpecError] = []
+        result[field.name] = field.schema.validate(SpecNode(.mapping([]), at: node.location), path: prefix + field.name, errors: &ignored)
       }
     }
     return .object(result)
@@ -126,7 +134,7 @@ extension Schema {
   }
 
   private func typeError(_ node: SpecNode, _ path: String) -> SpecError {
-    var hint: String?
+    var hint = "write \(typeDescription), for example \(example)"
     if case .scalar(_, false) = node.kind, case .scalar(let text, _) = node.kind, Double(yamlNumber: text) != nil {
       hint = "remove the quotes: a quoted value is a string"
     }

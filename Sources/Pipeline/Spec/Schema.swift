@@ -47,22 +47,45 @@ public indirect enum Schema: Sendable {
     }
   }
 
-  var typeDescription: String {
+  var typeDescription: String { describe(plural: false) }
+
+  /// "an integer ≥ 1" / "integers ≥ 1": the type in words, for messages.
+  func describe(plural: Bool) -> String {
+    func noun(_ singular: String, _ pluralForm: String, article: String = "a") -> String {
+      plural ? pluralForm : "\(article) \(singular)"
+    }
     switch self {
     case .integer(let lo, let hi):
+      let base = noun("integer", "integers", article: "an")
       switch (lo, hi) {
-      case (let lo?, let hi?): "an integer in \(lo)…\(hi)"
-      case (let lo?, nil): "an integer ≥ \(lo)"
-      case (nil, let hi?): "an integer ≤ \(hi)"
-      default: "an integer"
+      case (let lo?, let hi?): return "\(base) in \(lo)…\(hi)"
+      case (let lo?, nil): return "\(base) ≥ \(lo)"
+      case (nil, let hi?): return "\(base) ≤ \(hi)"
+      default: return base
       }
-    case .number: "a number"
-    case .string: "a string"
-    case .boolean: "true or false"
-    case .choice(let names): "one of \(names.joined(separator: ", "))"
-    case .list(let item, _): "a list of \(item.typeDescription.replacingOccurrences(of: "an ", with: "").replacingOccurrences(of: "a ", with: ""))s"
-    case .object: "a mapping"
-    case .oneOf(_, let description): description
+    case .number: return noun("number", "numbers")
+    case .string: return noun("string", "strings")
+    case .boolean: return plural ? "booleans" : "true or false"
+    case .choice(let names): return plural ? "names among \(names.joined(separator: ", "))" : "one of \(names.joined(separator: ", "))"
+    case .list(let item, _): return noun("list of \(item.describe(plural: true))", "lists of \(item.describe(plural: true))")
+    case .object: return noun("mapping", "mappings")
+    case .oneOf(_, let description): return description
+    }
+  }
+
+  /// An example of a valid value, for fix hints.
+  var example: String {
+    switch self {
+    case .integer(let lo, _): return "\(max(lo ?? 1, 1))"
+    case .number(let lo, _, _): return lo.map { $0 >= 1 ? SpecValue.formatNumber($0 + 1) : "0.01" } ?? "0.5"
+    case .string: return "text"
+    case .boolean: return "true"
+    case .choice(let names): return names.first ?? ""
+    case .list(let item, _):
+      if case .integer(let lo, _) = item, (lo ?? 0) >= 1 { return "[256]" }
+      return "[\(item.example)]"
+    case .object: return "{key: value}"
+    case .oneOf(let alternatives, _): return alternatives.first?.example ?? ""
     }
   }
 }

@@ -82,7 +82,10 @@ public struct Spec: Sendable {
                             description: "a seed count (≥ 1) or a list of seeds"), default: .number(1)),
     ]
     fields += sectionSchemas.map { Schema.Field($0.name, $0.schema) }
-    let declared = Set(fields.map(\.name) + ["sweep"])
+    // Handled apart (the loader resolves includes, sweeps are compiled below), but named
+    // here so that a misspelling of them gets the right suggestion.
+    fields += [.init("sweep", .object([])), .init("include", .string)]
+    let declared = Set(fields.map(\.name))
 
     // Sections of kinds this build lacks get a clear message rather than "unknown key".
     var sectionNode = node.removing("sweep")
@@ -112,9 +115,18 @@ public struct Spec: Sendable {
     let seedsValue = base.removeValue(forKey: "seeds") ?? .number(1)
     var seeds: [Int]
     if let count = seedsValue.intValue { seeds = Array(0..<count) } else { seeds = seedsValue.listValue?.compactMap(\.intValue) ?? [0] }
-    if let count = overrides.seedCount { seeds = Array(0..<count) }
-    if Set(seeds).count != seeds.count {
-      throw SpecErrors([SpecError(locations["seeds"] ?? SourceLocation(file: file), "seeds repeat: \(seeds)", hint: "list each seed once")])
+    if let count = overrides.seedCount {
+      guard count >= 1 else {
+        throw SpecErrors([SpecError(SourceLocation(file: "--seeds \(count)"), "--seeds must be at least 1, found \(count)",
+                                    hint: "pass --seeds 5 for seeds 0…4")])
+      }
+      seeds = Array(0..<count)
+    }
+    if case .sequence(let items)? = node["seeds"]?.kind, overrides.seedCount == nil {
+      var seen = Set<Int>()
+      for (item, seed) in zip(items, seeds) where !seen.insert(seed).inserted {
+        throw SpecErrors([SpecError(item.location, "seed \(seed) is listed twice", hint: "list each seed once")])
+      }
     }
 
     var spec = Spec(name: name, file: file, files: files, base: .object(base), seeds: seeds, axes: axes, locations: locations)

@@ -29,7 +29,8 @@ public struct SpecLoader: Sendable {
     }
     guard let node else { return SpecNode(.scalar("", plain: true), at: SourceLocation(file: file, line: 1, column: 1)) }
     var errors: [SpecError] = []
-    let converted = convert(node, file: file, errors: &errors)
+    let source = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let converted = convert(node, file: file, source: source, errors: &errors)
     if !errors.isEmpty { throw SpecErrors(errors) }
     return converted
   }
@@ -42,12 +43,19 @@ public struct SpecLoader: Sendable {
         includedFrom ?? SourceLocation(file: path), "include cycle: \(cycle)",
         hint: "remove the include that points back to a file already being included")])
     }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-      let exists = FileManager.default.fileExists(atPath: path)
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw SpecErrors([SpecError(includedFrom ?? SourceLocation(file: path), "'\(path)' is a directory",
+                                  hint: "name a spec file, such as \(path)/spec.yml")])
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
       throw SpecErrors([SpecError(
-        includedFrom ?? SourceLocation(file: path),
-        exists ? "cannot read '\(path)' as UTF-8 text" : "no such spec file '\(path)'",
-        hint: exists ? "save the file as UTF-8" : "check the path (it is relative to the current directory, or for includes to the including file)")])
+        includedFrom ?? SourceLocation(file: path), "no such spec file '\(path)'",
+        hint: "check the path (it is relative to the current directory, or for includes to the including file)")])
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw SpecErrors([SpecError(Self.firstInvalidUTF8(data, file: path), "the file is not valid UTF-8 text",
+                                  hint: "save the file as UTF-8")])
     }
     files.append(path)
     var node = try parse(text, file: path)
@@ -69,7 +77,8 @@ public struct SpecLoader: Sendable {
     var merged: SpecNode?
     for target in targets {
       guard case .scalar(let name, _) = target.kind, !name.isEmpty else {
-        throw SpecErrors([SpecError(target.location, "an include must name a file, found \(target.shapeDescription)")])
+        throw SpecErrors([SpecError(target.location, "an include must name a file, found \(target.shapeDescription)",
+                                    hint: "write 'include: common.yml'")])
       }
       let resolved = name.hasPrefix("/") ? name : directory.appendingPathComponent(name).relativePath
       let included = try load(resolved, chain: chain + [canonical], includedFrom: target.location, files: &files)
@@ -80,15 +89,17 @@ public struct SpecLoader: Sendable {
 
   // MARK: YAML node conversion
 
-  private func convert(_ node: Node, file: String, errors: inout [SpecError]) -> SpecNode {
+  private func convert(_ node: Node, file: String, source: [String], errors: inout [SpecError]) -> SpecNode {
     let location = Self.location(node.mark, file: file)
     switch node {
     case .scalar(let scalar):
       let plain = scalar.style == .plain
-      let text = interpolate(scalar.string, at: location, errors: &errors)
+      let text = interpolate(scalar.string, at: location, errors: &errors) { token in
+        Self.find(token, in: source, from: location)
+      }
       return SpecNode(.scalar(text, plain: plain), at: location)
     case .sequence(let sequence):
-      return SpecNode(.sequence(sequence.map { convert($0, file: file, errors: &errors) }), at: location)
+      return SpecNode(.sequence(sequence.map { convert($0, file: file, source: source, errors: &errors) }), at: location)
     case .mapping(let mapping):
       var entries: [SpecNode.Entry] = []
       var merged: [SpecNode.Entry] = []
@@ -99,14 +110,19 @@ public struct SpecLoader: Sendable {
           continue
         }
         if keyScalar.string == "<<" && keyScalar.style == .plain {
-          let sources: [Node] = value.sequence.map(Array.init) ?? [value]
-          for source in sources {
+          let sourceLines = source
+          let merges: [Node] = value.sequence.map(Array.init) ?? [value]
+          for source in merges {
             guard case .mapping = source else {
-              errors.append(SpecError(Self.location(source.mark, file: file), "a merge key '<<' takes a mapping or a list of mappings",
+              let found = source.scalar.map { " '\($0.string)'" } ?? " a list"
+              // An alias resolves to the anchored node, whose mark is the anchor's: point at the '<<' then.
+              let here = Self.location(source.mark, file: file)
+              let at = (here.line, here.column) < (keyLocation.line, keyLocation.column) ? keyLocation : here
+              errors.append(SpecError(at, "a merge key '<<' takes a mapping or a list of mappings, found\(found)",
                                       hint: "write '<<: *anchor' where '&anchor' names a mapping"))
               continue
             }
-            let converted = convert(source, file: file, errors: &errors)
+            let converted = convert(source, file: file, source: sourceLines, errors: &errors)
             for entry in converted.entries ?? [] where !merged.contains(where: { $0.key == entry.key }) {
               merged.append(entry)
             }
@@ -118,7 +134,7 @@ public struct SpecLoader: Sendable {
                                   hint: "keep one of the two"))
           continue
         }
-        entries.append(SpecNode.Entry(key: keyScalar.string, keyLocation: keyLocation, value: convert(value, file: file, errors: &errors)))
+        entries.append(SpecNode.Entry(key: keyScalar.string, keyLocation: keyLocation, value: convert(value, file: file, source: source, errors: &errors)))
       }
       let overridden = merged.filter { m in !entries.contains { $0.key == m.key } }
       return SpecNode(.mapping(overridden + entries), at: location)
@@ -129,7 +145,10 @@ public struct SpecLoader: Sendable {
   }
 
   /// Expands `${VAR}` and `${VAR:-default}`; `$$` is a literal `$`.
-  func interpolate(_ text: String, at location: SourceLocation, errors: inout [SpecError]) -> String {
+  func interpolate(
+    _ text: String, at location: SourceLocation, errors: inout [SpecError],
+    locate: (String) -> SourceLocation? = { _ in nil }
+  ) -> String {
     guard text.contains("$") else { return text }
     var out = ""
     var rest = Substring(text)
@@ -141,14 +160,21 @@ public struct SpecLoader: Sendable {
         rest = after.dropFirst()
         continue
       }
-      guard after.hasPrefix("{"), let close = after.firstIndex(of: "}") else {
+      guard after.hasPrefix("{") else {
         out += "$"
         rest = after
         continue
       }
+      guard let close = after.firstIndex(of: "}") else {
+        let token = "$" + after
+        errors.append(SpecError(locate(String(token)) ?? location, "malformed variable reference '\(token)': no closing '}'",
+                                hint: "close it with '}': ${NAME} or ${NAME:-default}"))
+        out += token
+        break
+      }
       let body = after[after.index(after: after.startIndex)..<close]
       let column = location.column + text.distance(from: text.startIndex, to: dollar)
-      let here = SourceLocation(file: location.file, line: location.line, column: column)
+      let here = locate("${\(body)}") ?? SourceLocation(file: location.file, line: location.line, column: column)
       let name: Substring
       let fallback: Substring?
       if let separator = body.range(of: ":-") {
@@ -175,22 +201,82 @@ public struct SpecLoader: Sendable {
     return out
   }
 
+  /// Where `token` first occurs in the source at or after `start` (quoted and block scalars
+  /// begin before their text, so positions inside them come from the source itself).
+  static func find(_ token: String, in source: [String], from start: SourceLocation) -> SourceLocation? {
+    guard start.line > 0 else { return nil }
+    for lineIndex in (start.line - 1)..<source.count {
+      let line = source[lineIndex]
+      let from = lineIndex == start.line - 1 ? max(0, start.column - 1) : 0
+      guard from <= line.count else { continue }
+      let tail = line[line.index(line.startIndex, offsetBy: from)...]
+      if let range = tail.range(of: token) {
+        return SourceLocation(file: start.file, line: lineIndex + 1, column: from + tail.distance(from: tail.startIndex, to: range.lowerBound) + 1)
+      }
+    }
+    return nil
+  }
+
+  /// The line and column of the first byte that is not valid UTF-8.
+  static func firstInvalidUTF8(_ data: Data, file: String) -> SourceLocation {
+    var line = 1, column = 1, i = 0
+    let bytes = [UInt8](data)
+    while i < bytes.count {
+      let b = bytes[i]
+      let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+      guard length > 0, i + length <= bytes.count,
+        bytes[(i + 1)..<(i + length)].allSatisfy({ $0 >> 6 == 0b10 }),
+        String(bytes: bytes[i..<(i + length)], encoding: .utf8) != nil
+      else { return SourceLocation(file: file, line: line, column: column) }
+      if b == 0x0A { line += 1; column = 1 } else { column += 1 }
+      i += length
+    }
+    return SourceLocation(file: file, line: line, column: column)
+  }
+
   static func location(_ mark: Mark?, file: String) -> SourceLocation {
     SourceLocation(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0)
   }
 
   static func specError(_ error: YamlError, file: String) -> SpecError {
     switch error {
-    case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-      .composer(let context, let problem, let mark, _):
+    case .scanner(let context, let problem, let mark, let yaml), .parser(let context, let problem, let mark, let yaml),
+      .composer(let context, let problem, let mark, let yaml):
+      let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+      let lineText = mark.line >= 1 && mark.line <= lines.count ? String(lines[mark.line - 1]) : ""
+      let character = mark.column >= 1 && mark.column <= lineText.count
+        ? lineText[lineText.index(lineText.startIndex, offsetBy: mark.column - 1)] : nil
+      if character == "\t" {
+        return SpecError(location(mark, file: file), "a tab cannot indent YAML", hint: "indent with spaces")
+      }
+      if problem.contains("undefined alias") {
+        let rest = lineText.dropFirst(max(0, mark.column - 1)).drop { $0 == "*" }
+        let name = String(rest.prefix { !" ,]}\n".contains($0) })
+        return SpecError(location(mark, file: file), "undefined alias '*\(name)'",
+                         hint: "define '&\(name)' on an earlier value, or fix the alias name")
+      }
+      if let context, context.text.contains("quoted scalar") {
+        return SpecError(location(context.mark, file: file), "unterminated quoted scalar: the string opened here has no closing quote",
+                         hint: "add the closing quote")
+      }
+      if let context, context.text.contains("flow sequence") || context.text.contains("flow mapping") {
+        let bracket = context.text.contains("sequence") ? "[" : "{"
+        let closing = bracket == "[" ? "]" : "}"
+        return SpecError(location(context.mark, file: file), "the flow sequence or mapping opened here with '\(bracket)' is not closed",
+                         hint: "close the bracket with '\(closing)'")
+      }
       let contextText = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
       return SpecError(location(mark, file: file), "YAML syntax: \(problem)\(contextText)",
                        hint: "check indentation, quotes and brackets around this position")
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+      return SpecError(location(context.mark, file: file), "duplicate key \(names) in one mapping",
+                       hint: "keep one of the two")
     case .reader(let problem, let offset, _, _):
       return SpecError(SourceLocation(file: file), "cannot read YAML: \(problem) at byte \(offset ?? 0)",
                        hint: "save the file as UTF-8 text")
     default:
-      return SpecError(SourceLocation(file: file), "YAML error: \(error)")
+      return SpecError(SourceLocation(file: file), "YAML error: \(String(describing: error).prefix(200))")
     }
   }
 }

@@ -74,7 +74,7 @@ extension Spec {
       case .mapping(let named):
         for item in named {
           let v = fieldSchema.validate(item.value, path: "\(entry.key).\(item.key)", errors: &errors)
-          values.append(.init(label: item.key, value: v))
+          values.append(.init(label: escapeLabel(item.key), value: v))
         }
       case .scalar:
         errors.append(SpecError(entry.value.location, "sweep axis '\(entry.key)' needs a list of values, found \(entry.value.shapeDescription)",
@@ -82,12 +82,18 @@ extension Spec {
         continue
       }
       if values.isEmpty {
-        errors.append(SpecError(entry.value.location, "sweep axis '\(entry.key)' has no values"))
+        errors.append(SpecError(entry.value.location, "sweep axis '\(entry.key)' has no values",
+                                hint: "list at least one value, or remove the axis"))
       }
-      let labels = values.map(\.label)
-      if Set(labels).count != labels.count {
-        errors.append(SpecError(entry.value.location, "sweep axis '\(entry.key)' repeats a value: \(labels.joined(separator: ", "))",
-                                hint: "list each value once"))
+      var seen = Set<String>()
+      for (i, value) in values.enumerated() where !seen.insert(value.label).inserted {
+        let location: SourceLocation
+        switch entry.value.kind {
+        case .sequence(let items): location = items[i].location
+        case .mapping(let named): location = named[i].keyLocation
+        case .scalar: location = entry.value.location
+        }
+        errors.append(SpecError(location, "sweep axis '\(entry.key)' repeats '\(value.label)'", hint: "list each value once"))
       }
       axes.append(SweepAxis(path: entry.key, label: components.last!, values: values))
     }
@@ -98,10 +104,24 @@ extension Spec {
     return axes
   }
 
+  /// A label that is safe as one path component of a point id and of `results/`: `/`, `=`,
+  /// `%` and whitespace are percent-encoded.
+  static func escapeLabel(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+      if scalar == "/" || scalar == "=" || scalar == "%" || scalar.properties.isWhitespace {
+        out += String(format: "%%%02X", scalar.value)
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
   /// A short readable form of a value for point ids.
   static func valueLabel(_ value: SpecValue) -> String {
     switch value {
-    case .string(let s): s
+    case .string(let s): escapeLabel(s)
     case .number(let d): SpecValue.formatNumber(d)
     case .bool(let b): String(b)
     case .null: "null"
