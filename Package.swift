@@ -73,7 +73,7 @@ let package = Package(
 
     // HardwareTests
 
-    // ReportTests
+    .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
 
     // StagesTests
   ]
