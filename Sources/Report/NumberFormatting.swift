@@ -41,6 +41,26 @@ enum NumberText {
     return fixed(x, digits)
   }
 
+  /// A machine-readable decimal with at most `significant` significant digits and no trailing
+  /// zeros: `1.9999999999999962` → `2`, `0.000123` → `0.000123`. Drops the binary noise of
+  /// averaging while keeping far more precision than any table shows.
+  static func compact(_ x: Double, significant: Int = 12) -> String {
+    guard x.isFinite else { return fixed(x, 0) }
+    guard x != 0 else { return "0" }
+    var magnitude = 0
+    var m = abs(x)
+    while m >= 10 { m /= 10; magnitude += 1 }
+    while m < 1 { m *= 10; magnitude -= 1 }
+    let digits = significant - 1 - magnitude
+    guard digits <= 15, abs(x) < 1e15 else { return "\(x)" }
+    var text = fixed(x, max(0, digits))
+    if text.contains(".") {
+      while text.hasSuffix("0") { text.removeLast() }
+      if text.hasSuffix(".") { text.removeLast() }
+    }
+    return text
+  }
+
   /// `x` with `significant` significant digits, without exponent for magnitudes 1e-6…1e15.
   static func significant(_ x: Double, _ significant: Int) -> String {
     guard x.isFinite, x != 0 else { return fixed(x, 0) }

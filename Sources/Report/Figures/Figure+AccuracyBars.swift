@@ -10,10 +10,10 @@ extension Figure {
     let groups = comparisons.map { workloadLabel($0.workload, coordinates: $0.coordinates) }
     let groupWidth = max(96.0, (groups.flatMap { $0 }.map { SVG.textWidth($0, size: 10) }.max() ?? 0) + 12)
     let frame = PlotFrame(left: 72, top: 44, width: groupWidth * Double(max(groups.count, 1)), height: 280)
-    let width = frame.right + 170
+    let title = "\(metric.phrase.prefix(1).uppercased() + metric.phrase.dropFirst()), BP against SDFA"
+    let width = figureWidth(plotRight: frame.right, legend: ["SDFA (mean ± std)", "paper (black tick)"], title: title)
     let footer = footerHeight(provenance, width: width)
     var svg = SVG(width: width, height: frame.bottom + 60 + footer)
-    let title = "\(metric.phrase.prefix(1).uppercased() + metric.phrase.dropFirst()), BP against SDFA"
     decorate(&svg, title: title, provenance: provenance)
 
     func bar(_ group: SeedGroup?) -> BarValue {
@@ -40,7 +40,7 @@ extension Figure {
     }
     svg.close("g")
     var legend = series.map { (label: $0.label + " (mean ± std)", color: $0.color) }
-    if hasReference { legend.append((label: "paper", color: "#000000")) }
+    if hasReference { legend.append((label: "paper (black tick)", color: "#000000")) }
     drawLegend(legend, x: frame.right + 20, y: frame.top + 4, into: &svg)
     let description = "\(title) per workload; bars are means over seeds, error bars ±1 sample standard deviation\(hasReference ? ", black ticks the paper's numbers" : "")."
     return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description))

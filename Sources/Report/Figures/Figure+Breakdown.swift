@@ -57,13 +57,12 @@ extension Figure {
     let groups = workloads.map { workloadLabel($0.workload, coordinates: $0.coordinates) }
     let groupWidth = max(130.0, (groups.flatMap { $0 }.map { SVG.textWidth($0, size: 10) }.max() ?? 0) + 12)
     let frame = PlotFrame(left: 72, top: 44, width: groupWidth * Double(max(groups.count, 1)), height: 280)
-    let legendWidth = (names.map { SVG.textWidth($0) }.max() ?? 40) + 50
-    let width = frame.right + max(legendWidth, 120)
+    let what = grouping == .component ? "component" : "layer"
+    let title = "\(quantity.noun) by \(what), \(baselineName) against \(proposedName)"
+    let width = figureWidth(plotRight: frame.right, legend: names, title: title)
     let footer = footerHeight(provenance, width: width)
     let legendHeight = 44 + Double(names.count) * 18
     var svg = SVG(width: width, height: max(frame.bottom + 74, legendHeight) + footer)
-    let what = grouping == .component ? "component" : "layer"
-    let title = "\(quantity.noun) by \(what), \(baselineName) against \(proposedName)"
     decorate(&svg, title: title, provenance: provenance)
     let yTitle = normalizeToBaseline ? "\(quantity.noun) (% of \(baselineName))" : "\(quantity.noun) (\(unit.symbol))"
     frame.drawYAxis(axis, title: yTitle, into: &svg)

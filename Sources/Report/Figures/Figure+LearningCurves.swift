@@ -63,10 +63,12 @@ extension Figure {
     identifier: String
   ) -> Figure {
     let scale = metric.isAccuracy ? 100.0 : 1.0
-    let width = 680.0
+    let frame = PlotFrame(left: 72, top: 44, width: 430, height: 290)
+    let legend = series.enumerated().map { (label: $1.label, color: $1.color ?? Palette.method($1.label, index: $0)) }
+      + [(label: "band: ±1 std over seeds", color: "#bbbbbb")]
+    let width = figureWidth(plotRight: frame.right, legend: legend.map(\.label), title: title)
     let footer = footerHeight(provenance, width: width)
     var svg = SVG(width: width, height: 400 + footer)
-    let frame = PlotFrame(left: 72, top: 44, width: 430, height: 290)
 
     var lows: [Double] = [], highs: [Double] = [], epochs: [Double] = []
     for s in series {
@@ -109,8 +111,7 @@ extension Figure {
       }
       svg.close("g")
     }
-    let legend = series.enumerated().map { (label: $1.label, color: $1.color ?? Palette.method($1.label, index: $0)) }
-    drawLegend(legend + [(label: "band: ±1 std over seeds", color: "#bbbbbb")], x: frame.right + 20, y: frame.top + 4, into: &svg)
+    drawLegend(legend, x: frame.right + 20, y: frame.top + 4, into: &svg)
     let description = "\(title). Lines: mean over seeds; bands: ±1 sample standard deviation."
     return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description))
   }

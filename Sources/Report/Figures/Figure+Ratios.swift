@@ -9,10 +9,10 @@ extension Figure {
     let groups = workloads.map { workloadLabel($0.workload, coordinates: $0.coordinates) }
     let groupWidth = max(96.0, (groups.flatMap { $0 }.map { SVG.textWidth($0, size: 10) }.max() ?? 0) + 12)
     let frame = PlotFrame(left: 72, top: 44, width: groupWidth * Double(max(groups.count, 1)), height: 280)
-    let width = frame.right + 220
+    let title = "\(baselineName) over \(proposedName): time and energy ratios"
+    let width = figureWidth(plotRight: frame.right, legend: ["paper, energy: 1.37–2.1×"], title: title)
     let footer = footerHeight(provenance, width: width)
     var svg = SVG(width: width, height: frame.bottom + 60 + footer)
-    let title = "\(baselineName) over \(proposedName): time and energy ratios"
     decorate(&svg, title: title, provenance: provenance)
 
     let time = workloads.map { BarValue(value: $0.timeRatio(baseline: baseline, proposed: proposed)) }

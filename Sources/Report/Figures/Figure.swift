@@ -32,6 +32,12 @@ extension Figure {
     }
   }
 
+  /// Figure width that fits the plot, a legend of `legend` labels to its right, and the title.
+  static func figureWidth(plotRight: Double, legend: [String], title: String) -> Double {
+    let legendWidth = (legend.map { SVG.textWidth($0) }.max() ?? 0) + 48
+    return max(plotRight + legendWidth, SVG.textWidth(title, size: 15) * 1.1 + 32)
+  }
+
   /// Height the provenance footer needs.
   static func footerHeight(_ provenance: ProvenanceSummary?, width: Double) -> Double {
     guard let provenance else { return 0 }

@@ -5,7 +5,7 @@ enum JSONValue: Hashable, Sendable {
   case null
   case bool(Bool)
   case int(Int)
-  /// Non-finite numbers serialise as `null`: JSON has no NaN.
+  /// Written with 12 significant digits; non-finite numbers as `null` (JSON has no NaN).
   case number(Double)
   case string(String)
   case array([JSONValue])
@@ -31,7 +31,7 @@ enum JSONValue: Hashable, Sendable {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
     case .int(let i): out += String(i)
-    case .number(let x): out += x.isFinite ? "\(x)" : "null"
+    case .number(let x): out += x.isFinite ? NumberText.compact(x) : "null"
     case .string(let s): out += Self.quote(s)
     case .array(let items):
       guard !items.isEmpty else { out += "[]"; return }

@@ -1,6 +1,6 @@
 extension Table {
   /// RFC 4180 CSV (CRLF line ends, fields quoted where they hold a comma, quote, line break
-  /// or edge space), for analysis rather than reading: numbers at full precision, and a
+  /// or edge space), for analysis rather than reading: numbers to 12 significant digits, and a
   /// measurement column split into `<key>_mean`, `<key>_std`, `<key>_n`.
   ///
   /// With `provenanceComment` (the default) the file opens with `# ` lines holding the title and
@@ -50,17 +50,17 @@ extension Table {
     }
   }
 
-  /// Shortest round-trip decimal; empty for nil and non-finite values.
+  /// Decimal with 12 significant digits; empty for nil and non-finite values.
   static func csvNumber(_ x: Double?) -> String {
     guard let x, x.isFinite else { return "" }
-    return "\(x)"
+    return NumberText.compact(x)
   }
 
   /// Quotes a field when RFC 4180 requires it (comma, quote, CR, LF), and also when it has
   /// edge spaces or starts with `#`, which lenient readers would trim or take for a comment.
   public static func csvQuote(_ field: String) -> String {
     let needsQuotes =
-      field.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+      field.contains { $0 == "," || $0 == "\"" || $0.isNewline }
       || field.hasPrefix(" ") || field.hasSuffix(" ") || field.hasPrefix("#")
     guard needsQuotes else { return field }
     var quoted = "\""
@@ -72,6 +72,6 @@ extension Table {
   }
 
   static func oneLine(_ s: String) -> String {
-    String(s.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+    String(s.map { $0.isNewline ? " " : $0 })
   }
 }

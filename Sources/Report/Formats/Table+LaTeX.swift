@@ -58,7 +58,7 @@ extension Table {
       case "—": out += "---"
       case "Δ": out += "$\\Delta$"
       case "µ", "μ": out += "$\\mu$"
-      case "\n", "\r": out += " "
+      case _ where c.isNewline: out += " "
       default: out.append(c)
       }
     }
@@ -67,6 +67,6 @@ extension Table {
 
   /// A comment stays one line.
   static func latexComment(_ s: String) -> String {
-    String(s.map { $0 == "\n" || $0 == "\r" ? " " : $0 })
+    String(s.map { $0.isNewline ? " " : $0 })
   }
 }

@@ -30,7 +30,7 @@ extension Table {
     var out = ""
     for c in s {
       switch c {
-      case "\n", "\r": out.append(" ")
+      case _ where c.isNewline: out.append(" ")
       case "|", "*", "_", "\\", "`": out.append("\\"); out.append(c)
       default: out.append(c)
       }

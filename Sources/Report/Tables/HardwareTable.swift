@@ -14,11 +14,11 @@ extension Table {
     let columns: [Column] = [
       Column("Dataset", key: "dataset"), Column("Classes", key: "classes", alignment: .right),
       Column("Neuron", key: "neuron"), Column("Model", key: "model"), Column("Setup", key: "setup"),
-      Column("Time \(baselineName) (\(t.symbol))", key: "time_\(baseline)", alignment: .right),
-      Column("Time \(proposedName) (\(t.symbol))", key: "time_\(proposed)", alignment: .right),
+      Column("Time \(baselineName) (\(t.symbol))", key: "time_\(baseline)_\(t.asciiSymbol)", alignment: .right),
+      Column("Time \(proposedName) (\(t.symbol))", key: "time_\(proposed)_\(t.asciiSymbol)", alignment: .right),
       Column("Time ratio", key: "time_ratio", alignment: .right),
-      Column("Energy \(baselineName) (\(e.symbol))", key: "energy_\(baseline)", alignment: .right),
-      Column("Energy \(proposedName) (\(e.symbol))", key: "energy_\(proposed)", alignment: .right),
+      Column("Energy \(baselineName) (\(e.symbol))", key: "energy_\(baseline)_\(e.asciiSymbol)", alignment: .right),
+      Column("Energy \(proposedName) (\(e.symbol))", key: "energy_\(proposed)_\(e.asciiSymbol)", alignment: .right),
       Column("Energy ratio", key: "energy_ratio", alignment: .right),
     ]
     func measure(_ s: Summary?, _ scale: UnitScale) -> Cell {

@@ -5,6 +5,9 @@ struct UnitScale: Hashable, Sendable {
   /// Multiply a value in base units by this to express it in `symbol`.
   var factor: Double
 
+  /// `us` for `µs`: for CSV headers and JSON keys.
+  var asciiSymbol: String { symbol.replacingMicro() }
+
   /// The prefix that puts the median magnitude of `values` (base unit `unit`) in [1, 1000),
   /// from nano to kilo; the base unit when no value is finite and non-zero.
   static func choose(for values: [Double], unit: String) -> UnitScale {
@@ -17,4 +20,8 @@ struct UnitScale: Hashable, Sendable {
     }
     return UnitScale(symbol: "k" + unit, factor: 1e-3)
   }
+}
+
+extension String {
+  fileprivate func replacingMicro() -> String { String(map { $0 == "µ" ? "u" : $0 }) }
 }
