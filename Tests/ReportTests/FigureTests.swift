@@ -75,7 +75,7 @@ final class SVGCensus: NSObject, XMLParserDelegate {
     // SHD BP ran one seed: no error bar there.
     #expect(census.classes["error-bar"] == 3)
     #expect(census.texts.contains("N-MNIST") && census.texts.contains("MLP 2 FC"))
-    #expect(census.texts.contains("paper (black tick)"))
+    #expect(census.texts.contains("paper"))
     #expect(["0", "20", "40", "60", "80", "100"].allSatisfy(census.texts.contains))
   }
 

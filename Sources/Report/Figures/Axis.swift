@@ -90,13 +90,36 @@ struct PlotFrame {
   }
 }
 
-/// A legend of coloured swatches, one per line, at (x, y).
-func drawLegend(_ entries: [(label: String, color: String)], x: Double, y: Double, into svg: inout SVG) {
+/// One legend line: a swatch and its label.
+struct LegendEntry {
+  enum Swatch { case square, diamond }
+  var label: String
+  var color: String
+  var opacity: Double = 1
+  var swatch: Swatch = .square
+}
+
+/// A legend of swatches, one per line, at (x, y).
+func drawLegend(_ entries: [LegendEntry], x: Double, y: Double, into svg: inout SVG) {
   svg.open("g", [("class", "legend")])
   for (i, entry) in entries.enumerated() {
     let top = y + Double(i) * 18
-    svg.rect(x: x, y: top, width: 12, height: 12, [("fill", entry.color)])
+    switch entry.swatch {
+    case .square:
+      var attrs = [("fill", entry.color)]
+      if entry.opacity < 1 { attrs.append(("fill-opacity", SVG.n(entry.opacity))) }
+      svg.rect(x: x, y: top, width: 12, height: 12, attrs)
+    case .diamond:
+      drawDiamond(x: x + 6, y: top + 6, into: &svg)
+    }
     svg.text(entry.label, x: x + 18, y: top + 10, size: 12)
   }
   svg.close("g")
+}
+
+/// The marker of a published value: a white diamond outlined in black.
+func drawDiamond(x: Double, y: Double, into svg: inout SVG) {
+  svg.path(
+    [(x, y - 5), (x + 5, y), (x, y + 5), (x - 5, y)], closed: true,
+    [("fill", "#ffffff"), ("stroke", "#000000"), ("stroke-width", "1.5")])
 }

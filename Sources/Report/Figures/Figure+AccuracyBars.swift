@@ -1,7 +1,7 @@
 extension Figure {
   /// Accuracy per workload, BP and SDFA side by side: bars at the mean over seeds, error bars
   /// at ±1 sample standard deviation (none where one seed ran), and the paper's numbers as
-  /// black ticks where `references` has them.
+  /// white diamonds where `references` has them.
   public static func accuracyBars(
     _ comparisons: [MethodComparison], metric: AccuracyMetric = .best,
     references: [ReferenceAccuracy] = ReferenceAccuracy.paper, provenance: ProvenanceSummary? = nil,
@@ -11,7 +11,7 @@ extension Figure {
     let groupWidth = max(96.0, (groups.flatMap { $0 }.map { SVG.textWidth($0, size: 10) }.max() ?? 0) + 12)
     let frame = PlotFrame(left: 72, top: 44, width: groupWidth * Double(max(groups.count, 1)), height: 280)
     let title = "\(metric.phrase.prefix(1).uppercased() + metric.phrase.dropFirst()), BP against SDFA"
-    let width = figureWidth(plotRight: frame.right, legend: ["SDFA (mean ± std)", "paper (black tick)"], title: title)
+    let width = figureWidth(plotRight: frame.right, legend: ["SDFA (mean ± std)"], title: title)
     let footer = footerHeight(provenance, width: width)
     var svg = SVG(width: width, height: frame.bottom + 60 + footer)
     decorate(&svg, title: title, provenance: provenance)
@@ -34,15 +34,14 @@ extension Figure {
       guard let w = comparison.workload, let r = references.first(where: { $0.matches(w) }) else { continue }
       hasReference = true
       for (s, value) in [r.bp, r.sdfa].enumerated() {
-        let x = positions[s][g], y = frame.y(value * 100, axis)
-        svg.line(x1: x + 2, y1: y, x2: x + barWidth - 2, y2: y, [("stroke", "#000000"), ("stroke-width", "2.5")])
+        drawDiamond(x: positions[s][g] + barWidth / 2, y: frame.y(value * 100, axis), into: &svg)
       }
     }
     svg.close("g")
-    var legend = series.map { (label: $0.label + " (mean ± std)", color: $0.color) }
-    if hasReference { legend.append((label: "paper (black tick)", color: "#000000")) }
+    var legend = series.map { LegendEntry(label: $0.label + " (mean ± std)", color: $0.color) }
+    if hasReference { legend.append(LegendEntry(label: "paper", color: "#000000", swatch: .diamond)) }
     drawLegend(legend, x: frame.right + 20, y: frame.top + 4, into: &svg)
-    let description = "\(title) per workload; bars are means over seeds, error bars ±1 sample standard deviation\(hasReference ? ", black ticks the paper's numbers" : "")."
+    let description = "\(title) per workload; bars are means over seeds, error bars ±1 sample standard deviation\(hasReference ? ", diamonds the paper's numbers" : "")."
     return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description))
   }
 }

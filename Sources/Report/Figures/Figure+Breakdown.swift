@@ -91,8 +91,12 @@ extension Figure {
         let name = side == 0 ? baselineName : proposedName
         svg.text(name, x: x, y: frame.bottom + 13, anchor: "middle", size: 9, [("class", "tick-label")])
         if let s = stacks[g][side], factors[g].isFinite {
-          let top = frame.y(s.parts.values.reduce(0, +) * factors[g], axis)
-          let label = normalizeToBaseline ? NumberText.fixed(s.parts.values.reduce(0, +) * factors[g], 1) + "%" : NumberText.significant(s.parts.values.reduce(0, +) * factors[g], 3)
+          let stacked = s.parts.values.reduce(0, +) * factors[g]
+          // The label gives the accelerator's total, which the stack matches up to the
+          // unattributed remainder it leaves out when below 0.5 %.
+          let total = s.total.map { $0 * factors[g] }.flatMap { $0.isFinite ? $0 : nil } ?? stacked
+          let top = frame.y(stacked, axis)
+          let label = normalizeToBaseline ? NumberText.fixed(total, 1) + "%" : NumberText.significant(total, 3)
           svg.text(label, x: x, y: top - 4, anchor: "middle", size: 9, [("class", "bar-label")])
         }
       }
@@ -102,7 +106,7 @@ extension Figure {
       }
     }
     svg.close("g")
-    drawLegend(names.enumerated().map { (label: $1, color: Palette.color($0)) }.reversed(), x: frame.right + 20, y: frame.top + 4, into: &svg)
+    drawLegend(names.enumerated().map { LegendEntry(label: $1, color: Palette.color($0)) }.reversed(), x: frame.right + 20, y: frame.top + 4, into: &svg)
     let description = "\(title): stacked bars per workload for \(baselineName) (left) and \(proposedName) (right)\(normalizeToBaseline ? ", in percent of \(baselineName)'s total" : "")."
     return Figure(
       identifier: identifier ?? "breakdown-\(quantity.rawValue)-\(grouping.rawValue)", title: title,

@@ -64,8 +64,8 @@ extension Figure {
   ) -> Figure {
     let scale = metric.isAccuracy ? 100.0 : 1.0
     let frame = PlotFrame(left: 72, top: 44, width: 430, height: 290)
-    let legend = series.enumerated().map { (label: $1.label, color: $1.color ?? Palette.method($1.label, index: $0)) }
-      + [(label: "band: ±1 std over seeds", color: "#bbbbbb")]
+    let legend = series.enumerated().map { LegendEntry(label: $1.label, color: $1.color ?? Palette.method($1.label, index: $0)) }
+      + [LegendEntry(label: "band: ±1 std over seeds", color: "#888888", opacity: 0.3)]
     let width = figureWidth(plotRight: frame.right, legend: legend.map(\.label), title: title)
     let footer = footerHeight(provenance, width: width)
     var svg = SVG(width: width, height: 400 + footer)

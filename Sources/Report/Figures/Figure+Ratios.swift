@@ -26,7 +26,7 @@ extension Figure {
       svg.open("g", [("class", "paper-range")])
       for (range, color) in [(timeRange, colors.0), (energyRange, colors.1)] {
         let y0 = frame.y(range.lowerBound, axis), y1 = frame.y(range.upperBound, axis)
-        svg.rect(x: frame.left, y: y1, width: frame.width, height: y0 - y1, [("fill", color), ("fill-opacity", "0.12")])
+        svg.rect(x: frame.left, y: y1, width: frame.width, height: y0 - y1, [("fill", color), ("fill-opacity", "0.15")])
       }
       svg.close("g")
     }
@@ -37,10 +37,10 @@ extension Figure {
     _ = drawGroupedBars(groups: groups, series: series, axis: axis, frame: frame, yTitle: "\(baselineName) / \(proposedName) (×)", into: &svg)
     let one = frame.y(1, axis)
     svg.line(x1: frame.left, y1: one, x2: frame.right, y2: one, [("class", "parity"), ("stroke", "#333333"), ("stroke-dasharray", "4 3")])
-    var legend = [(label: "time ratio", color: colors.0), (label: "energy ratio", color: colors.1)]
+    var legend = [LegendEntry(label: "time ratio", color: colors.0), LegendEntry(label: "energy ratio", color: colors.1)]
     if showPaperRanges {
-      legend.append((label: "paper, time: \(NumberText.significant(timeRange.lowerBound, 2))–\(NumberText.significant(timeRange.upperBound, 3))×", color: colors.0 + "33"))
-      legend.append((label: "paper, energy: \(NumberText.significant(energyRange.lowerBound, 3))–\(NumberText.significant(energyRange.upperBound, 2))×", color: colors.1 + "33"))
+      legend.append(LegendEntry(label: "paper, time: \(NumberText.significant(timeRange.lowerBound, 2))–\(NumberText.significant(timeRange.upperBound, 3))×", color: colors.0, opacity: 0.25))
+      legend.append(LegendEntry(label: "paper, energy: \(NumberText.significant(energyRange.lowerBound, 3))–\(NumberText.significant(energyRange.upperBound, 2))×", color: colors.1, opacity: 0.25))
     }
     drawLegend(legend, x: frame.right + 20, y: frame.top + 4, into: &svg)
     let description = "\(title) per workload; above 1 \(proposedName) is better; dashed line at 1."

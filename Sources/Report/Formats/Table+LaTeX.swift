@@ -8,7 +8,7 @@ extension Table {
     lines.append("\\begin{table}[t]")
     lines.append("  \\centering")
     lines.append("  \\caption{\(Self.latexEscape(caption))}")
-    lines.append("  \\label{tab:\(Self.latexEscape(identifier))}")
+    lines.append("  \\label{tab:\(Self.latexLabel(identifier))}")
     lines.append("  \\begin{tabular}{" + columns.map { $0.alignment == .right ? "r" : "l" }.joined() + "}")
     lines.append("    \\toprule")
     lines.append("    " + columns.map { Self.latexEscape($0.header) }.joined(separator: " & ") + " \\\\")
@@ -63,6 +63,12 @@ extension Table {
       }
     }
     return out
+  }
+
+  /// A label key: letters, digits and `-_:.` pass (labels are read verbatim, so escaping
+  /// would break them); anything else becomes `-`.
+  static func latexLabel(_ s: String) -> String {
+    String(s.map { c in c.isASCII && (c.isLetter || c.isNumber || "-_:.".contains(c)) ? c : "-" })
   }
 
   /// A comment stays one line.
