@@ -29,8 +29,9 @@ public struct ReportDocument: Hashable, Sendable {
 }
 
 extension Report {
-  /// The standard report of a spec's records: the accuracy table, the hardware table (when
-  /// any record has hardware results), accuracy bars, test-accuracy learning curves per
+  /// The standard report of a spec's records: the accuracy table, the spike-rate table (when
+  /// any record has spike rates), the hardware table (when any record has hardware results),
+  /// accuracy bars, test-accuracy learning curves per
   /// workload, energy and time breakdowns and the ratio figure.
   public static func document(
     _ records: [RunRecord], title: String, specText: String? = nil, metric: AccuracyMetric = .best,
@@ -38,7 +39,8 @@ extension Report {
     methodAxis: String = "method"
   ) -> ReportDocument {
     let provenance = ProvenanceSummary(records: records, seedAxis: seedAxis)
-    let comparisons = compareMethods(aggregate(records, seedAxis: seedAxis), methodAxis: methodAxis)
+    let groups = aggregate(records, seedAxis: seedAxis)
+    let comparisons = compareMethods(groups, methodAxis: methodAxis)
     let hardware = summarizeHardware(records, seedAxis: seedAxis, methodAxis: methodAxis)
     var tables = [Table.accuracy(comparisons, provenance: provenance, metric: metric, references: references)]
     var figures = [Figure.accuracyBars(comparisons, metric: metric, references: references, provenance: provenance)]
@@ -53,6 +55,9 @@ extension Report {
       }
       usedIdentifiers.insert(figure.identifier)
       figures.append(figure)
+    }
+    if groups.contains(where: { !$0.spikeRates.isEmpty }) {
+      tables.append(Table.spikeRates(groups, provenance: provenance, methodAxis: methodAxis))
     }
     if !hardware.isEmpty {
       tables.append(Table.hardware(hardware, provenance: provenance))

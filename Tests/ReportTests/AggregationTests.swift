@@ -104,3 +104,30 @@ import Testing
     #expect(decoded[8].finalTestAccuracy.isNaN && decoded[0] == records[0])
   }
 }
+
+@Suite struct SpikeRateTests {
+  static var records: [RunRecord] {
+    var records = Fixtures.small.filter { $0.value(of: "dataset") == "nmnist" }
+    for i in records.indices {
+      let seed = Double(records[i].value(of: "seed")!)!
+      records[i].spikeRates = ["layer10": 0.1 + 0.01 * seed, "layer2": 0.2]
+    }
+    return records
+  }
+
+  @Test func summarisedPerLayer() throws {
+    let group = Report.aggregate(Self.records)[0]
+    let rate = try #require(group.spikeRates["layer10"])
+    #expect(rate.n == 3 && abs(rate.mean! - 0.11) < 1e-12 && abs(rate.std! - 0.01) < 1e-12)
+    #expect(group.spikeRates["layer2"]?.std == 0)
+  }
+
+  @Test func tableInNaturalLayerOrder() {
+    let table = Table.spikeRates(Report.aggregate(Self.records), provenance: ProvenanceSummary(records: Self.records))
+    let md = table.markdown()
+    #expect(md.contains("| N-MNIST | 10 | LIF | MLP | 2 FC | BP | layer2 | 0.2000 ± 0.0000 |"))
+    #expect(md.contains("| N-MNIST | 10 | LIF | MLP | 2 FC | SDFA | layer10 | 0.1100 ± 0.0100 |"))
+    #expect(table.rows.map { row in if case .text(let s) = row[6] { s } else { "" } } == ["layer2", "layer10", "layer2", "layer10"])
+    #expect(Report.document(Self.records, title: "t").tables.map(\.identifier) == ["accuracy", "spike-rates", "hardware"])
+  }
+}

@@ -34,6 +34,11 @@ import Testing
     #expect(abs(try #require(s.std) - 0.0000002 / 2.0.squareRoot()) < 1e-15)
   }
 
+  @Test func equalValuesGiveExactlyZeroSpread() {
+    let s = Summary([0.2, 0.2, 0.2])
+    #expect(s.mean == 0.2 && s.std == 0)
+  }
+
   @Test func scalingToPercent() {
     let s = Summary([0.9, 0.92, 0.94]).scaled(by: 100)
     #expect(abs(s.mean! - 92) < 1e-9 && abs(s.std! - 2) < 1e-9 && s.n == 3)

@@ -16,6 +16,8 @@ public struct SeedGroup: Codable, Hashable, Sendable {
   public var trainAccuracyCurve: [CurvePoint]
   /// Per-epoch summaries of training loss over the seeds.
   public var trainLossCurve: [CurvePoint]
+  /// Per-layer spike rate over the seeds that report the layer; empty when none does.
+  public var spikeRates: [String: Summary]
   /// The group's records, in seed order.
   public var records: [RunRecord]
 
@@ -73,8 +75,18 @@ extension Report {
         testLossCurve: curve(group, \.testLoss),
         trainAccuracyCurve: curve(group, \.trainAccuracy),
         trainLossCurve: curve(group, \.trainLoss),
+        spikeRates: spikeRates(group),
         records: group)
     }
+  }
+
+  /// Per-layer summaries of the records' spike rates, in seed order.
+  static func spikeRates(_ records: [RunRecord]) -> [String: Summary] {
+    var byLayer: [String: [Double]] = [:]
+    for record in records {
+      for (layer, rate) in record.spikeRates ?? [:] { byLayer[layer, default: []].append(rate) }
+    }
+    return byLayer.mapValues { Summary($0) }
   }
 
   /// Per-epoch summaries; an epoch only some seeds reached is summarised over those.

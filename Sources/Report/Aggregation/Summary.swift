@@ -31,8 +31,10 @@ public struct Summary: Codable, Hashable, Sendable {
     nonFinite = excluded
     guard !finite.isEmpty else { mean = nil; std = nil; return }
     // Two passes: the textbook one-pass formula loses digits when the spread is small
-    // against the mean, as it is for accuracies near 1.
-    let m = finite.reduce(0, +) / Double(finite.count)
+    // against the mean, as it is for accuracies near 1. The mean's rounding error is
+    // corrected once, so that equal values give exactly that value and a std of 0.
+    var m = finite.reduce(0, +) / Double(finite.count)
+    m += finite.reduce(0) { $0 + ($1 - m) } / Double(finite.count)
     mean = m
     guard finite.count > 1 else { std = nil; return }
     let squares = finite.reduce(0) { $0 + ($1 - m) * ($1 - m) }
