@@ -47,3 +47,36 @@ import Testing
     for figure in document.figures { _ = try SVGCensus.of(figure.inlineSVG) }
   }
 }
+
+/// The HTML report in headless Chromium, where it is installed (Debian `chromium`): it loads
+/// without console messages and its screenshot is not blank.
+@Suite struct HTMLRenderingTests {
+  @Test func rendersInHeadlessChromium() throws {
+    guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile)
+    else { return }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("report-html-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let page = dir.appendingPathComponent("report.html"), shot = dir.appendingPathComponent("shot.png")
+    try Report.document(Fixtures.small, title: "quick", specText: "name: quick\n").html.render()
+      .write(to: page, atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: chromium)
+    process.arguments = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+      "--window-size=1200,1600", "--screenshot=\(shot.path)", page.absoluteString,
+    ]
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    let console = log.split(separator: "\n").filter { $0.contains("CONSOLE") }
+    #expect(console.isEmpty, "\(console)")
+    // A blank 1200×1600 PNG compresses to a few kilobytes; tables and figures do not.
+    let size = try FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int ?? 0
+    #expect(size > 40_000)
+  }
+}

@@ -46,7 +46,8 @@ extension Figure {
 
   /// Greedy word wrap by estimated text width.
   static func wrap(_ text: String, width: Double, size: Double) -> [String] {
-    let limit = max(Int(width / (size * 0.56)), 10)
+    // Wider than SVG.textWidth's estimate: a cut-off footer is worse than an early break.
+    let limit = max(Int(width / (size * 0.62)), 10)
     var lines: [String] = []
     var current = ""
     for word in text.split(separator: " ") {

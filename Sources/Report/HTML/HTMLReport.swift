@@ -50,7 +50,7 @@ public struct HTMLReport: Hashable, Sendable {
       for figure in figures {
         out += "<figure class=\"plot\" id=\"fig-\(HTML.escape(figure.identifier))\">\n"
         out += figure.inlineSVG
-        out += "<figcaption>\(HTML.escape(figure.title))</figcaption>\n</figure>\n"
+        out += "</figure>\n"
       }
       out += "</section>\n"
     }
@@ -62,7 +62,7 @@ public struct HTMLReport: Hashable, Sendable {
   }
 
   static let css = """
-    body { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 1100px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
+    body { font-family: Helvetica, Arial, sans-serif; color: #222; max-width: 1400px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
     h1 { font-size: 1.6em; margin-bottom: 0.2em; }
     .provenance { color: #555; font-size: 0.9em; }
     nav ul { padding-left: 1.2em; }
