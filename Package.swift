@@ -76,7 +76,7 @@ let package = Package(
 
     .testTarget(name: "HardwareTests", dependencies: ["Hardware", "TestSupport"]),
 
-    // ReportTests
+    .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
 
     // StagesTests
   ]

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import Report
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
+/// Parses an SVG with Foundation's XMLParser and counts elements by their `class`.
+final class SVGCensus: NSObject, XMLParserDelegate {
+  var classes: [String: Int] = [:]
+  var elements: [String: Int] = [:]
+  var texts: [String] = []
+  private var inText = false
+
+  static func of(_ svg: String) throws -> SVGCensus {
+    let census = SVGCensus()
+    let parser = XMLParser(data: Data(svg.utf8))
+    parser.delegate = census
+    guard parser.parse() else {
+      throw ParseError(message: parser.parserError.map { "\($0)" } ?? "unknown", line: parser.lineNumber)
+    }
+    return census
+  }
+
+  struct ParseError: Error { var message: String; var line: Int }
+
+  func parser(
+    _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+    attributes: [String: String] = [:]
+  ) {
+    elements[name, default: 0] += 1
+    if let c = attributes["class"] { classes[c, default: 0] += 1 }
+    if name == "text" { inText = true; texts.append("") }
+  }
+
+  func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    if name == "text" { inText = false }
+  }
+
+  func parser(_ parser: XMLParser, foundCharacters string: String) {
+    if inText { texts[texts.count - 1] += string }
+  }
+}
+
+@Suite struct FigureTests {
+  let comparisons = Report.compareMethods(Report.aggregate(Fixtures.small))
+  let hardware = Report.summarizeHardware(Fixtures.small)
+  let provenance = ProvenanceSummary(records: Fixtures.small)
+
+  @Test func learningCurvesHaveOneSeriesPerMethodWithBands() throws {
+    let figure = Figure.learningCurves(comparisons[0], provenance: provenance)
+    let census = try SVGCensus.of(figure.svg)
+    #expect(census.classes["series"] == 2 && census.classes["mean"] == 2 && census.classes["band"] == 2)
+    #expect(census.elements["svg"] == 1 && census.elements["title"] == 1)
+    #expect(census.texts.contains("BP (n=3)") && census.texts.contains("SDFA (n=3)"))
+    #expect(census.texts.contains("Epoch") && census.texts.contains("Test accuracy (%)"))
+    // Tick labels on both axes: epochs 1–3 and a percent grid.
+    #expect(["1", "2", "3"].allSatisfy(census.texts.contains))
+    #expect((census.classes["tick-label"] ?? 0) >= 6)
+    #expect(census.texts.contains { $0.hasPrefix("Data: synthetic") })
+  }
+
+  @Test func singleSeedCurveHasNoBand() throws {
+    let records = Fixtures.small.filter { $0.value(of: "dataset") == "shd" && $0.value(of: "method") == "bp" }
+    let comparison = Report.compareMethods(Report.aggregate(records))[0]
+    let census = try SVGCensus.of(Figure.learningCurves(comparison).svg)
+    #expect(census.classes["series"] == 1 && census.classes["band"] == nil && census.classes["mean"] == 1)
+  }
+
+  @Test func accuracyBarsHaveABarAndErrorBarPerMeasuredGroup() throws {
+    let census = try SVGCensus.of(Figure.accuracyBars(comparisons, provenance: provenance).svg)
+    #expect(census.classes["series"] == 2)
+    #expect(census.classes["bar"] == 4)
+    // SHD BP ran one seed: no error bar there.
+    #expect(census.classes["error-bar"] == 3)
+    #expect(census.texts.contains("N-MNIST") && census.texts.contains("MLP 2 FC"))
+    #expect(census.texts.contains("paper"))
+    #expect(["0", "20", "40", "60", "80", "100"].allSatisfy(census.texts.contains))
+  }
+
+  @Test func breakdownStacksEveryComponentForBothAccelerators() throws {
+    let census = try SVGCensus.of(Figure.breakdown(hardware, quantity: .energy, provenance: provenance).svg)
+    // ADC, cell programming, crossbar read, feedback array, other.
+    #expect(census.classes["series"] == 5)
+    // PipeLayer: ADC, cell programming, crossbar read, other; PipeSDFA: ADC, crossbar read, feedback array, other.
+    #expect(census.classes["bar"] == 8)
+    #expect(census.texts.contains("PipeLayer") && census.texts.contains("PipeSDFA"))
+    #expect(census.texts.contains("100.0%"))
+  }
+
+  @Test func breakdownInSIUnits() throws {
+    let census = try SVGCensus.of(Figure.breakdown(hardware, quantity: .energy, normalizeToBaseline: false).svg)
+    #expect(census.texts.contains("Energy (mJ)"))
+    #expect(census.texts.contains("5.50") && census.texts.contains("3.30"))
+  }
+
+  @Test func ratiosShowBothQuantitiesAndThePaperRanges() throws {
+    let census = try SVGCensus.of(Figure.ratios(hardware, provenance: provenance).svg)
+    #expect(census.classes["series"] == 2 && census.classes["bar"] == 2 && census.classes["parity"] == 1)
+    #expect(census.texts.contains("paper, time: 1.1–10.5×"))
+  }
+
+  @Test func textIsEscaped() throws {
+    var records = Fixtures.small
+    for i in records.indices { records[i].workload?.dataset = "A<B & \"C\"" }
+    let comparison = Report.compareMethods(Report.aggregate(records))[0]
+    let census = try SVGCensus.of(Figure.learningCurves(comparison).svg)
+    #expect(census.texts.contains { $0.contains("A<B & \"C\"") })
+  }
+
+  @Test func emptyInputsStillGiveValidDocuments() throws {
+    for svg in [
+      Figure.accuracyBars([]).svg, Figure.breakdown([]).svg, Figure.ratios([]).svg,
+      Figure.learningCurves(series: [], title: "none", metric: .testLoss, identifier: "none").svg,
+    ] {
+      #expect(try SVGCensus.of(svg).elements["svg"] == 1)
+    }
+  }
+
+  @Test func niceAxisTicks() {
+    let axis = Axis(min: 67.3, max: 94.1)
+    #expect(axis.lower == 65 && axis.upper == 95 && axis.step == 5)
+    #expect(axis.ticks.map(axis.label) == ["65", "70", "75", "80", "85", "90", "95"])
+    let small = Axis(min: 0, max: 0.0042)
+    #expect(small.ticks.map(small.label).last == "0.005")
+  }
+}
