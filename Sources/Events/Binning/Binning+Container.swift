@@ -1,7 +1,7 @@
 import Foundation
 
 /// Progress of a long operation: `completed` of `total` units (samples or files).
-public struct Progress: Sendable, Equatable {
+public struct ProgressReport: Sendable, Equatable {
   public var completed: Int
   public var total: Int
   public init(completed: Int, total: Int) {
@@ -28,7 +28,7 @@ extension Binning {
   /// ```
   public static func bin(
     events: URL, frames: Int, splitBy: SplitBy, to output: URL,
-    progress: ((Progress) -> Void)? = nil
+    progress: ((ProgressReport) -> Void)? = nil
   ) throws {
     let container = try EventsContainer(contentsOf: events)
     try bin(container, frames: frames, splitBy: splitBy, to: output, progress: progress)
@@ -37,7 +37,7 @@ extension Binning {
   /// Bins an open events container; see ``bin(events:frames:splitBy:to:progress:)``.
   public static func bin(
     _ container: EventsContainer, frames: Int, splitBy: SplitBy, to output: URL,
-    progress: ((Progress) -> Void)? = nil
+    progress: ((ProgressReport) -> Void)? = nil
   ) throws {
     let layout = container.layout
     let variable: Bool
@@ -57,7 +57,7 @@ extension Binning {
       } fail: { message in EventsError(file: container.url.path, .sample(i), message) }
       maxSteps = max(maxSteps, steps)
       try writer.endSample(label: container.label(i), split: container.split(i))
-      if let progress, i % 256 == 255 || i == n - 1 { progress(Progress(completed: i + 1, total: n)) }
+      if let progress, i % 256 == 255 || i == n - 1 { progress(ProgressReport(completed: i + 1, total: n)) }
     }
     try writer.finish(timeSteps: variable ? maxSteps : nil)
   }

@@ -75,7 +75,7 @@ public enum SyntheticDataset {
   ///   - progress: called every 256 samples and at the end.
   public static func write(
     like: Like, train: Int, test: Int, seed: UInt64, eventsPerSample: Int? = nil, to url: URL,
-    progress: ((Progress) -> Void)? = nil
+    progress: ((ProgressReport) -> Void)? = nil
   ) throws {
     let shape = profile(like)
     var attributes = ["seed": String(seed), "like": like.rawValue]
@@ -92,7 +92,7 @@ public enum SyntheticDataset {
       let label = index % shape.classNames.count
       let s = sample(like: like, label: label, split: split, index: index, seed: seed, eventsPerSample: eventsPerSample)
       try writer.append(s, label: label, split: split)
-      if let progress, i % 256 == 255 || i == total - 1 { progress(Progress(completed: i + 1, total: total)) }
+      if let progress, i % 256 == 255 || i == total - 1 { progress(ProgressReport(completed: i + 1, total: total)) }
     }
     try writer.finish()
   }
