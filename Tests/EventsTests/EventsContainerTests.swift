@@ -7,14 +7,14 @@ import Testing
 @Suite struct EventsContainerTests {
   @Test func crc32CheckValue() {
     let bytes = Array("123456789".utf8)
-    #expect(bytes.withUnsafeBytes { CRC32.checksum($0) } == 0xCBF4_3926)
+    #expect(bytes.withUnsafeBytes { CRC32Checksum.checksum($0) } == 0xCBF4_3926)
     // Slicing-by-8 and the byte loop agree at every length and alignment.
     var rng = RandomStream(seed: 1, purpose: "crc")
     let data = (0..<1000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     for start in 0..<9 {
-      var a = CRC32()
+      var a = CRC32Checksum()
       data.withUnsafeBytes { a.update(UnsafeRawBufferPointer(rebasing: $0[start..<1000])) }
-      var b = CRC32()
+      var b = CRC32Checksum()
       for k in start..<1000 { [data[k]].withUnsafeBytes { b.update($0) } }
       #expect(a.value == b.value)
     }

@@ -1,11 +1,11 @@
 /// CRC-32 (IEEE 802.3, the zip/gzip polynomial), slicing-by-8.
 ///
 /// ```swift
-/// var crc = CRC32()
+/// var crc = CRC32Checksum()
 /// crc.update(bytes)
 /// let value = crc.value   // 0xCBF43926 for "123456789"
 /// ```
-public struct CRC32: Sendable {
+public struct CRC32Checksum: Sendable {
   private var state: UInt32 = 0xFFFF_FFFF
 
   public init() {}
@@ -18,7 +18,7 @@ public struct CRC32: Sendable {
     guard var p = bytes.baseAddress, !bytes.isEmpty else { return }
     var n = bytes.count
     var crc = state
-    CRC32.tables.withUnsafeBufferPointer { t in
+    CRC32Checksum.tables.withUnsafeBufferPointer { t in
       while n >= 8 {
         let lo = p.loadUnaligned(as: UInt32.self).littleEndian ^ crc
         let hi = p.loadUnaligned(fromByteOffset: 4, as: UInt32.self).littleEndian
@@ -46,7 +46,7 @@ public struct CRC32: Sendable {
 
   /// The checksum of `bytes`.
   public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-    var crc = CRC32()
+    var crc = CRC32Checksum()
     crc.update(bytes)
     return crc.value
   }

@@ -33,7 +33,7 @@ final class SectionFileWriter {
   private let version: UInt32
   private var file: UnsafeMutablePointer<FILE>?
   private var position = 0
-  private var payloadCRC = CRC32()
+  private var payloadCRC = CRC32Checksum()
   private var sections: [SectionEntry] = []
   private var open: SectionEntry?
 
@@ -102,7 +102,7 @@ final class SectionFileWriter {
       put(UInt64(entry.offset), base + 8)
       put(UInt64(entry.byteCount), base + 16)
     }
-    let headerCRC = header.withUnsafeBytes { CRC32.checksum($0) }
+    let headerCRC = header.withUnsafeBytes { CRC32Checksum.checksum($0) }
     put(headerCRC, 20)
     put(payloadCRC.value, 24)
     guard let f = file else { return }
@@ -155,7 +155,7 @@ final class SectionFileReader: @unchecked Sendable {
     }
     var header = Array(bytes[0..<SectionFileLayout.headerSize])
     for k in 20..<28 { header[k] = 0 }
-    let headerCRC = header.withUnsafeBytes { CRC32.checksum($0) }
+    let headerCRC = header.withUnsafeBytes { CRC32Checksum.checksum($0) }
     guard headerCRC == u32(20) else {
       throw EventsError(file: path, .byte(0), "header checksum mismatch (stored \(hex(u32(20))), computed \(hex(headerCRC)))")
     }
@@ -183,7 +183,7 @@ final class SectionFileReader: @unchecked Sendable {
     }
     sections = table
     if verifyPayload {
-      let payloadCRC = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[SectionFileLayout.headerSize...]))
+      let payloadCRC = CRC32Checksum.checksum(UnsafeRawBufferPointer(rebasing: bytes[SectionFileLayout.headerSize...]))
       guard payloadCRC == u32(24) else {
         throw EventsError(file: path, .byte(SectionFileLayout.headerSize), "payload checksum mismatch (stored \(hex(u32(24))), computed \(hex(payloadCRC))): the file is corrupt")
       }
