@@ -28,7 +28,7 @@ public enum DVSGesture {
   /// Parses a `_labels.csv` (header row, then `class,startTime_usec,endTime_usec`).
   public static func parseLabels(_ text: String, file: String) throws -> [Segment] {
     var segments: [Segment] = []
-    for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
       if n == 0 || line.isEmpty { continue }
       let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
