@@ -70,7 +70,7 @@ let package = Package(
 
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], swiftSettings: numericSwift),
 
-    // EventsTests
+    .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], swiftSettings: numericSwift),
 
     // SNNTests
 

@@ -1,0 +1,151 @@
+import Foundation
+
+/// The active features of one (sample, time step): parallel, ascending `indices` and their
+/// `values`. Views into the memory-mapped container; valid while it lives.
+public struct SparseFrame {
+  public let indices: UnsafeBufferPointer<Int32>
+  public let values: UnsafeBufferPointer<Float>
+  /// The number of active features.
+  public var count: Int { indices.count }
+}
+
+/// A memory-mapped frames container (the training engine's input), validated on open.
+///
+/// Samples are addressed either container-wide (`sample:`) or within a split (`split:index:`).
+/// Access is allocation-free:
+///
+/// ```swift
+/// let frames = try FramesContainer(contentsOf: url)
+/// let n = frames.count(split: .train)
+/// for t in 0..<frames.timeSteps {
+///   let active = frames.activeFeatures(split: .train, index: 0, step: t)
+///   for k in 0..<active.count { input[Int(active.indices[k])] = active.values[k] }
+/// }
+/// ```
+public final class FramesContainer: @unchecked Sendable {
+  public let url: URL
+  public let metadata: FramesContainerMetadata
+  private let file: SectionFileReader
+  private let sampleOffsets: UnsafeBufferPointer<UInt64>
+  private let stepOffsets: UnsafeBufferPointer<UInt64>
+  private let labels: UnsafeBufferPointer<Int32>
+  private let splits: UnsafeBufferPointer<UInt8>
+  private let indices: UnsafeBufferPointer<Int32>
+  private let values: UnsafeBufferPointer<Float>
+  private let splitIndices: [[Int]]
+
+  /// Opens and validates a container (offsets, labels, feature indices in range);
+  /// `verifyChecksum` also checks the payload CRC-32.
+  public init(contentsOf url: URL, verifyChecksum: Bool = true) throws {
+    self.url = url
+    let path = url.path
+    file = try SectionFileReader(
+      path: path, magic: FramesContainerFormat.magic, supportedVersion: FramesContainerFormat.version,
+      verifyPayload: verifyChecksum)
+    do {
+      metadata = try JSONDecoder().decode(FramesContainerMetadata.self, from: Data(try file.raw("meta")))
+    } catch let error as EventsError {
+      throw error
+    } catch {
+      throw EventsError(file: path, .byte(file.sections["meta"]?.offset ?? 0), "unreadable metadata: \(error)")
+    }
+    sampleOffsets = try file.typed("soff", as: UInt64.self)
+    guard sampleOffsets.count >= 1, sampleOffsets[0] == 0 else { throw EventsError(file: path, "sample offsets table is empty or does not start at 0") }
+    let n = sampleOffsets.count - 1
+    stepOffsets = try file.typed("toff", as: UInt64.self, count: Int(sampleOffsets[n]) + 1)
+    labels = try file.typed("labl", as: Int32.self, count: n)
+    splits = try file.typed("splt", as: UInt8.self, count: n)
+    let entries = Int(stepOffsets[stepOffsets.count - 1])
+    indices = try file.typed("indx", as: Int32.self, count: entries)
+    values = try file.typed("valu", as: Float.self, count: entries)
+    let features = metadata.inputShape.reduce(1, *)
+    let classes = metadata.classNames.count
+    for i in 0..<n {
+      let steps = sampleOffsets[i + 1] &- sampleOffsets[i]
+      guard sampleOffsets[i] <= sampleOffsets[i + 1], !metadata.fixedTimeSteps || steps == UInt64(metadata.timeSteps) else {
+        throw EventsError(file: path, .sample(i), "has \(Int64(bitPattern: steps)) time steps, expected \(metadata.timeSteps)")
+      }
+      guard labels[i] >= 0, Int(labels[i]) < classes else { throw EventsError(file: path, .sample(i), "label \(labels[i]) outside 0..<\(classes)") }
+      guard splits[i] <= 1 else { throw EventsError(file: path, .sample(i), "split marker \(splits[i]) is not 0 or 1") }
+    }
+    for s in 0..<(stepOffsets.count - 1) where stepOffsets[s] > stepOffsets[s + 1] {
+      throw EventsError(file: path, .byte(file.sections["toff"]!.offset + 8 * s), "step offsets decrease at step \(s)")
+    }
+    if let bad = indices.firstIndex(where: { $0 < 0 || Int($0) >= features }) {
+      throw EventsError(file: path, .byte(file.sections["indx"]!.offset + 4 * bad), "feature index \(indices[bad]) outside 0..<\(features)")
+    }
+    var perSplit: [[Int]] = [[], []]
+    for i in 0..<n { perSplit[Int(splits[i])].append(i) }
+    splitIndices = perSplit
+  }
+
+  /// Time steps per sample (the largest, when they vary).
+  public var timeSteps: Int { metadata.timeSteps }
+  /// Per-step input shape: [2, H, W] for cameras, [units] for channel data.
+  public var inputShape: [Int] { metadata.inputShape }
+  /// Features per time step (product of ``inputShape``).
+  public var featureCount: Int { metadata.inputShape.reduce(1, *) }
+  public var classNames: [String] { metadata.classNames }
+  public var classCount: Int { metadata.classNames.count }
+  /// Samples of both splits.
+  public var sampleCount: Int { labels.count }
+
+  /// The number of samples in `split`.
+  public func count(split: DatasetSplit) -> Int { splitIndices[Int(split.rawValue)].count }
+  /// Container-wide indices of the samples of `split`.
+  public func sampleIndices(in split: DatasetSplit) -> [Int] { splitIndices[Int(split.rawValue)] }
+  /// Container-wide index of the `index`-th sample of `split`.
+  public func sampleIndex(split: DatasetSplit, index: Int) -> Int { splitIndices[Int(split.rawValue)][index] }
+  /// Class of the `index`-th sample of `split`.
+  public func label(split: DatasetSplit, _ index: Int) -> Int { Int(labels[sampleIndex(split: split, index: index)]) }
+  /// Class of container-wide sample `sample`.
+  public func label(_ sample: Int) -> Int { Int(labels[sample]) }
+  /// Split of container-wide sample `sample`.
+  public func split(_ sample: Int) -> DatasetSplit { DatasetSplit(rawValue: splits[sample])! }
+  /// Time steps of container-wide sample `sample`.
+  public func stepCount(_ sample: Int) -> Int { Int(sampleOffsets[sample + 1] - sampleOffsets[sample]) }
+
+  /// The active features of container-wide sample `sample` at time step `step`.
+  /// O(1), allocation-free; a step past the sample's last is empty.
+  @inline(__always)
+  public func activeFeatures(sample: Int, step: Int) -> SparseFrame {
+    let row = Int(sampleOffsets[sample]) + step
+    guard step < stepCount(sample) else {
+      return SparseFrame(indices: UnsafeBufferPointer(start: nil, count: 0), values: UnsafeBufferPointer(start: nil, count: 0))
+    }
+    let lo = Int(stepOffsets[row]), hi = Int(stepOffsets[row + 1])
+    return SparseFrame(indices: UnsafeBufferPointer(rebasing: indices[lo..<hi]), values: UnsafeBufferPointer(rebasing: values[lo..<hi]))
+  }
+
+  /// The active features of the `index`-th sample of `split` at time step `step`.
+  @inline(__always)
+  public func activeFeatures(split: DatasetSplit, index: Int, step: Int) -> SparseFrame {
+    activeFeatures(sample: sampleIndex(split: split, index: index), step: step)
+  }
+
+  /// Writes time step `step` of `sample` densely into `buffer` (``featureCount`` floats,
+  /// zeroed first).
+  public func fillDense(sample: Int, step: Int, into buffer: UnsafeMutableBufferPointer<Float>) {
+    precondition(buffer.count >= featureCount, "buffer holds \(buffer.count) floats, a frame needs \(featureCount)")
+    buffer.update(repeating: 0)
+    let frame = activeFeatures(sample: sample, step: step)
+    for k in 0..<frame.count { buffer[Int(frame.indices[k])] = frame.values[k] }
+  }
+
+  /// Writes all ``timeSteps`` frames of `sample` densely into `buffer`, laid out
+  /// [T][featureCount] (missing steps of shorter samples are zero).
+  public func fillDense(sample: Int, into buffer: UnsafeMutableBufferPointer<Float>) {
+    let f = featureCount
+    precondition(buffer.count >= timeSteps * f, "buffer holds \(buffer.count) floats, a sample needs \(timeSteps * f)")
+    for t in 0..<timeSteps {
+      fillDense(sample: sample, step: t, into: UnsafeMutableBufferPointer(rebasing: buffer[(t * f)..<((t + 1) * f)]))
+    }
+  }
+
+  /// A dense copy of one sample, [T][featureCount] (convenient in tests).
+  public func denseFrames(sample: Int) -> [Float] {
+    var out = [Float](repeating: 0, count: timeSteps * featureCount)
+    out.withUnsafeMutableBufferPointer { fillDense(sample: sample, into: $0) }
+    return out
+  }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The original datasets ``DatasetLoader`` reads.
+public enum DatasetKind: String, CaseIterable, Codable, Sendable {
+  case nmnist, ncaltech101, dvsgesture, shd, braille
+}
+
+/// Options shared by the dataset readers.
+public struct DatasetLoadOptions: Sendable {
+  /// Label order of folder-based datasets (N-MNIST, N-Caltech101; DVS Gesture's numeric
+  /// classes follow it too). Default: spikingjelly's string order.
+  public var labelOrder: LabelOrder = .spikingjelly
+  /// Seed of the random splits (N-Caltech101 and Braille).
+  public var seed: UInt64 = 0
+  /// Fraction of each class put in the train split where the dataset has no official split.
+  public var trainFraction: Double = 0.8
+  /// Shuffle each class before an N-Caltech101 split (spikingjelly's `random_split=True`);
+  /// when false, the first files of each class go to train.
+  public var shuffleSplit: Bool = true
+  /// Treatment of N-MNIST/N-Caltech101 timestamp-overflow markers.
+  public var overflowMarkers: ATISBinary.OverflowMarkers = .keepAsEvents
+  /// Source files with digests computed by the caller, recorded as provenance.
+  public var sources: [SourceFile] = []
+
+  public init() {}
+}
+
+/// What a load produced.
+public struct LoadSummary: Equatable, Sendable {
+  public var train: Int
+  public var test: Int
+  public var events: Int
+  public var classNames: [String]
+}
+
+/// Reads a dataset from its original files into an events container (the `load` stage).
+///
+/// ```swift
+/// let summary = try DatasetLoader.load(.nmnist, root: URL(fileURLWithPath: "data/nmnist"),
+///                                      to: eventsURL) { print($0) }
+/// ```
+public enum DatasetLoader {
+  /// Reads dataset `kind` under `root` (a directory, or a zip archive where the format allows)
+  /// and writes an events container to `output`.
+  /// - Throws: ``EventsError`` naming the offending file and byte offset (or sample).
+  @discardableResult
+  public static func load(
+    _ kind: DatasetKind, root: URL, options: DatasetLoadOptions = DatasetLoadOptions(), to output: URL,
+    progress: ((ProgressReport) -> Void)? = nil
+  ) throws -> LoadSummary {
+    switch kind {
+    case .nmnist: return try ATISDataset.loadNMNIST(root: root, options: options, to: output, progress: progress)
+    case .ncaltech101: return try ATISDataset.loadNCaltech101(root: root, options: options, to: output, progress: progress)
+    case .dvsgesture: return try DVSGesture.load(root: root, options: options, to: output, progress: progress)
+    case .shd: return try SHD.load(root: root, options: options, to: output, progress: progress)
+    case .braille: return try Braille.load(root: root, options: options, to: output, progress: progress)
+    }
+  }
+
+  static func summary(of url: URL) throws -> LoadSummary {
+    let c = try EventsContainer(contentsOf: url, verifyChecksum: false)
+    return LoadSummary(train: c.count(split: .train), test: c.count(split: .test), events: c.eventCount, classNames: c.classNames)
+  }
+}
