@@ -68,7 +68,7 @@ let package = Package(
 
     // EventsTests
 
-    // SNNTests
+    .testTarget(name: "SNNTests", dependencies: ["SNN", "TestSupport"], swiftSettings: numericSwift),
 
     // HardwareTests
 
