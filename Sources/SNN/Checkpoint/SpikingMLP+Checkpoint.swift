@@ -11,7 +11,9 @@ extension SpikingMLP {
     var meta = metadata
     meta["arch"] = "mlp"
     meta["sizes"] = sizes.map(String.init).joined(separator: ",")
-    meta["neuron"] = String(decoding: try! JSONEncoder().encode(neuron), as: UTF8.self)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    meta["neuron"] = String(decoding: try! encoder.encode(neuron), as: UTF8.self)
     return SafeTensors.encode(tensors, metadata: meta)
   }
 

@@ -120,3 +120,8 @@ if __name__ == "__main__":
         json.dump(dict(meta=meta, cases=neuron_cases()), f)
     with open(os.path.join(HERE, "mlp.json"), "w") as f:
         json.dump(dict(meta=meta, cases=mlp_cases()), f)
+    # A checkpoint written by the Python safetensors package, for the reader's test.
+    from safetensors.torch import save_file
+    save_file({"layers.0.weight": torch.arange(6, dtype=torch.float32).reshape(2, 3) - 2.5,
+               "layers.1.weight": torch.tensor([[0.25, -1.0]])},
+              os.path.join(HERE, "python.safetensors"), metadata={"arch": "mlp", "note": "python"})
