@@ -59,17 +59,9 @@ public struct Trainer {
     _ initial: SpikingMLP, on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource
   ) throws(TrainingError) -> TrainingResult {
     Kernels.setBLASThreads(train.threads)
-    var net = initial
-    let engine = MLPEngine(
-      sizes: net.sizes, steps: trainData.timeSteps, neuron: net.neuron.parameters,
-      threads: train.threads)
-    engine.sparseCrossover = sparseCrossover
-    let hiddenSizes = net.sizes.dropFirst().dropLast()
-    let feedback =
-      train.method == .sdfa && !hiddenSizes.isEmpty
-      ? Trainer.feedbackMatrix(
-        classes: net.classCount, maxFeatures: hiddenSizes.max()!, seed: train.seed) : nil
-    var optimizer = train.optimizer.makeOptimizer()
+    let session = TrainingSession(
+      model: initial, config: train, timeSteps: trainData.timeSteps,
+      sparseCrossover: sparseCrossover)
     let shuffle = RandomStream(seed: train.seed, purpose: "train.shuffle")
     let n = trainData.sampleCount
     let batches = (n + train.batchSize - 1) / train.batchSize
@@ -81,32 +73,28 @@ public struct Trainer {
       var order = shuffle.substream("epoch\(epoch)")
       let perm = order.permutation(n)
       var lossSum = 0.0, correct = 0
-      var rates = [Double](repeating: 0, count: net.layerCount)
+      var rates = [Double](repeating: 0, count: initial.layerCount)
+      var batch = 0
+      if let observer = weightObserver {
+        session.weightObserver = { old, new in
+          observer(WeightStep(epoch: epoch, batch: batch, old: old, new: new))
+        }
+      }
       for b in 0..<batches {
+        batch = b
         if shouldCancel?() == true { throw .cancelled(epoch: epoch, batch: b) }
         let idx = perm[(b * train.batchSize)..<min(n, (b + 1) * train.batchSize)]
-        let labels = idx.map { trainData.label($0) }
-        engine.load(trainData, samples: idx)
-        let rate = engine.forward(net.weights)
-        let (loss, e) = LossFunction.evaluate(train.loss, rate: rate, labels: labels)
-        guard loss.isFinite else { throw .diverged(epoch: epoch, batch: b, what: "the loss") }
-        engine.backward(net.weights, outputError: e, method: train.method, feedback: feedback)
-        let grads = engine.gradients(method: train.method)
-        for (l, g) in grads.enumerated() where g != nil && !g!.isFinite {
-          throw .diverged(epoch: epoch, batch: b, what: "the gradient of layer \(l)")
-        }
-        let old = weightObserver == nil ? [] : net.weights.map { $0.copied() }
-        optimizer.step(weights: &net.weights, gradients: grads, lr: lr)
-        weightObserver?(WeightStep(epoch: epoch, batch: b, old: old, new: net.weights))
-        lossSum += loss * Double(idx.count)
-        correct += LossFunction.correctCount(rate: rate, labels: labels)
-        for (l, r) in engine.spikeRates.enumerated() { rates[l] += r * Double(idx.count) }
+        let r = session.step(trainData, samples: idx, lr: lr)
+        if let what = r.nonFinite { throw .diverged(epoch: epoch, batch: b, what: what) }
+        lossSum += r.loss * Double(idx.count)
+        correct += r.correct
+        for (l, rate) in r.spikeRates.enumerated() { rates[l] += rate * Double(idx.count) }
         progress?(
-          TrainingProgress(epoch: epoch, epochs: train.epochs, batch: b, batches: batches, loss: loss))
+          TrainingProgress(epoch: epoch, epochs: train.epochs, batch: b, batches: batches, loss: r.loss))
       }
       let eval = Evaluator.evaluate(
-        net, on: testData, batchSize: train.batchSize, loss: train.loss, threads: train.threads,
-        sparseCrossover: sparseCrossover)
+        session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
+        threads: train.threads, sparseCrossover: sparseCrossover)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       metrics.append(
         EpochMetrics(
@@ -115,15 +103,6 @@ public struct Trainer {
           testAccuracy: eval.accuracy, trainSpikeRates: rates.map { $0 / Double(n) },
           testSpikeRates: eval.spikeRates, wallSeconds: seconds))
     }
-    return TrainingResult(model: net, epochs: metrics)
-  }
-}
-
-extension Tensor {
-  /// A copy with its own storage (so that later in-place updates of `self` leave it intact).
-  func copied() -> Tensor {
-    var t = self
-    t.withUnsafeMutableBufferPointer { _ in }
-    return t
+    return TrainingResult(model: session.model, epochs: metrics)
   }
 }
