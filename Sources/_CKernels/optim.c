@@ -40,3 +40,15 @@ void sdfa_sgd_step(int64_t n, float *w, const float *g, float *buf, float lr, fl
     w[i] = w[i] - lr * b;
   }
 }
+
+MULTIVERSION
+int sdfa_all_finite(int64_t n, const float *x) {
+  float acc[16] = {0};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int k = 0; k < 16; k++) acc[k] += x[i + k] * 0.0f;
+  float tail = 0.0f;
+  for (; i < n; i++) tail += x[i] * 0.0f;
+  for (int k = 0; k < 16; k++) tail += acc[k];
+  return tail == 0.0f;
+}

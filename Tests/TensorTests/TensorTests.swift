@@ -66,3 +66,21 @@ import TestSupport
     #expect(s.dense().scalars == [0, 2, 0, 1, 0, 0, 0, 0])
   }
 }
+
+@Suite struct SparseTransposeTests {
+  @Test(arguments: [true, false])
+  func transposeMatchesDenseTranspose(binary: Bool) {
+    var rng = RandomStream(seed: 9, purpose: "transpose")
+    let rows = 11, cols = 17
+    let x = (0..<(rows * cols)).map { _ -> Float in
+      rng.nextDouble() < 0.3 ? (binary ? 1 : Float(1 + rng.nextInt(below: 4))) : 0
+    }
+    let s = SparseRows(dense: Tensor(shape: [rows, cols], scalars: x), binary: binary)
+    var t = SparseRows(columnCount: 0)
+    s.transpose(into: &t)
+    #expect(t.rowCount == cols && t.columnCount == rows)
+    #expect(t.dense().scalars == naiveTranspose(x, rows: rows, columns: cols))
+    s.transpose(into: &t)  // reuse of the storage
+    #expect(t.dense().scalars == naiveTranspose(x, rows: rows, columns: cols))
+  }
+}

@@ -13,6 +13,8 @@ final class LayerBuffers {
   var gradZ = Tensor.zeros([0])
   /// dL/dW, `[in, out]`.
   var gradW = Tensor.zeros([0])
+  /// Transpose of this layer's input spikes, for the weight gradient.
+  var inputTransposed = SparseRows(columnCount: 0)
   var spikeCount = 0
 }
 
@@ -122,8 +124,9 @@ final class MLPEngine {
     if buf.gradW.shape != [k, n] { buf.gradW = Tensor(shape: [k, n]) }
     let sparse = l == 0 ? input : layers[l - 1].spikes
     if sparse.density < sparseCrossover {
-      buf.gradW.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-      Tensor.scatterAddRows(sparse, gradient: buf.gradZ, into: &buf.gradW, threads: threads)
+      sparse.transpose(into: &buf.inputTransposed)
+      Tensor.gatherRows(
+        buf.inputTransposed, weights: buf.gradZ, into: &buf.gradW, threads: threads)
     } else {
       let x = l == 0 ? denseInput() : layers[l - 1].s
       Tensor.gemm(x, transposeA: true, buf.gradZ, into: &buf.gradW)

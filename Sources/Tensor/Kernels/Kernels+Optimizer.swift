@@ -24,3 +24,11 @@ extension Kernels {
     sdfa_sgd_step(Int64(n), w, g, buffer, lr, momentum, weightDecay, firstStep ? 1 : 0)
   }
 }
+
+extension Kernels {
+  /// Whether every element is finite (neither NaN nor ±infinity). Vectorised; O(n).
+  public static func allFinite(_ x: UnsafeBufferPointer<Float>) -> Bool {
+    guard let base = x.baseAddress, !x.isEmpty else { return true }
+    return sdfa_all_finite(Int64(x.count), base) != 0
+  }
+}

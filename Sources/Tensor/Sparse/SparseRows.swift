@@ -96,3 +96,62 @@ public struct SparseRows: Sendable {
     }
   }
 }
+
+extension SparseRows {
+  /// Writes the transpose (`[columnCount, rowCount]`, CSR) into `t`, reusing its storage.
+  ///
+  /// A counting sort in O(rows + columns + non-zeros); entries of each output row come in
+  /// increasing input-row order. With it the weight gradient `xᵀ · dy` becomes a gather over
+  /// rows of `dy` that accumulates in registers, instead of a read-modify-write scatter.
+  public func transpose(into t: inout SparseRows) {
+    let nnz = nonzeroCount
+    t.columnCount = rowCount
+    if t.rowStart.count != columnCount + 1 {
+      t.rowStart = [Int](repeating: 0, count: columnCount + 1)
+    }
+    if t.indices.count < nnz { t.indices = [Int32](repeating: 0, count: nnz) }
+    if let v = values {
+      if t.values == nil || t.values!.count < nnz { t.values = [Float](repeating: 0, count: nnz) }
+      _ = v
+    } else {
+      t.values = nil
+    }
+    let rows = rowCount, cols = columnCount
+    rowStart.withUnsafeBufferPointer { rs in
+      indices.withUnsafeBufferPointer { idx in
+        t.rowStart.withUnsafeMutableBufferPointer { trs in
+          for c in 0...cols { trs[c] = 0 }
+          for j in 0..<nnz { trs[Int(idx[j]) + 1] += 1 }
+          for c in 0..<cols { trs[c + 1] += trs[c] }
+          t.indices.withUnsafeMutableBufferPointer { tidx in
+            // trs[c] is used as the fill cursor of column c, then restored by a shift.
+            if let v = values {
+              v.withUnsafeBufferPointer { v in
+                t.values!.withUnsafeMutableBufferPointer { tv in
+                  for r in 0..<rows {
+                    for j in rs[r]..<rs[r + 1] {
+                      let c = Int(idx[j])
+                      tidx[trs[c]] = Int32(r)
+                      tv[trs[c]] = v[j]
+                      trs[c] += 1
+                    }
+                  }
+                }
+              }
+            } else {
+              for r in 0..<rows {
+                for j in rs[r]..<rs[r + 1] {
+                  let c = Int(idx[j])
+                  tidx[trs[c]] = Int32(r)
+                  trs[c] += 1
+                }
+              }
+            }
+          }
+          for c in stride(from: cols, to: 0, by: -1) { trs[c] = trs[c - 1] }
+          trs[0] = 0
+        }
+      }
+    }
+  }
+}

@@ -48,7 +48,7 @@ extension Tensor {
 
   /// Whether every element is finite.
   public var isFinite: Bool {
-    withUnsafeBufferPointer { p in p.allSatisfy { $0.isFinite } }
+    withUnsafeBufferPointer { p in Kernels.allFinite(p) }
   }
 
   /// Index of the largest element of each row (ties go to the lowest index, as `torch.argmax`).

@@ -41,3 +41,6 @@ void sdfa_adam_step(int64_t n, float *w, const float *g, float *m, float *v, flo
 /// PyTorch SGD step with momentum (dampening 0, not Nesterov) and L2 weight decay.
 void sdfa_sgd_step(int64_t n, float *w, const float *g, float *buf, float lr, float momentum,
                    float weight_decay, int first_step);
+
+/// 1 when every one of the n floats is finite, else 0 (x · 0 is NaN exactly for NaN and ±inf).
+int sdfa_all_finite(int64_t n, const float *x);
