@@ -96,7 +96,7 @@ func runPeer(python: String, script: String, workload: String, method: String, d
   p.executableURL = URL(fileURLWithPath: python)
   p.arguments = [
     script, "--workload", workload, "--method", method, "--density", "\(density)", "--threads",
-    "\(threads)", "--steps", "\(steps)", "--wait-idle", "0",
+    "\(threads)", "--steps", "\(steps)", "--wait-idle", "0", "--max-time", "30",
   ]
   let pipe = Pipe()
   p.standardOutput = pipe
