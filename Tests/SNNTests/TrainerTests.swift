@@ -44,6 +44,20 @@ import TestSupport
     #expect(a.model != c.model)
   }
 
+  @Test(arguments: [TrainConfig.Method.bp, .sdfa])
+  func twoThreadsAreDeterministicAndAgreeWithOne(method: TrainConfig.Method) throws {
+    var t = Self.trainer(method, epochs: 1)
+    t.model.hidden = [96, 80]  // two hidden layers: SDFA runs their backward passes concurrently
+    let one = try t.train(on: Self.train, test: Self.test)
+    t.train.threads = 2
+    let a = try t.train(on: Self.train, test: Self.test)
+    let b = try t.train(on: Self.train, test: Self.test)
+    #expect(a.model == b.model)
+    for (wa, w1) in zip(a.model.weights, one.model.weights) {
+      #expect(firstMismatch(wa.scalars, w1.scalars, rtol: 1e-3, atol: 1e-4) == nil)
+    }
+  }
+
   @Test func sparseAndDenseKernelsTrainAlike() throws {
     var sparse = Self.trainer(.bp, epochs: 1)
     sparse.sparseCrossover = 2

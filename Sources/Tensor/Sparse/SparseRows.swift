@@ -110,11 +110,10 @@ extension SparseRows {
       t.rowStart = [Int](repeating: 0, count: columnCount + 1)
     }
     if t.indices.count < nnz { t.indices = [Int32](repeating: 0, count: nnz) }
-    if let v = values {
-      if t.values == nil || t.values!.count < nnz { t.values = [Float](repeating: 0, count: nnz) }
-      _ = v
-    } else {
+    if values == nil {
       t.values = nil
+    } else if t.values == nil || t.values!.count < nnz {
+      t.values = [Float](repeating: 0, count: nnz)
     }
     let rows = rowCount, cols = columnCount
     rowStart.withUnsafeBufferPointer { rs in
