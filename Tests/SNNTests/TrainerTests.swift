@@ -23,6 +23,24 @@ import TestSupport
     #expect(result.spikeRates.count == 2 && result.spikeRates.allSatisfy { $0 > 0 })
   }
 
+  static let optimizerCases: [(OptimizerConfig, TrainConfig.Loss)] = [
+    (OptimizerConfig(kind: .sgd, lr: 2, weightDecay: 1e-4, momentum: 0.9), .mse),
+    (OptimizerConfig(kind: .adamw, lr: 1e-2, weightDecay: 1e-2), .mse),
+    (OptimizerConfig(kind: .adam, lr: 1e-2), .crossEntropy),
+  ]
+
+  @Test(arguments: optimizerCases)
+  func otherOptimizersAndLossesLearn(optimizer: OptimizerConfig, loss: TrainConfig.Loss) throws {
+    var t = Self.trainer(.bp, epochs: 3)
+    t.train.optimizer = optimizer
+    t.train.loss = loss
+    // Plain SGD moves by the (tiny) MSE gradient itself: start with active layers so it learns
+    // within the test's few epochs (Adam's steps are lr-sized whatever the gradient).
+    if optimizer.kind == .sgd { t.model.neuron.vThreshold = 0.3 }
+    let result = try t.train(on: Self.train, test: Self.test)
+    #expect(result.epochs.last!.testAccuracy > 0.3, "\(optimizer.kind)/\(loss): \(result.epochs.map(\.testAccuracy))")
+  }
+
   @Test func shallowTrainsTheOutputLayerOnly() throws {
     var t = Self.trainer(.shallow, epochs: 1)
     t.model.neuron.vThreshold = 0.2  // hidden spikes from the start, so the output layer learns
