@@ -25,7 +25,7 @@ final class MLPEngine {
   let neuron: NeuronParameters
   var threads: Int
   /// Input densities below this use gather/scatter kernels; above, dense BLAS.
-  var sparseCrossover: Double = 0.15
+  var sparseCrossover: Double = Kernels.sparseCrossover
   private(set) var batch = 0
   var input: SparseRows
   private var inputDense = Tensor.zeros([0])

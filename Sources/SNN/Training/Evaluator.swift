@@ -16,7 +16,7 @@ public enum Evaluator {
   /// ```
   public static func evaluate(
     _ model: SpikingMLP, on data: some SpikeFrameSource, batchSize: Int = 128,
-    loss: TrainConfig.Loss = .mse, threads: Int = 1, sparseCrossover: Double = 0.15,
+    loss: TrainConfig.Loss = .mse, threads: Int = 1, sparseCrossover: Double = Kernels.sparseCrossover,
     transform: ((Int, Tensor) -> Tensor)? = nil
   ) -> Result {
     let weights = model.weights.enumerated().map { l, w in transform?(l, w) ?? w }

@@ -19,8 +19,9 @@ public struct Trainer {
   public var shouldCancel: (() -> Bool)?
   /// Called after every optimizer step with the old and new weights.
   public var weightObserver: ((WeightStep) -> Void)?
-  /// Density below which layers use the sparse kernels (tests force either path).
-  public var sparseCrossover: Double = 0.15
+  /// Density below which layers use the sparse kernels (default: ``Kernels/sparseCrossover``;
+  /// tests force either path).
+  public var sparseCrossover: Double = Kernels.sparseCrossover
 
   public init(model: ModelConfig, train: TrainConfig) {
     self.model = model

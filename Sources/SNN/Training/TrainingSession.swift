@@ -37,7 +37,7 @@ public final class TrainingSession {
   /// SDFA's `B`, `[classes, F_max]`; nil for other methods or networks without hidden layers.
   public let feedback: Tensor?
 
-  public init(model: SpikingMLP, config: TrainConfig, timeSteps: Int, sparseCrossover: Double = 0.15)
+  public init(model: SpikingMLP, config: TrainConfig, timeSteps: Int, sparseCrossover: Double = Kernels.sparseCrossover)
   {
     self.model = model
     self.config = config

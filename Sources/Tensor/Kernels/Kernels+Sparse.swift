@@ -1,6 +1,14 @@
 import _CKernels
 
 extension Kernels {
+  /// Input density below which the spike-driven kernels beat dense BLAS for a layer's product
+  /// and weight gradient: ~20% against OpenBLAS's AVX-512 cores (SkylakeX, Cooperlake), ~30%
+  /// against its AVX2 cores, whose GEMM is half as fast (measured, research/swift-tech.md §1.3).
+  public static let sparseCrossover: Double = {
+    let avx512Cores = ["SkylakeX", "Cooperlake", "SapphireRapids"]
+    return avx512Cores.contains(blasCoreName) ? 0.2 : 0.3
+  }()
+
   /// Gather-accumulate: `out[r, :] = Σ_j val[j] · w[idx[j], :]` over row r's entries.
   ///
   /// The sparse rows are CSR (`rowStart[rows + 1]`, `indices`, optional `values`; nil values
