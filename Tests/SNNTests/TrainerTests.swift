@@ -157,6 +157,14 @@ import TestSupport
     #expect(net.weights[0].maxAbs() <= bound && net.weights[0].maxAbs() > 0.99 * bound)
   }
 
+  @Test(arguments: TrainConfig.Method.allCases)
+  func networksWithoutHiddenLayersTrain(method: TrainConfig.Method) throws {
+    var t = Self.trainer(method, epochs: 1)
+    t.model.hidden = []
+    let result = try t.train(on: Self.train, test: Self.test)
+    #expect(result.model.sizes == [128, 10])
+  }
+
   @Test func unsupportedArchitectureIsAnError() {
     var t = Self.trainer(.bp)
     t.model.arch = .convnet

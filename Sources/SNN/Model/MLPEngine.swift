@@ -146,7 +146,7 @@ final class MLPEngine {
       h: out.h, s: out.s, gradS: out.gradS, steps: steps, neuron: neuron, gradX: &out.gradZ,
       scratch: &out.scratch)
     switch method {
-    case .shallow:
+    case .shallow, .sdfa where last == 0:
       weightGradient(of: last, threads: threads)
     case .bp:
       weightGradient(of: last, threads: threads)
