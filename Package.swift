@@ -5,7 +5,7 @@ import PackageDescription
 // call (see DESIGN.md and BENCHMARKS.md). `haswell` (AVX2 + FMA) is the portable baseline;
 // AVX-512 paths live in multiversioned C in `_CKernels`.
 let numericSwift: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
-let numericC: [CSetting] = [.unsafeFlags(["-O3", "-march=haswell"])]
+let numericC: [CSetting] = [.unsafeFlags(["-O3", "-march=haswell", "-fno-math-errno"])]
 
 let package = Package(
   name: "SpikingDFA",
@@ -37,6 +37,8 @@ let package = Package(
       dependencies: ["Tensor", "CHDF5", "_CHDF5Shim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       swiftSettings: numericSwift),
     .target(name: "SNN", dependencies: ["Tensor"], swiftSettings: numericSwift),
+    .executableTarget(
+      name: "snnbench", dependencies: ["SNN"], path: "Benchmarks/snnbench", swiftSettings: numericSwift),
     .target(name: "Hardware", dependencies: ["Tensor"], swiftSettings: numericSwift),
     .target(name: "Report"),
     .target(
@@ -72,7 +74,7 @@ let package = Package(
 
     .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], swiftSettings: numericSwift),
 
-    // SNNTests
+    .testTarget(name: "SNNTests", dependencies: ["SNN", "TestSupport"], swiftSettings: numericSwift),
 
     .testTarget(name: "HardwareTests", dependencies: ["Hardware", "TestSupport"]),
 

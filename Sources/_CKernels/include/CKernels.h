@@ -3,3 +3,44 @@
 
 /// Whether this CPU executes AVX-512F instructions (the multiversioned kernels' fast path).
 int sdfa_cpu_has_avx512f(void);
+
+// All matrices are row-major with explicit leading dimensions (in elements). Sparse rows are in
+// CSR form: row r's entries are idx[row_start[r] ..< row_start[r+1]] (column numbers) with values
+// val[...] (val == NULL means every value is 1, as for binary spikes).
+
+/// out[r, c0..<c1] = (beta ? out : 0) + sum_j val[j] * w[idx[j], c0..<c1] for r in 0..<rows.
+void sdfa_gather_rows(int64_t rows, int64_t c0, int64_t c1, const int64_t *row_start,
+                      const int32_t *idx, const float *val, const float *w, int64_t ldw,
+                      float *out, int64_t ldo, int accumulate);
+
+/// dw[idx[j], c0..<c1] += val[j] * dy[r, c0..<c1] for every entry j of every row r.
+void sdfa_scatter_rows(int64_t rows, int64_t c0, int64_t c1, const int64_t *row_start,
+                       const int32_t *idx, const float *val, const float *dy, int64_t lddy,
+                       float *dw, int64_t lddw);
+
+/// Multi-step LIF (lif != 0, decay_input, hard reset to 0) or IF neuron over T steps of m units.
+/// x, h, s: [T, m]; v: [m] scratch (state at entry is ignored: every sample starts at V = 0).
+/// Emits, for each row of `row_width` units (m = rows_per_step * row_width), the indices of the
+/// units that spiked into idx, with row_start[T * rows_per_step + 1]. Returns the spike count.
+int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width, const float *x,
+                            float *h, float *s, float *v, int64_t *row_start, int32_t *idx,
+                            int lif, float tau, float v_threshold);
+
+/// Backward through time of `sdfa_neuron_forward` with the ATan surrogate and undetached reset.
+/// grad_s: dL/dS with time stride grad_s_tstride (0 = same gradient at every step; else m).
+/// grad_x: [T, m] output dL/dX. gv: [m] scratch.
+void sdfa_neuron_backward(int64_t T, int64_t m, const float *h, const float *s,
+                          const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
+                          int lif, float tau, float v_threshold, float alpha);
+
+/// PyTorch Adam / AdamW step over n parameters (decoupled != 0: AdamW weight decay).
+void sdfa_adam_step(int64_t n, float *w, const float *g, float *m, float *v, float lr,
+                    float beta1, float beta2, float eps, float weight_decay, float bias_c1,
+                    float bias_c2, int decoupled);
+
+/// PyTorch SGD step with momentum (dampening 0, not Nesterov) and L2 weight decay.
+void sdfa_sgd_step(int64_t n, float *w, const float *g, float *buf, float lr, float momentum,
+                   float weight_decay, int first_step);
+
+/// 1 when every one of the n floats is finite, else 0 (x · 0 is NaN exactly for NaN and ±inf).
+int sdfa_all_finite(int64_t n, const float *x);

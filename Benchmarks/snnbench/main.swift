@@ -1,0 +1,185 @@
+// snnbench: training samples/s of the SNN engine on the peer's workloads (spikingjelly,
+// ../shared/bench/peer_snn), optionally running the peer side by side, serially.
+//
+//   swift build -c release --product snnbench
+//   .build/release/snnbench --workload mlpa --method bp,sdfa --density 0.05,0.15 --threads 1,2
+//   .build/release/snnbench ... --peer-python /path/to/venv/bin/python \
+//       --peer-script ../shared/bench/peer_snn/bench_spikingjelly.py
+import Foundation
+import SNN
+
+struct Workload {
+  var name: String
+  var sizes: [Int]
+  var neuron: NeuronConfig.Kind
+  var steps: Int
+  var batch: Int
+  /// Dense-equivalent GFLOP per training step (GEMMs only, as the peer counts), per method.
+  func gflop(_ method: TrainConfig.Method) -> Double {
+    let rows = Double(steps * batch)
+    var total = 0.0
+    for l in 0..<(sizes.count - 1) {
+      let mac = rows * Double(sizes[l]) * Double(sizes[l + 1])
+      total += 2 * mac * 2  // forward + dW
+      if method == .bp && l > 0 { total += 2 * mac }  // dX
+    }
+    if method == .sdfa {
+      total += 2 * Double(batch) * Double(sizes.last!) * Double(sizes.dropFirst().dropLast().reduce(0, +))
+    }
+    return total / 1e9
+  }
+}
+
+let workloads: [String: Workload] = [
+  "mlpa": Workload(name: "mlpa", sizes: [2312, 1000, 10], neuron: .lif, steps: 10, batch: 128),
+  "mlp3": Workload(name: "mlp3", sizes: [2312, 1000, 1000, 10], neuron: .lif, steps: 10, batch: 128),
+  "mlp4": Workload(name: "mlp4", sizes: [2312, 1000, 1000, 1000, 10], neuron: .lif, steps: 10, batch: 128),
+  "mlp5": Workload(name: "mlp5", sizes: [2312, 1000, 1000, 1000, 1000, 10], neuron: .lif, steps: 10, batch: 128),
+  "shd": Workload(name: "shd", sizes: [700, 100, 100, 20], neuron: .if, steps: 100, batch: 64),
+]
+
+/// The peer's figures recorded on an idle machine (2 threads, 5% density, RESULTS.md).
+let recordedPeer: [String: (bp: Double, sdfa: Double)] = [
+  "mlpa": (1740, 1826), "mlp3": (1102, 1173), "mlp4": (755, 890), "mlp5": (600, 736),
+  "shd": (1509, 1354),
+]
+
+func option(_ name: String, _ fallback: String) -> String {
+  let args = CommandLine.arguments
+  if let i = args.firstIndex(of: "--\(name)"), i + 1 < args.count { return args[i + 1] }
+  return fallback
+}
+
+func list(_ name: String, _ fallback: String) -> [String] {
+  option(name, fallback).split(separator: ",").map(String.init)
+}
+
+func peakMemoryMiB() -> Double {
+  guard let s = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+  for line in s.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    let kb = Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    return kb / 1024
+  }
+  return 0
+}
+
+/// CPU seconds used by the whole process so far.
+func processCPUSeconds() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func median(_ xs: [Double]) -> Double {
+  let s = xs.sorted()
+  return s.isEmpty ? 0 : s[s.count / 2]
+}
+
+/// Binary input spikes at `density`, `T · B` rows (a few distinct batches cycled, as the peer).
+func inputPool(_ w: Workload, density: Double, count: Int) -> [(SparseRows, [Int])] {
+  var rng = RandomStream(seed: 0, purpose: "bench.input")
+  return (0..<count).map { _ in
+    var rows = SparseRows(columnCount: w.sizes[0])
+    for _ in 0..<(w.steps * w.batch) {
+      for f in 0..<w.sizes[0] where rng.nextDouble() < density { rows.indices.append(Int32(f)) }
+      rows.closeRow()
+    }
+    let labels = (0..<w.batch).map { _ in rng.nextInt(below: w.sizes.last!) }
+    return (rows, labels)
+  }
+}
+
+func runPeer(python: String, script: String, workload: String, method: String, density: Double,
+  threads: Int, steps: Int) -> Double?
+{
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: python)
+  p.arguments = [
+    script, "--workload", workload, "--method", method, "--density", "\(density)", "--threads",
+    "\(threads)", "--steps", "\(steps)", "--wait-idle", "0", "--max-time", "30",
+  ]
+  let pipe = Pipe()
+  p.standardOutput = pipe
+  p.standardError = FileHandle.nullDevice
+  do { try p.run() } catch { return nil }
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  p.waitUntilExit()
+  for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+    if let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+      let sps = obj["samples_per_s"] as? Double
+    {
+      return sps
+    }
+  }
+  return nil
+}
+
+let names = list("workload", "mlpa")
+let methods = list("method", "bp,sdfa").map { TrainConfig.Method(rawValue: $0)! }
+let densities = list("density", "0.05,0.15").map { Double($0)! }
+let threadCounts = list("threads", "1,2").map { Int($0)! }
+let timedSteps = Int(option("steps", "20"))!
+let warmup = Int(option("warmup", "30"))!
+let peerPython = option("peer-python", "")
+let peerScript = option("peer-script", "../shared/bench/peer_snn/bench_spikingjelly.py")
+
+print("# snnbench — BLAS core \(Kernels.blasCoreName), AVX-512 kernels: \(Kernels.cpuHasAVX512F)")
+print("# samples/CPU-s = batch / median process CPU seconds per step: on a shared machine it")
+print("# approximates the idle-machine rate for 1 thread (for 2 threads, multiply by ~2).")
+print("# warm-up \(warmup) Adam(lr 1e-2) steps, then median of \(timedSteps) timed steps")
+print(
+  "| workload | method | density | threads | samples/s | samples/CPU-s | step ms (fwd/bwd/opt) | rates (after warm-up) | dense-eq GFLOP/s | peer samples/s | ratio |"
+)
+print("|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|")
+for name in names {
+  guard let w = workloads[name] else { fatalError("unknown workload \(name)") }
+  for density in densities {
+    let pool = inputPool(w, density: density, count: 4)
+    for threads in threadCounts {
+      Kernels.setBLASThreads(threads)
+      for method in methods {
+        let net = SpikingMLP(
+          inputFeatures: w.sizes[0], hidden: Array(w.sizes.dropFirst().dropLast()),
+          classes: w.sizes.last!, neuron: NeuronConfig(kind: w.neuron), seed: 0)
+        let config = TrainConfig(
+          method: method, batchSize: w.batch, optimizer: OptimizerConfig(kind: .adam, lr: 1e-2),
+          threads: threads, seed: 0)
+        let session = TrainingSession(model: net, config: config, timeSteps: w.steps)
+        for i in 0..<warmup { _ = session.step(input: pool[i % 4].0, labels: pool[i % 4].1, lr: 1e-2) }
+        var times: [Double] = [], cpu: [Double] = [], fwd: [Double] = [], bwd: [Double] = [], opt: [Double] = []
+        var rates = [Double](repeating: 0, count: w.sizes.count - 1)
+        for i in 0..<timedSteps {
+          let t0 = Date(), c0 = processCPUSeconds()
+          let r = session.step(input: pool[i % 4].0, labels: pool[i % 4].1, lr: 1e-2)
+          times.append(Date().timeIntervalSince(t0))
+          cpu.append(processCPUSeconds() - c0)
+          fwd.append(r.forwardSeconds)
+          bwd.append(r.backwardSeconds)
+          opt.append(r.optimizerSeconds)
+          for (l, x) in r.spikeRates.enumerated() { rates[l] += x / Double(timedSteps) }
+        }
+        let step = median(times)
+        let sps = Double(w.batch) / step
+        var peer = "–", ratio = "–"
+        if !peerPython.isEmpty,
+          let p = runPeer(
+            python: peerPython, script: peerScript, workload: name, method: method.rawValue,
+            density: density, threads: threads, steps: timedSteps)
+        {
+          peer = String(format: "%.0f (same run)", p)
+          ratio = String(format: "%.2f×", sps / p)
+        } else if threads == 2 && density == 0.05, let rec = recordedPeer[name] {
+          let p = method == .bp ? rec.bp : rec.sdfa
+          peer = String(format: "%.0f (recorded)", p)
+          ratio = String(format: "%.2f×", sps / p)
+        }
+        let rateText = rates.map { String(format: "%.3f", $0) }.joined(separator: ", ")
+        print(
+          "| \(name) | \(method.rawValue) | \(density) | \(threads) | \(String(format: "%.0f", sps)) | \(String(format: "%.0f", Double(w.batch) / median(cpu))) | "
+            + String(format: "%.1f (%.1f/%.1f/%.1f)", step * 1e3, median(fwd) * 1e3, median(bwd) * 1e3, median(opt) * 1e3)
+            + " | [\(rateText)] | \(String(format: "%.0f", w.gflop(method) / step)) | \(peer) | \(ratio) |")
+      }
+    }
+  }
+}
+print(String(format: "# peak resident memory: %.0f MiB", peakMemoryMiB()))

@@ -1,0 +1,200 @@
+/// Buffers of one layer for a batch, reused across batches.
+final class LayerBuffers {
+  /// Pre-activation `X · W`, `[T·B, N]`.
+  var z = Tensor.zeros([0])
+  /// Membrane before reset and spikes, `[T·B, N]`.
+  var h = Tensor.zeros([0])
+  var s = Tensor.zeros([0])
+  /// Spiking units per `(t, b)` row.
+  var spikes = SparseRows(columnCount: 0)
+  var scratch = Tensor.zeros([0])
+  /// dL/dS (`[T·B, N]`, or `[B, N]` when the same at every step) and dL/dZ.
+  var gradS = Tensor.zeros([0])
+  var gradZ = Tensor.zeros([0])
+  /// dL/dW, `[in, out]`.
+  var gradW = Tensor.zeros([0])
+  /// Transpose of this layer's input spikes, for the weight gradient.
+  var inputTransposed = SparseRows(columnCount: 0)
+  var spikeCount = 0
+}
+
+/// Forward and backward passes of a ``SpikingMLP`` over one batch (time-major rows
+/// `t · B + b`), with per-layer choice between the spike-driven sparse kernels and BLAS.
+final class MLPEngine {
+  let steps: Int
+  let neuron: NeuronParameters
+  var threads: Int
+  /// Input densities below this use gather/scatter kernels; above, dense BLAS.
+  var sparseCrossover: Double = Kernels.sparseCrossover
+  private(set) var batch = 0
+  var input: SparseRows
+  private var inputDense = Tensor.zeros([0])
+  private var inputDenseValid = false
+  let layers: [LayerBuffers]
+  private(set) var rate = Tensor.zeros([0])
+
+  init(sizes: [Int], steps: Int, neuron: NeuronParameters, threads: Int) {
+    self.steps = steps
+    self.neuron = neuron
+    self.threads = threads
+    input = SparseRows(columnCount: sizes[0], binary: false)
+    layers = (1..<sizes.count).map { _ in LayerBuffers() }
+  }
+
+  /// Loads `samples` of `data` as the input rows.
+  func load(_ data: some SpikeFrameSource, samples: ArraySlice<Int>) {
+    batch = samples.count
+    input.removeAll()
+    var values = input.values ?? []
+    input.values = nil
+    for t in 0..<steps {
+      for i in samples {
+        data.appendActiveFeatures(sample: i, step: t, indices: &input.indices, values: &values)
+        input.closeRow()
+      }
+    }
+    input.values = values
+    inputDenseValid = false
+  }
+
+  /// Loads input rows directly (`T · B` rows).
+  func load(_ rows: SparseRows) {
+    precondition(rows.rowCount % steps == 0, "rows not a multiple of steps")
+    batch = rows.rowCount / steps
+    input = rows
+    inputDenseValid = false
+  }
+
+  /// Runs the network; returns the output rate `[B, classes]`.
+  @discardableResult
+  func forward(_ weights: [Tensor]) -> Tensor {
+    for l in weights.indices {
+      let buf = layers[l]
+      let n = weights[l].shape[1]
+      if buf.z.shape != [steps * batch, n] { buf.z = Tensor(shape: [steps * batch, n]) }
+      multiplyInput(of: l, by: weights[l], into: &buf.z)
+      buf.spikeCount = Tensor.neuronForward(
+        buf.z, steps: steps, neuron: neuron, h: &buf.h, s: &buf.s, spikes: &buf.spikes,
+        scratch: &buf.scratch)
+    }
+    let out = layers[layers.count - 1]
+    let classes = weights[weights.count - 1].shape[1]
+    var r = Tensor(shape: [batch, classes])
+    let m = batch * classes
+    out.s.withUnsafeBufferPointer { s in
+      r.withUnsafeMutableBufferPointer { r in
+        for t in 0..<steps { for i in 0..<m { r[i] += s[t * m + i] } }
+        for i in 0..<m { r[i] /= Float(steps) }
+      }
+    }
+    rate = r
+    return r
+  }
+
+  /// Spike rate of each layer in the last forward pass.
+  var spikeRates: [Double] {
+    layers.map { $0.s.count == 0 ? 0 : Double($0.spikeCount) / Double($0.s.count) }
+  }
+
+  private func multiplyInput(of l: Int, by w: Tensor, into z: inout Tensor) {
+    let sparse = l == 0 ? input : layers[l - 1].spikes
+    if sparse.density < sparseCrossover {
+      Tensor.gatherRows(sparse, weights: w, into: &z, threads: threads)
+    } else {
+      Tensor.gemm(l == 0 ? denseInput() : layers[l - 1].s, w, into: &z)
+    }
+  }
+
+  private func denseInput() -> Tensor {
+    if !inputDenseValid {
+      if inputDense.count != input.rowCount * input.columnCount {
+        inputDense = Tensor(shape: [input.rowCount, input.columnCount])
+      }
+      input.denseInto(&inputDense)
+      inputDenseValid = true
+    }
+    return inputDense
+  }
+
+  /// dL/dW of layer `l` from its dL/dZ: `Xᵀ · dZ`.
+  private func weightGradient(of l: Int, threads: Int) {
+    let buf = layers[l]
+    let k = l == 0 ? input.columnCount : layers[l - 1].s.shape[1]
+    let n = buf.z.shape[1]
+    if buf.gradW.shape != [k, n] { buf.gradW = Tensor(shape: [k, n]) }
+    let sparse = l == 0 ? input : layers[l - 1].spikes
+    if sparse.density < sparseCrossover {
+      sparse.transpose(into: &buf.inputTransposed)
+      Tensor.gatherRows(
+        buf.inputTransposed, weights: buf.gradZ, into: &buf.gradW, threads: threads)
+    } else {
+      let x = l == 0 ? denseInput() : layers[l - 1].s
+      Tensor.gemm(x, transposeA: true, buf.gradZ, into: &buf.gradW)
+    }
+  }
+
+  /// Backward pass from `e = dL/dRate` (`[B, classes]`); fills every trained layer's `gradW`.
+  ///
+  /// - Parameter feedback: SDFA's `B`, `[classes, F_max]` (only for `.sdfa`).
+  func backward(_ weights: [Tensor], outputError e: Tensor, method: TrainConfig.Method,
+    feedback: Tensor?)
+  {
+    let last = weights.count - 1
+    let out = layers[last]
+    out.gradS = e.map { $0 / Float(steps) }
+    Tensor.neuronBackward(
+      h: out.h, s: out.s, gradS: out.gradS, steps: steps, neuron: neuron, gradX: &out.gradZ,
+      scratch: &out.scratch)
+    switch method {
+    case .shallow, .sdfa where last == 0:
+      weightGradient(of: last, threads: threads)
+    case .bp:
+      weightGradient(of: last, threads: threads)
+      for l in stride(from: last - 1, through: 0, by: -1) {
+        let buf = layers[l], above = layers[l + 1]
+        if buf.gradS.shape != buf.s.shape { buf.gradS = Tensor(shape: buf.s.shape) }
+        Tensor.gemm(above.gradZ, weights[l + 1], transposeB: true, into: &buf.gradS)
+        Tensor.neuronBackward(
+          h: buf.h, s: buf.s, gradS: buf.gradS, steps: steps, neuron: neuron, gradX: &buf.gradZ,
+          scratch: &buf.scratch)
+        weightGradient(of: l, threads: threads)
+      }
+    case .sdfa:
+      guard let feedback else { preconditionFailure("SDFA needs a feedback matrix") }
+      let fMax = feedback.shape[1]
+      let projected = Tensor.matmul(e, feedback)  // [B, F_max]
+      let scale = Float(fMax).squareRoot()
+      let hiddenCount = last
+      // Layers are independent: each back-propagates its own projection through its own time.
+      let inner = hiddenCount > 1 && threads > 1 ? 1 : threads
+      Kernels.parallelFor(hiddenCount + 1, threads: threads) { l in
+        if l == hiddenCount {
+          self.weightGradient(of: last, threads: inner)
+          return
+        }
+        let buf = self.layers[l]
+        let width = buf.s.shape[1]
+        var g = Tensor(shape: [self.batch, width])
+        projected.withUnsafeBufferPointer { p in
+          g.withUnsafeMutableBufferPointer { g in
+            for b in 0..<self.batch {
+              for j in 0..<width { g[b * width + j] = p[b * fMax + j] / scale }
+            }
+          }
+        }
+        buf.gradS = g
+        Tensor.neuronBackward(
+          h: buf.h, s: buf.s, gradS: buf.gradS, steps: self.steps, neuron: self.neuron,
+          gradX: &buf.gradZ, scratch: &buf.scratch)
+        self.weightGradient(of: l, threads: inner)
+      }
+    }
+  }
+
+  /// The gradients of the layers `method` trains (nil for frozen layers).
+  func gradients(method: TrainConfig.Method) -> [Tensor?] {
+    layers.indices.map { l in
+      method == .shallow && l < layers.count - 1 ? nil : layers[l].gradW
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import Dispatch
+
+/// Trains a spiking network with BP, SDFA or the output layer alone.
+///
+/// ```swift
+/// var trainer = Trainer(model: ModelConfig(hidden: [256]), train: TrainConfig(method: .sdfa))
+/// trainer.progress = { print($0.epoch, $0.batch, $0.loss) }
+/// let result = try trainer.train(on: trainData, test: testData)
+/// ```
+///
+/// Deterministic: the same configs, data and seed give bit-identical metrics and weights (for a
+/// given thread count).
+public struct Trainer {
+  public var model: ModelConfig
+  public var train: TrainConfig
+  /// Called after every batch.
+  public var progress: ((TrainingProgress) -> Void)?
+  /// Polled before every batch; returning true stops training with ``TrainingError/cancelled(epoch:batch:)``.
+  public var shouldCancel: (() -> Bool)?
+  /// Called after every optimizer step with the old and new weights.
+  public var weightObserver: ((WeightStep) -> Void)?
+  /// Density below which layers use the sparse kernels (default: ``Kernels/sparseCrossover``;
+  /// tests force either path).
+  public var sparseCrossover: Double = Kernels.sparseCrossover
+
+  public init(model: ModelConfig, train: TrainConfig) {
+    self.model = model
+    self.train = train
+  }
+
+  /// SDFA's fixed feedback matrix `B ~ N(0, 1)`, `[classes, F_max]`, for `seed`.
+  public static func feedbackMatrix(classes: Int, maxFeatures: Int, seed: UInt64) -> Tensor {
+    var rng = RandomStream(seed: seed, purpose: "sdfa.feedback")
+    var b = Tensor(shape: [classes, maxFeatures])
+    b.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = rng.nextNormal() } }
+    return b
+  }
+
+  /// Trains on `trainData`, evaluating on `testData` after every epoch.
+  public func train(on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource)
+    throws(TrainingError) -> TrainingResult
+  {
+    guard model.arch == .mlp else {
+      throw .invalidSetup("architecture '\(model.arch.rawValue)' is not implemented yet")
+    }
+    guard trainData.sampleCount > 0, train.batchSize > 0, train.epochs >= 0 else {
+      throw .invalidSetup("empty training data or non-positive batch size")
+    }
+    guard trainData.featureCount == testData.featureCount,
+      trainData.timeSteps == testData.timeSteps, trainData.classCount == testData.classCount
+    else { throw .invalidSetup("train and test data differ in shape, steps or classes") }
+    let net = SpikingMLP(
+      config: model, inputFeatures: trainData.featureCount, classes: trainData.classCount,
+      seed: train.seed)
+    return try train(net, on: trainData, test: testData)
+  }
+
+  /// Continues training `initial` (e.g. read from a checkpoint).
+  public func train(
+    _ initial: SpikingMLP, on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource
+  ) throws(TrainingError) -> TrainingResult {
+    Kernels.setBLASThreads(train.threads)
+    let session = TrainingSession(
+      model: initial, config: train, timeSteps: trainData.timeSteps,
+      sparseCrossover: sparseCrossover)
+    let shuffle = RandomStream(seed: train.seed, purpose: "train.shuffle")
+    let n = trainData.sampleCount
+    let batches = (n + train.batchSize - 1) / train.batchSize
+    var metrics: [EpochMetrics] = []
+
+    for epoch in 0..<train.epochs {
+      let start = DispatchTime.now().uptimeNanoseconds
+      let lr = train.learningRate(epoch: epoch)
+      var order = shuffle.substream("epoch\(epoch)")
+      let perm = order.permutation(n)
+      var lossSum = 0.0, correct = 0
+      var rates = [Double](repeating: 0, count: initial.layerCount)
+      var batch = 0
+      if let observer = weightObserver {
+        session.weightObserver = { old, new in
+          observer(WeightStep(epoch: epoch, batch: batch, old: old, new: new))
+        }
+      }
+      for b in 0..<batches {
+        batch = b
+        if shouldCancel?() == true { throw .cancelled(epoch: epoch, batch: b) }
+        let idx = perm[(b * train.batchSize)..<min(n, (b + 1) * train.batchSize)]
+        let r = session.step(trainData, samples: idx, lr: lr)
+        if let what = r.nonFinite { throw .diverged(epoch: epoch, batch: b, what: what) }
+        lossSum += r.loss * Double(idx.count)
+        correct += r.correct
+        for (l, rate) in r.spikeRates.enumerated() { rates[l] += rate * Double(idx.count) }
+        progress?(
+          TrainingProgress(epoch: epoch, epochs: train.epochs, batch: b, batches: batches, loss: r.loss))
+      }
+      let eval = Evaluator.evaluate(
+        session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
+        threads: train.threads, sparseCrossover: sparseCrossover)
+      let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+      metrics.append(
+        EpochMetrics(
+          epoch: epoch, learningRate: lr, trainLoss: lossSum / Double(n),
+          trainAccuracy: Double(correct) / Double(n), testLoss: eval.loss,
+          testAccuracy: eval.accuracy, trainSpikeRates: rates.map { $0 / Double(n) },
+          testSpikeRates: eval.spikeRates, wallSeconds: seconds))
+    }
+    return TrainingResult(model: session.model, epochs: metrics)
+  }
+}

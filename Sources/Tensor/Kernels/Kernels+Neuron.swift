@@ -1,0 +1,56 @@
+import _CKernels
+
+/// Spiking neuron model of a layer (DESIGN.md "SNN semantics").
+public struct NeuronParameters: Sendable, Hashable, Codable {
+  /// Leaky (LIF, `decay_input`) or non-leaky (IF) integration.
+  public var leaky: Bool
+  /// Membrane time constant (LIF only).
+  public var tau: Float
+  /// Firing threshold; the reset is hard, to 0.
+  public var vThreshold: Float
+  /// Sharpness of the ATan surrogate.
+  public var alpha: Float
+
+  public init(leaky: Bool = true, tau: Float = 2, vThreshold: Float = 1, alpha: Float = 2) {
+    self.leaky = leaky
+    self.tau = tau
+    self.vThreshold = vThreshold
+    self.alpha = alpha
+  }
+}
+
+extension Kernels {
+  /// Multi-step neuron forward over `steps` steps of `rowsPerStep × rowWidth` units.
+  ///
+  /// `x`, `h`, `s`: `[steps, rowsPerStep, rowWidth]`; `v`: scratch of `rowsPerStep · rowWidth`.
+  /// Writes membrane potentials before reset (`h`), spikes as 0/1 (`s`) and, per row
+  /// (`t · rowsPerStep + r`), the indices of spiking units (CSR `rowStart`, `indices` of capacity
+  /// `steps · rowsPerStep · rowWidth`). Returns the number of spikes.
+  public static func neuronForward(
+    steps: Int, rowsPerStep: Int, rowWidth: Int, x: UnsafePointer<Float>,
+    h: UnsafeMutablePointer<Float>, s: UnsafeMutablePointer<Float>,
+    v: UnsafeMutablePointer<Float>, rowStart: UnsafeMutablePointer<Int>,
+    indices: UnsafeMutablePointer<Int32>, neuron: NeuronParameters
+  ) -> Int {
+    let rs = UnsafeMutableRawPointer(rowStart).assumingMemoryBound(to: Int64.self)
+    return Int(
+      sdfa_neuron_forward(
+        Int64(steps), Int64(rowsPerStep), Int64(rowWidth), x, h, s, v, rs, indices,
+        neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold))
+  }
+
+  /// Backward through time of ``neuronForward(steps:rowsPerStep:rowWidth:x:h:s:v:rowStart:indices:neuron:)``
+  /// with the ATan surrogate and the reset's gradient kept.
+  ///
+  /// `gradS` holds dL/dS per step (`broadcastOverTime`: one `[m]` slice used at every step);
+  /// `gradX` receives dL/dX, `[steps, m]`; `gv` is scratch of `m`.
+  public static func neuronBackward(
+    steps: Int, m: Int, h: UnsafePointer<Float>, s: UnsafePointer<Float>,
+    gradS: UnsafePointer<Float>, broadcastOverTime: Bool, gradX: UnsafeMutablePointer<Float>,
+    gv: UnsafeMutablePointer<Float>, neuron: NeuronParameters
+  ) {
+    sdfa_neuron_backward(
+      Int64(steps), Int64(m), h, s, gradS, broadcastOverTime ? 0 : Int64(m), gradX, gv,
+      neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold, neuron.alpha)
+  }
+}

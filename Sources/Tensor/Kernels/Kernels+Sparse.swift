@@ -1,0 +1,48 @@
+import _CKernels
+
+extension Kernels {
+  /// Input density below which the spike-driven kernels beat dense BLAS for a layer's product
+  /// and weight gradient: ~20% against OpenBLAS's AVX-512 cores (SkylakeX, Cooperlake), ~30%
+  /// against its AVX2 cores, whose GEMM is half as fast (measured, research/swift-tech.md §1.3).
+  public static let sparseCrossover: Double = {
+    let avx512Cores = ["SkylakeX", "Cooperlake", "SapphireRapids"]
+    return avx512Cores.contains(blasCoreName) ? 0.2 : 0.3
+  }()
+
+  /// Gather-accumulate: `out[r, :] = Σ_j val[j] · w[idx[j], :]` over row r's entries.
+  ///
+  /// The sparse rows are CSR (`rowStart[rows + 1]`, `indices`, optional `values`; nil values
+  /// mean 1, as for binary spikes). `w` is `[K, n]` with leading dimension `ldw`, `out` is
+  /// `[rows, n]` with `ldo`. Work is proportional to the non-zeros times `n`, so this beats a
+  /// dense product below ~15% density. Columns are split over `threads`.
+  public static func gatherRows(
+    rows: Int, n: Int, rowStart: UnsafePointer<Int>, indices: UnsafePointer<Int32>,
+    values: UnsafePointer<Float>?, w: UnsafePointer<Float>, ldw: Int,
+    out: UnsafeMutablePointer<Float>, ldo: Int, accumulate: Bool, threads: Int = 1
+  ) {
+    let ranges = columnRanges(n, parts: threads)
+    let rs = UnsafeRawPointer(rowStart).assumingMemoryBound(to: Int64.self)
+    parallelFor(ranges.count, threads: threads) { p in
+      sdfa_gather_rows(
+        Int64(rows), Int64(ranges[p].lowerBound), Int64(ranges[p].upperBound), rs, indices,
+        values, w, Int64(ldw), out, Int64(ldo), accumulate ? 1 : 0)
+    }
+  }
+
+  /// Scatter-add, the weight gradient of ``gatherRows``: `dw[idx[j], :] += val[j] · dy[r, :]`.
+  ///
+  /// `dy` is `[rows, n]` (leading dimension `lddy`), `dw` is `[K, n]` (`lddw`).
+  public static func scatterAddRows(
+    rows: Int, n: Int, rowStart: UnsafePointer<Int>, indices: UnsafePointer<Int32>,
+    values: UnsafePointer<Float>?, dy: UnsafePointer<Float>, lddy: Int,
+    dw: UnsafeMutablePointer<Float>, lddw: Int, threads: Int = 1
+  ) {
+    let ranges = columnRanges(n, parts: threads)
+    let rs = UnsafeRawPointer(rowStart).assumingMemoryBound(to: Int64.self)
+    parallelFor(ranges.count, threads: threads) { p in
+      sdfa_scatter_rows(
+        Int64(rows), Int64(ranges[p].lowerBound), Int64(ranges[p].upperBound), rs, indices,
+        values, dy, Int64(lddy), dw, Int64(lddw))
+    }
+  }
+}

@@ -1,0 +1,72 @@
+extension Tensor {
+  /// Runs a multi-step neuron over `x` (`[T, B, N]` or its matrix view with `T · B` rows).
+  ///
+  /// Fills `h` (membrane before reset) and `s` (0/1 spikes), both shaped like `x`, and
+  /// `spikes` with the spiking units of each `(t, b)` row; resizes the outputs when needed.
+  /// `scratch` is resized to `B · N`. Returns the spike count.
+  @discardableResult
+  public static func neuronForward(
+    _ x: Tensor, steps: Int, neuron: NeuronParameters, h: inout Tensor, s: inout Tensor,
+    spikes: inout SparseRows, scratch: inout Tensor
+  ) -> Int {
+    let (rows, width) = x.matrixShape
+    precondition(steps > 0 && rows % steps == 0, "\(rows) rows not divisible by \(steps) steps")
+    let perStep = rows / steps
+    if h.shape != x.shape { h = Tensor(shape: x.shape) }
+    if s.shape != x.shape { s = Tensor(shape: x.shape) }
+    if scratch.count != perStep * width { scratch = Tensor(shape: [perStep * width]) }
+    spikes.columnCount = width
+    spikes.values = nil
+    if spikes.rowStart.count != rows + 1 {
+      spikes.rowStart = [Int](repeating: 0, count: rows + 1)
+    }
+    if spikes.indices.count < x.count {
+      spikes.indices = [Int32](repeating: 0, count: x.count)
+    }
+    return x.withUnsafeBufferPointer { px in
+      h.withUnsafeMutableBufferPointer { ph in
+        s.withUnsafeMutableBufferPointer { ps in
+          scratch.withUnsafeMutableBufferPointer { pv in
+            spikes.rowStart.withUnsafeMutableBufferPointer { rs in
+              spikes.indices.withUnsafeMutableBufferPointer { idx in
+                Kernels.neuronForward(
+                  steps: steps, rowsPerStep: perStep, rowWidth: width, x: px.baseAddress!,
+                  h: ph.baseAddress!, s: ps.baseAddress!, v: pv.baseAddress!,
+                  rowStart: rs.baseAddress!, indices: idx.baseAddress!, neuron: neuron)
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Backward through time of ``neuronForward(_:steps:neuron:h:s:spikes:scratch:)``.
+  ///
+  /// `gradS` is dL/dS shaped like `h`, or one step's slice (`count == h.count / steps`) that
+  /// applies at every step. `gradX` receives dL/dX shaped like `h`.
+  public static func neuronBackward(
+    h: Tensor, s: Tensor, gradS: Tensor, steps: Int, neuron: NeuronParameters,
+    gradX: inout Tensor, scratch: inout Tensor
+  ) {
+    let m = h.count / steps
+    let broadcast = gradS.count == m && steps > 1
+    precondition(broadcast || gradS.count == h.count, "gradS of \(gradS.count) for \(h.shape)")
+    if gradX.shape != h.shape { gradX = Tensor(shape: h.shape) }
+    if scratch.count != m { scratch = Tensor(shape: [m]) }
+    h.withUnsafeBufferPointer { ph in
+      s.withUnsafeBufferPointer { ps in
+        gradS.withUnsafeBufferPointer { pg in
+          gradX.withUnsafeMutableBufferPointer { px in
+            scratch.withUnsafeMutableBufferPointer { pv in
+              Kernels.neuronBackward(
+                steps: steps, m: m, h: ph.baseAddress!, s: ps.baseAddress!,
+                gradS: pg.baseAddress!, broadcastOverTime: broadcast, gradX: px.baseAddress!,
+                gv: pv.baseAddress!, neuron: neuron)
+            }
+          }
+        }
+      }
+    }
+  }
+}

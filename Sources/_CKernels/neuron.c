@@ -1,0 +1,74 @@
+// Fused multi-step LIF/IF neuron kernels (spikingjelly semantics, DESIGN.md "SNN semantics").
+#include "CKernels.h"
+#include <string.h>
+
+#if defined(__x86_64__)
+#define MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define MULTIVERSION
+#endif
+
+MULTIVERSION
+int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width, const float *x,
+                            float *h, float *s, float *v, int64_t *row_start, int32_t *idx,
+                            int lif, float tau, float v_threshold) {
+  const int64_t m = rows_per_step * row_width;
+  memset(v, 0, (size_t)m * sizeof(float));
+  int64_t nnz = 0;
+  row_start[0] = 0;
+  for (int64_t t = 0; t < T; t++) {
+    const float *xt = x + t * m;
+    float *ht = h + t * m, *st = s + t * m;
+    // Same operation order as spikingjelly: H = V + (X - V) / tau; S = (H - v_th >= 0);
+    // V = H * (1 - S) (hard reset to 0).
+    if (lif) {
+      for (int64_t i = 0; i < m; i++) {
+        float hv = v[i] + (xt[i] - v[i]) / tau;
+        float sp = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
+        ht[i] = hv;
+        st[i] = sp;
+        v[i] = hv * (1.0f - sp);
+      }
+    } else {
+      for (int64_t i = 0; i < m; i++) {
+        float hv = v[i] + xt[i];
+        float sp = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
+        ht[i] = hv;
+        st[i] = sp;
+        v[i] = hv * (1.0f - sp);
+      }
+    }
+    for (int64_t r = 0; r < rows_per_step; r++) {
+      const float *sr = st + r * row_width;
+      for (int64_t i = 0; i < row_width; i++) {
+        idx[nnz] = (int32_t)i;
+        nnz += sr[i] != 0.0f;
+      }
+      row_start[t * rows_per_step + r + 1] = nnz;
+    }
+  }
+  return nnz;
+}
+
+MULTIVERSION
+void sdfa_neuron_backward(int64_t T, int64_t m, const float *h, const float *s,
+                          const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
+                          int lif, float tau, float v_threshold, float alpha) {
+  const float half_alpha = alpha / 2.0f;
+  const float k = 1.5707963267948966f * alpha;
+  const float decay = lif ? 1.0f - 1.0f / tau : 1.0f;
+  const float scale_x = lif ? 1.0f / tau : 1.0f;
+  memset(gv, 0, (size_t)m * sizeof(float));
+  for (int64_t t = T - 1; t >= 0; t--) {
+    const float *ht = h + t * m, *st = s + t * m, *gst = grad_s + t * grad_s_tstride;
+    float *gxt = grad_x + t * m;
+    for (int64_t i = 0; i < m; i++) {
+      float z = k * (ht[i] - v_threshold);
+      float sg = half_alpha / (1.0f + z * z);
+      // V = H (1 - S(H)): dV/dH = (1 - S) - H * S'(H), the reset gradient not detached.
+      float gh = gst[i] * sg + gv[i] * ((1.0f - st[i]) - ht[i] * sg);
+      gxt[i] = gh * scale_x;
+      gv[i] = gh * decay;
+    }
+  }
+}

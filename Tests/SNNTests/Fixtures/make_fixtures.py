@@ -1,0 +1,127 @@
+"""Generates the spikingjelly/PyTorch parity fixtures of SNNTests.
+
+Run (torch 2.13.0+cpu and spikingjelly 2.0.0 from PyPI):
+    python make_fixtures.py            # writes neuron.json and mlp.json next to this file
+
+Weights are given in PyTorch's [out, in] layout. SDFA follows DESIGN.md: hidden spikes are cut
+from the graph, every hidden layer l receives dL/dS_l[t] = (e @ B)[:, :F_l] / sqrt(F_max) at
+every step, the output layer its true local gradient.
+"""
+import json
+import math
+import os
+
+import torch
+from spikingjelly.activation_based import functional, layer, neuron, surrogate
+
+torch.manual_seed(0)
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def make_node(kind, tau=2.0, v_th=1.0, alpha=2.0):
+    sg = surrogate.ATan(alpha=alpha)
+    if kind == "lif":
+        return neuron.LIFNode(tau=tau, decay_input=True, v_threshold=v_th, v_reset=0.0,
+                              surrogate_function=sg, detach_reset=False, step_mode="m")
+    return neuron.IFNode(v_threshold=v_th, v_reset=0.0, surrogate_function=sg,
+                         detach_reset=False, step_mode="m")
+
+
+def flat(t):
+    return [float(x) for x in t.detach().reshape(-1).tolist()]
+
+
+def neuron_cases():
+    cases = []
+    for kind, tau, v_th, alpha in [("lif", 2.0, 1.0, 2.0), ("lif", 3.0, 0.5, 4.0), ("if", 2.0, 1.0, 2.0)]:
+        T, B, N = 6, 3, 7
+        x = (torch.randn(T, B, N) * 1.2 + 0.4).requires_grad_(True)
+        g = torch.randn(T, B, N)
+        node = make_node(kind, tau, v_th, alpha)
+        s = node(x)
+        (s * g).sum().backward()
+        cases.append(dict(kind=kind, tau=tau, v_threshold=v_th, alpha=alpha, T=T, B=B, N=N,
+                          x=flat(x), grad_s=flat(g), s=flat(s), grad_x=flat(x.grad)))
+    return cases
+
+
+def mlp_cases():
+    cases = []
+    for kind, loss_kind, sizes in [("lif", "mse", [40, 24, 16, 6]), ("if", "mse", [30, 20, 5]),
+                                   ("lif", "cross_entropy", [40, 24, 16, 6])]:
+        T, B = 5, 4
+        C = sizes[-1]
+        linears = [layer.Linear(sizes[i], sizes[i + 1], bias=False, step_mode="m")
+                   for i in range(len(sizes) - 1)]
+        with torch.no_grad():
+            for lin in linears:  # larger weights so that every layer spikes
+                lin.weight.mul_(5.0)
+        nodes = [make_node(kind) for _ in linears]
+        # Sparse event-count input: ~20% non-zero, values 1..3.
+        mask = torch.rand(T, B, sizes[0]) < 0.2
+        x = (mask * torch.randint(1, 4, (T, B, sizes[0]))).float()
+        labels = torch.randint(0, C, (B,))
+        one_hot = torch.nn.functional.one_hot(labels, C).float()
+
+        def loss_fn(rate):
+            if loss_kind == "mse":
+                return torch.nn.functional.mse_loss(rate, one_hot)
+            return torch.nn.functional.cross_entropy(rate, labels)
+
+        # BP.
+        for n in nodes:
+            functional.reset_net(n)
+        h = x
+        spikes = []
+        for lin, n in zip(linears, nodes):
+            h = n(lin(h))
+            spikes.append(h)
+        rate = h.mean(0)
+        loss = loss_fn(rate)
+        for lin in linears:
+            lin.weight.grad = None
+        loss.backward()
+        bp_grads = [flat(lin.weight.grad) for lin in linears]
+
+        # SDFA.
+        f_max = max(sizes[1:-1])
+        fb = torch.randn(C, f_max)
+        for n in nodes:
+            functional.reset_net(n)
+        for lin in linears:
+            lin.weight.grad = None
+        h = x
+        hidden = []
+        for i, (lin, n) in enumerate(zip(linears, nodes)):
+            h = n(lin(h))
+            if i < len(linears) - 1:
+                hidden.append(h)
+                h = h.detach()
+        rate = h.mean(0)
+        rate_d = rate.detach().requires_grad_(True)
+        e, = torch.autograd.grad(loss_fn(rate_d), rate_d)
+        proj = e @ fb
+        grads = [proj[:, :s.shape[-1]].unsqueeze(0).expand_as(s) / math.sqrt(f_max) for s in hidden]
+        torch.autograd.backward([rate] + hidden, [e] + grads)
+        sdfa_grads = [flat(lin.weight.grad) for lin in linears]
+
+        cases.append(dict(kind=kind, loss=loss_kind, sizes=sizes, T=T, B=B, x=flat(x),
+                          labels=[int(v) for v in labels], weights=[flat(l.weight) for l in linears],
+                          spikes=[flat(s) for s in spikes], rate=flat(rate), loss_value=float(loss.detach()),
+                          feedback=flat(fb), bp_grads=bp_grads, sdfa_grads=sdfa_grads))
+    return cases
+
+
+if __name__ == "__main__":
+    import spikingjelly
+    meta = dict(torch=torch.__version__,
+                spikingjelly=getattr(spikingjelly, "__version__", "2.0.0"))
+    with open(os.path.join(HERE, "neuron.json"), "w") as f:
+        json.dump(dict(meta=meta, cases=neuron_cases()), f)
+    with open(os.path.join(HERE, "mlp.json"), "w") as f:
+        json.dump(dict(meta=meta, cases=mlp_cases()), f)
+    # A checkpoint written by the Python safetensors package, for the reader's test.
+    from safetensors.torch import save_file
+    save_file({"layers.0.weight": torch.arange(6, dtype=torch.float32).reshape(2, 3) - 2.5,
+               "layers.1.weight": torch.tensor([[0.25, -1.0]])},
+              os.path.join(HERE, "python.safetensors"), metadata={"arch": "mlp", "note": "python"})
