@@ -25,6 +25,10 @@ public protocol Stage: Sendable {
   var scope: StageScope { get }
   /// The CPU threads a run with these params uses (the scheduler's budget counts them).
   func threads(for params: SpecValue) -> Int
+  /// Rewrites one sweep point's configuration before the graph is built, so that what a
+  /// stage reads from outside the spec becomes part of its params (and key): a technology
+  /// file named by `hardware.technology` is read into `hardware.technology_values`.
+  func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue
   /// Cross-field checks on one sweep point's configuration beyond the schema (for example a
   /// dataset kind this build cannot read); `locate` gives a path's source location.
   func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError]
@@ -42,6 +46,14 @@ extension Stage {
   public var scope: StageScope { .perPoint }
   public func threads(for params: SpecValue) -> Int { 1 }
   public func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] { [] }
+  public func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue { config }
+}
+
+/// What a stage's `expand` may use: the spec file (to resolve relative paths) and source
+/// locations for errors.
+public struct ExpansionContext {
+  public let specFile: String
+  public let locate: (String) -> SourceLocation
 }
 
 /// What a running stage sees: its params, its verified input artifacts, a fresh output

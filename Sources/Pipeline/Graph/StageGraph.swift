@@ -29,6 +29,7 @@ public struct StageGraph: Sendable {
     self.registry = registry
     var byIdentity: [String: Int] = [:]
     var leaves: [(String, Int)] = []
+    var everyNode: [(String, Int)] = []
     for point in spec.points {
       var here: [String: Int] = [:]
       var relevance: [String: Set<String>] = [:]
@@ -62,6 +63,9 @@ public struct StageGraph: Sendable {
       }
       pointNodes.append((point, here))
       if let last { leaves.append((point.id, last)) }
+      for stage in registry.stages where stage.scope == .perPoint {
+        if let i = here[stage.kind] { everyNode.append(("\(point.id)/\(stage.kind)", i)) }
+      }
     }
     for stage in registry.stages where stage.scope == .perSpec {
       guard stage.trigger.map({ spec.base[path: $0] != nil }) ?? true, !leaves.isEmpty else { continue }
@@ -70,11 +74,12 @@ public struct StageGraph: Sendable {
       config = config.setting("points", to: .list(leaves.map { .string($0.0) }))
       config = config.setting("axes", to: .list(spec.axes.map { .string($0.label) } + [.string("seed")]))
       let params = Self.params(of: stage, in: config)
-      let inputs = Dictionary(uniqueKeysWithValues: leaves)
+      // A per-spec stage sees every node of every point, by role "<point id>/<kind>".
+      let inputs = Dictionary(uniqueKeysWithValues: everyNode)
       let identity = Self.identity(kind: stage.kind, version: stage.version, params: params,
                                    inputs: inputs.mapValues { nodes[$0].identity })
       nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params, inputs: inputs,
-                        inputOrder: leaves.map(\.0), label: stage.kind, identity: identity))
+                        inputOrder: everyNode.map(\.0), label: stage.kind, identity: identity))
     }
   }
 

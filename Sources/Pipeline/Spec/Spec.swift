@@ -18,6 +18,9 @@ public struct Spec: Sendable {
   public var axes: [SweepAxis]
   /// Source locations of the values, by dotted path (for errors raised after validation).
   public var locations: [String: SourceLocation]
+  /// Every sweep point × seed, in a stable order (axes in declaration order, the last axis
+  /// fastest, seeds innermost), with stage expansions applied (e.g. technology files read).
+  public internal(set) var points: [SweepPoint] = []
 
   /// Options that come from the command line rather than the file.
   public struct Overrides: Sendable {
@@ -130,9 +133,26 @@ public struct Spec: Sendable {
     }
 
     var spec = Spec(name: name, file: file, files: files, base: .object(base), seeds: seeds, axes: axes, locations: locations)
-    // Stage presence and cross-field checks, per point.
+    // Stage expansions (files a stage reads become params), presence and cross-field checks.
     var seen = Set<SpecError>()
-    for point in spec.points {
+    var expansions: [String: SpecValue] = [:]  // by canonical config: sweep points share most
+    var points: [SweepPoint] = []
+    let context = ExpansionContext(specFile: file, locate: spec.locate)
+    for var point in spec.expandedPoints {
+      let canonical = point.config.canonicalJSON
+      if let done = expansions[canonical] {
+        point.config = done
+      } else {
+        for stage in registry.stages {
+          do {
+            point.config = try stage.expand(point.config, context: context)
+          } catch let problems as SpecErrors {
+            for problem in problems.errors where seen.insert(problem).inserted { errors.append(problem) }
+          }
+        }
+        expansions[canonical] = point.config
+      }
+      points.append(point)
       for problem in StageGraph.structuralProblems(point.config, registry: registry, spec: spec)
       where seen.insert(problem).inserted { errors.append(problem) }
       for stage in registry.stages {
@@ -142,7 +162,7 @@ public struct Spec: Sendable {
       }
     }
     if !errors.isEmpty { throw SpecErrors(errors) }
-    spec.locations = locations
+    spec.points = points
     return spec
   }
 

@@ -24,8 +24,8 @@ public struct SweepPoint: Sendable {
 
 extension Spec {
   /// Every sweep point × seed, in a stable order (axes in declaration order, the last axis
-  /// fastest, seeds innermost).
-  public var points: [SweepPoint] {
+  /// fastest, seeds innermost), before stage expansion.
+  var expandedPoints: [SweepPoint] {
     var combos: [[(SweepAxis, SweepAxis.Value)]] = [[]]
     for axis in axes {
       combos = combos.flatMap { prefix in axis.values.map { prefix + [(axis, $0)] } }
