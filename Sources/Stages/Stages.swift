@@ -3,5 +3,7 @@ import Pipeline
 /// The stage kinds of `sdfa`: thin adapters from params and input artifacts to library calls.
 public enum Stages {
   /// Every stage kind this build provides, in dependency order.
-  public static let registry = StageRegistry([])
+  public static let registry = StageRegistry([
+    LoadStage(), BinStage(), TrainStage(), MapStage(), EnergyStage(), ReportStage(),
+  ])
 }

@@ -71,7 +71,10 @@ public struct StageGraph: Sendable {
       guard stage.trigger.map({ spec.base[path: $0] != nil }) ?? true, !leaves.isEmpty else { continue }
       var config = spec.base
       config = config.setting("name", to: .string(spec.name))
-      config = config.setting("points", to: .list(leaves.map { .string($0.0) }))
+      config = config.setting("points", to: .list(spec.points.map { point in
+        .object(["id": .string(point.id), "config": point.config,
+                 "coordinates": .list(point.assignments.map { .list([.string($0.axis), .string($0.value)]) })])
+      }))
       config = config.setting("axes", to: .list(spec.axes.map { .string($0.label) } + [.string("seed")]))
       let params = Self.params(of: stage, in: config)
       // A per-spec stage sees every node of every point, by role "<point id>/<kind>".
@@ -84,7 +87,8 @@ public struct StageGraph: Sendable {
   }
 
   /// The params object of a stage for a configuration: each read path mapped to its value.
-  /// Per-spec stages also read `name`, `points` and `axes`, which the graph supplies.
+  /// Per-spec stages also read `name`, `axes` and `points` (each point's id, coordinates and
+  /// configuration), which the graph supplies.
   static func params(of stage: any Stage, in config: SpecValue) -> SpecValue {
     var fields: [String: SpecValue] = [:]
     for path in stage.reads { fields[path] = config[path: path] ?? .null }

@@ -50,7 +50,7 @@ public struct SpecErrors: Error, Sendable, CustomStringConvertible {
 }
 
 /// The nearest candidate to `word` by edit distance, if it is close enough to be a likely typo.
-func nearest(_ word: String, in candidates: some Sequence<String>) -> String? {
+public func nearest(_ word: String, in candidates: some Sequence<String>) -> String? {
   let lowered = word.lowercased()
   var best: (String, Int)?
   for candidate in candidates {

@@ -72,3 +72,38 @@ public struct SpecNode: Sendable {
     return SpecNode(.mapping(entries.filter { $0.key != key }), at: location)
   }
 }
+
+extension SpecNode {
+  /// The node as a value without a schema: plain scalars typed by the YAML 1.2 core schema
+  /// (null, booleans, numbers), quoted ones as strings. For files whose types a `Codable`
+  /// struct checks (technology files).
+  public var untypedValue: SpecValue {
+    switch kind {
+    case .scalar(let text, let plain):
+      guard plain else { return .string(text) }
+      if text.isEmpty || text == "~" || text == "null" { return .null }
+      if let b = Bool(yaml: text) { return .bool(b) }
+      if let d = Double(yamlNumber: text) { return .number(d) }
+      return .string(text)
+    case .sequence(let items): return .list(items.map(\.untypedValue))
+    case .mapping(let entries): return .object(Dictionary(entries.map { ($0.key, $0.value.untypedValue) }, uniquingKeysWith: { $1 }))
+    }
+  }
+
+  /// The source locations of every value below this node, by dotted path.
+  public var locationsByPath: [String: SourceLocation] {
+    var result: [String: SourceLocation] = [:]
+    func walk(_ node: SpecNode, _ path: String) {
+      for entry in node.entries ?? [] {
+        let child = path.isEmpty ? entry.key : "\(path).\(entry.key)"
+        result[child] = entry.value.location
+        walk(entry.value, child)
+      }
+    }
+    walk(self, "")
+    return result
+  }
+
+  /// The keys of a mapping node with their locations.
+  public var keys: [(key: String, location: SourceLocation)] { (entries ?? []).map { ($0.key, $0.keyLocation) } }
+}

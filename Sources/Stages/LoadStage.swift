@@ -1,0 +1,79 @@
+import Events
+import Foundation
+import Pipeline
+
+/// `load`: reads a dataset from its original files (or generates a synthetic one) into an
+/// events container, `events.sdfe`.
+struct LoadStage: Stage {
+  let kind = "load"
+  let version = 1
+  let reads = ["dataset"]
+
+  static let kinds = DatasetKind.allCases.map(\.rawValue) + ["synthetic"]
+
+  var sections: [String: Schema] {
+    ["dataset": .object([
+      .init("kind", .choice(Self.kinds), required: true, doc: Self.kinds.joined(separator: " | ")),
+      .init("root", .string, doc: "the folder holding the dataset's original files"),
+      .init("like", .choice(SyntheticDataset.Like.allCases.map(\.rawValue)), default: "nmnist"),
+      .init("train", .positiveInteger, default: 2000),
+      .init("test", .positiveInteger, default: 500),
+      .init("events_per_sample", .positiveInteger),
+      .init("seed", .integer(min: 0), default: 0),
+      .init("label_order", .choice(["spikingjelly", "natural"]), default: "spikingjelly"),
+      .init("train_fraction", .number(min: 0, max: 1, exclusiveMinimum: true), default: 0.8),
+    ])]
+  }
+
+  func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] {
+    guard let dataset = config[path: "dataset"], dataset[path: "kind"]?.stringValue != "synthetic" else { return [] }
+    if dataset[path: "root"] == nil {
+      return [SpecError(locate("dataset"), "dataset '\(dataset[path: "kind"]?.stringValue ?? "")' needs 'root', the folder of its files",
+                        hint: "add 'root: ${SDFA_DATA:-data}/\(dataset[path: "kind"]?.stringValue ?? "")'")]
+    }
+    return []
+  }
+
+  func run(_ context: StageContext) throws {
+    let kind = try context.string("dataset.kind")
+    let output = context.outputDirectory.appendingPathComponent("events.sdfe")
+    let seed = UInt64(try context.int("dataset.seed"))
+    let report: (ProgressReport) -> Void = { p in
+      context.progress(Double(p.completed) / Double(max(p.total, 1)), "\(p.completed)/\(p.total) samples")
+    }
+    if kind == "synthetic" {
+      let like = SyntheticDataset.Like(rawValue: try context.string("dataset.like"))!
+      try SyntheticDataset.write(
+        like: like, train: try context.int("dataset.train"), test: try context.int("dataset.test"), seed: seed,
+        eventsPerSample: context.param("dataset.events_per_sample")?.intValue, to: output, progress: report)
+      context.log("synthetic \(like.rawValue): \(try context.int("dataset.train")) train, \(try context.int("dataset.test")) test samples")
+      return
+    }
+    let dataset = DatasetKind(rawValue: kind)!
+    let root = URL(fileURLWithPath: try context.string("dataset.root"))
+    guard FileManager.default.fileExists(atPath: root.path) else { throw Self.missingData(dataset, root: root.path) }
+    var options = DatasetLoadOptions()
+    options.seed = seed
+    options.labelOrder = LabelOrder(rawValue: try context.string("dataset.label_order")) ?? .spikingjelly
+    options.trainFraction = try context.double("dataset.train_fraction")
+    let summary = try DatasetLoader.load(dataset, root: root, options: options, to: output, progress: report)
+    context.log("\(kind) from \(root.path): \(summary.train) train, \(summary.test) test samples, \(summary.events) events")
+  }
+
+  /// Where each dataset comes from, for the message when its files are missing.
+  static func missingData(_ kind: DatasetKind, root: String) -> StageFailure {
+    let source: String
+    switch kind {
+    case .nmnist: source = "N-MNIST (Orchard et al. 2015): extract Train.zip and Test.zip (or leave the zips) in it"
+    case .ncaltech101: source = "N-Caltech101 (Orchard et al. 2015): extract Caltech101.zip in it"
+    case .dvsgesture: source = "DVS128 Gesture (Amir et al. 2017): extract DvsGesture.tar.gz in it"
+    case .shd: source = "the Spiking Heidelberg Digits (Cramer et al. 2020): unzip shd_train.h5.zip and shd_test.h5.zip in it"
+    case .braille: source = "the Braille letters tutorial data (Müller-Cleve et al. 2022): put tutorial5_braille_spiking_data.pkl.gz in it"
+    }
+    let like = kind.rawValue
+    return StageFailure("""
+      dataset folder '\(root)' does not exist. Download \(source) (or set SDFA_DATA to where it is). \
+      To run without it: --set dataset.kind=synthetic --set dataset.like=\(like)
+      """)
+  }
+}

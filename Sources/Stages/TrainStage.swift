@@ -1,0 +1,189 @@
+import Events
+import Foundation
+import Hardware
+import Pipeline
+import SNN
+
+/// `train`: trains the spec's network on the frames with BP, SDFA or the output layer alone.
+///
+/// Artifact: `checkpoint.safetensors`, `metrics.json` (per epoch: losses, accuracies, spike
+/// rates, wall time), `summary.json`, `model.json` (layer shapes and training sizes for the
+/// hardware model) and `trace.json` (the weight-change trace at the default technology's
+/// weight and cell bits).
+struct TrainStage: Stage {
+  let kind = "train"
+  let version = 1
+  let reads = ["model", "train", "seed"]
+  let consumes = ["bin"]
+  var trigger: String? { "train" }
+
+  /// Architectures the training engine builds in this version.
+  static let architectures: Set<String> = ["mlp"]
+
+  var sections: [String: Schema] {
+    [
+      "model": .object([
+        .init("arch", .choice(ModelConfig.Architecture.allCases.map(\.rawValue)), default: "mlp"),
+        .init("hidden", .list(of: .positiveInteger), default: .list([1000])),
+        .init("channels", .positiveInteger),
+        .init("neuron", .object([
+          .init("type", .choice(["lif", "if"]), default: "lif"),
+          .init("tau", .number(min: 1, exclusiveMinimum: false), default: 2.0),
+          .init("v_threshold", .positiveNumber, default: 1.0),
+          .init("surrogate", .choice(["atan"]), default: "atan"),
+          .init("alpha", .positiveNumber, default: 2.0),
+        ])),
+      ]),
+      "train": .object([
+        .init("method", .choice(["bp", "sdfa", "shallow"]), required: true, doc: "bp | sdfa | shallow"),
+        .init("epochs", .positiveInteger, default: 20),
+        .init("batch_size", .positiveInteger, default: 64),
+        .init("optimizer", .object([
+          .init("type", .choice(["adam", "adamw", "sgd"]), default: "adam"),
+          .init("lr", .positiveNumber, default: 1.0e-3),
+          .init("weight_decay", .number(min: 0), default: 0),
+          .init("momentum", .number(min: 0, max: 1), default: 0.9),
+        ])),
+        .init("schedule", .choice(["cosine", "constant"]), default: "cosine"),
+        .init("loss", .choice(["mse", "cross_entropy"]), default: "mse"),
+        .init("threads", .integer(min: 1, max: 256), default: 1),
+      ]),
+    ]
+  }
+
+  func threads(for params: SpecValue) -> Int { params[path: "train"]?[path: "threads"]?.intValue ?? 1 }
+
+  func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] {
+    guard config[path: "train"] != nil else { return [] }
+    guard let model = config[path: "model"] else {
+      return [SpecError(locate("train"), "'train' needs a 'model' section", hint: "add 'model: {arch: mlp, hidden: [1000]}'")]
+    }
+    if let arch = model[path: "arch"]?.stringValue, !Self.architectures.contains(arch) {
+      return [SpecError(locate("model.arch"), "model.arch '\(arch)' is not built in this version of sdfa's training engine",
+                        hint: "use arch: mlp")]
+    }
+    return []
+  }
+
+  static func modelConfig(_ p: SpecValue) -> ModelConfig {
+    let neuron = NeuronConfig(
+      kind: p[path: "model.neuron.type"]?.stringValue == "if" ? .if : .lif,
+      tau: Float(p[path: "model.neuron.tau"]?.doubleValue ?? 2), vThreshold: Float(p[path: "model.neuron.v_threshold"]?.doubleValue ?? 1),
+      alpha: Float(p[path: "model.neuron.alpha"]?.doubleValue ?? 2))
+    return ModelConfig(
+      arch: ModelConfig.Architecture(rawValue: p[path: "model.arch"]?.stringValue ?? "mlp") ?? .mlp,
+      hidden: p[path: "model.hidden"]?.listValue?.compactMap(\.intValue) ?? [1000],
+      channels: p[path: "model.channels"]?.intValue, neuron: neuron)
+  }
+
+  static func trainConfig(_ p: SpecValue, threads: Int) -> TrainConfig {
+    let optimizer = OptimizerConfig(
+      kind: OptimizerConfig.Kind(rawValue: p[path: "train.optimizer.type"]?.stringValue ?? "adam") ?? .adam,
+      lr: Float(p[path: "train.optimizer.lr"]?.doubleValue ?? 1e-3),
+      weightDecay: Float(p[path: "train.optimizer.weight_decay"]?.doubleValue ?? 0),
+      momentum: Float(p[path: "train.optimizer.momentum"]?.doubleValue ?? 0.9))
+    return TrainConfig(
+      method: TrainConfig.Method(rawValue: p[path: "train.method"]?.stringValue ?? "sdfa") ?? .sdfa,
+      epochs: p[path: "train.epochs"]?.intValue ?? 20, batchSize: p[path: "train.batch_size"]?.intValue ?? 64,
+      optimizer: optimizer, schedule: p[path: "train.schedule"]?.stringValue == "constant" ? .constant : .cosine,
+      loss: p[path: "train.loss"]?.stringValue == "cross_entropy" ? .crossEntropy : .mse,
+      threads: threads, seed: UInt64(p[path: "seed"]?.intValue ?? 0))
+  }
+
+  func run(_ context: StageContext) throws {
+    let frames = try FramesContainer(contentsOf: try context.input("bin").appendingPathComponent("frames.sdff"))
+    let trainData = FramesSource(frames, split: .train), testData = FramesSource(frames, split: .test)
+    guard trainData.sampleCount > 0, testData.sampleCount > 0 else {
+      throw StageFailure("the frames have \(trainData.sampleCount) train and \(testData.sampleCount) test samples; both splits need samples")
+    }
+    let model = Self.modelConfig(context.params)
+    let config = Self.trainConfig(context.params, threads: context.threads)
+    var trainer = Trainer(model: model, train: config)
+    let batches = (trainData.sampleCount + config.batchSize - 1) / config.batchSize
+    trainer.progress = { p in
+      let fraction = (Double(p.epoch) + Double(p.batch + 1) / Double(max(p.batches, 1))) / Double(max(p.epochs, 1))
+      context.progress(fraction, String(format: "epoch %d/%d loss %.4f", p.epoch + 1, p.epochs, p.loss))
+    }
+    trainer.shouldCancel = { context.isCancelled }
+    let layerCount = model.hidden.count + 1
+    let recorder = TraceRecorder(WeightUpdateRecorder(technology: .isaac32nm, layerCount: layerCount))
+    trainer.weightObserver = { step in
+      for l in 0..<step.old.count { recorder.observe(layer: l, old: step.old[l].scalars, new: step.new[l].scalars) }
+    }
+    let result: TrainingResult
+    do {
+      result = try trainer.train(on: trainData, test: testData)
+    } catch {
+      if case .cancelled = error { throw CancellationError() }
+      throw StageFailure("\(error)")
+    }
+    for m in result.epochs {
+      context.log(String(format: "epoch %d: train loss %.5f acc %.4f, test loss %.5f acc %.4f, %.2f s", m.epoch + 1,
+                         m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, m.wallSeconds))
+    }
+    let out = context.outputDirectory
+    try Data(result.model.checkpoint(metadata: ["seed": String(config.seed), "method": config.method.rawValue]))
+      .write(to: out.appendingPathComponent("checkpoint.safetensors"))
+    try ArtifactFiles.write(result.epochs, to: out.appendingPathComponent("metrics.json"))
+    try ArtifactFiles.write(recorder.trace, to: out.appendingPathComponent("trace.json"))
+    let description = TrainedModel(
+      layers: result.model.describe(timeSteps: frames.timeSteps), timeSteps: frames.timeSteps, batchSize: config.batchSize,
+      trainSamples: trainData.sampleCount, testSamples: testData.sampleCount, classes: frames.classCount,
+      inputShape: frames.inputShape, method: config.method.rawValue, batchesPerEpoch: batches,
+      traceWeightBits: Technology.isaac32nm.weightBits, traceCellBits: Technology.isaac32nm.cellBits,
+      spikeRates: result.spikeRates, inputRate: Self.inputRate(trainData))
+    try ArtifactFiles.write(description, to: out.appendingPathComponent("model.json"))
+    let last = result.epochs.last
+    try ArtifactFiles.writeSummary([
+      "final_test_accuracy": last?.testAccuracy ?? .nan,
+      "best_test_accuracy": result.epochs.map(\.testAccuracy).max() ?? .nan,
+      "final_train_accuracy": last?.trainAccuracy ?? .nan,
+      "final_test_loss": last?.testLoss ?? .nan,
+      "epochs": Double(result.epochs.count),
+    ], to: out)
+  }
+
+  /// The fraction of input features active per step, averaged over the training split.
+  static func inputRate(_ data: FramesSource) -> Double {
+    var indices: [Int32] = [], values: [Float] = []
+    var active = 0
+    let n = min(data.sampleCount, 256)
+    for s in 0..<n {
+      for t in 0..<data.timeSteps {
+        indices.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        data.appendActiveFeatures(sample: s, step: t, indices: &indices, values: &values)
+        active += indices.count
+      }
+    }
+    return Double(active) / Double(max(1, n * data.timeSteps * data.featureCount))
+  }
+}
+
+/// What a trained network looks like to the hardware model (`model.json`).
+struct TrainedModel: Codable {
+  var layers: [LayerDescription]
+  var timeSteps: Int
+  var batchSize: Int
+  var trainSamples: Int
+  var testSamples: Int
+  var classes: Int
+  var inputShape: [Int]
+  var method: String
+  var batchesPerEpoch: Int
+  var traceWeightBits: Int
+  var traceCellBits: Int
+  var spikeRates: [Double]
+  var inputRate: Double
+}
+
+/// The weight-change recorder behind the training engine's observer callback.
+final class TraceRecorder: @unchecked Sendable {
+  private var recorder: WeightUpdateRecorder
+  init(_ recorder: WeightUpdateRecorder) { self.recorder = recorder }
+  func observe(layer: Int, old: [Float], new: [Float]) { recorder.observe(layer: layer, old: old, new: new) }
+  var trace: WeightUpdateTrace { recorder.trace }
+}
+
+/// The training engine's per-epoch metrics (the Report module has a type of the same name).
+typealias TrainingEpochMetrics = EpochMetrics
