@@ -80,6 +80,6 @@ let package = Package(
 
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
 
-    // StagesTests
+    .testTarget(name: "StagesTests", dependencies: ["Stages", "Pipeline", "TestSupport"], swiftSettings: numericSwift),
   ]
 )

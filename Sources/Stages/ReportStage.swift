@@ -42,7 +42,7 @@ struct ReportStage: Stage {
         guard let items = pair.listValue, items.count == 2, let a = items[0].stringValue, let v = items[1].stringValue else { return nil }
         return Coordinate(a, v)
       }
-      let metrics = try ArtifactFiles.read([TrainingEpochMetrics].self, from: train.appendingPathComponent("metrics.json"))
+      let metrics = try ArtifactFiles.read([EpochRecord].self, from: train.appendingPathComponent("metrics.json"))
       let model = try ArtifactFiles.read(TrainedModel.self, from: train.appendingPathComponent("model.json"))
       var hardware: [HardwareResult]?
       if let energy = context.inputs["\(id)/energy"] {
@@ -53,7 +53,7 @@ struct ReportStage: Stage {
       records.append(RunRecord(
         coordinates: coordinates, workload: Self.workload(config, model: model),
         epochs: metrics.map { ReportEpochMetrics(epoch: $0.epoch + 1, trainLoss: $0.trainLoss, trainAccuracy: $0.trainAccuracy,
-                                                   testLoss: $0.testLoss, testAccuracy: $0.testAccuracy, wallSeconds: $0.wallSeconds) },
+                                                   testLoss: $0.testLoss, testAccuracy: $0.testAccuracy) },
         spikeRates: Dictionary(uniqueKeysWithValues: model.spikeRates.enumerated().map { ("layer \($0.offset + 1)", $0.element) }),
         hardware: hardware,
         provenance: Provenance(specName: name, specDigest: digest, data: synthetic ? .synthetic : .real,

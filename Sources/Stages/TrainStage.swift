@@ -117,6 +117,7 @@ struct TrainStage: Stage {
       if case .cancelled = error { throw CancellationError() }
       throw StageFailure("\(error)")
     }
+    // Wall times go to the log and the index, not into the artifact: equal runs give equal bytes.
     for m in result.epochs {
       context.log(String(format: "epoch %d: train loss %.5f acc %.4f, test loss %.5f acc %.4f, %.2f s", m.epoch + 1,
                          m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, m.wallSeconds))
@@ -124,7 +125,7 @@ struct TrainStage: Stage {
     let out = context.outputDirectory
     try Data(result.model.checkpoint(metadata: ["seed": String(config.seed), "method": config.method.rawValue]))
       .write(to: out.appendingPathComponent("checkpoint.safetensors"))
-    try ArtifactFiles.write(result.epochs, to: out.appendingPathComponent("metrics.json"))
+    try ArtifactFiles.write(result.epochs.map(EpochRecord.init), to: out.appendingPathComponent("metrics.json"))
     try ArtifactFiles.write(recorder.trace, to: out.appendingPathComponent("trace.json"))
     let description = TrainedModel(
       layers: result.model.describe(timeSteps: frames.timeSteps), timeSteps: frames.timeSteps, batchSize: config.batchSize,
@@ -160,6 +161,29 @@ struct TrainStage: Stage {
   }
 }
 
+/// One epoch of `metrics.json`: the training engine's metrics without wall time.
+struct EpochRecord: Codable {
+  var epoch: Int
+  var learningRate: Float
+  var trainLoss: Double
+  var trainAccuracy: Double
+  var testLoss: Double
+  var testAccuracy: Double
+  var trainSpikeRates: [Double]
+  var testSpikeRates: [Double]
+
+  init(_ m: EpochMetrics) {
+    epoch = m.epoch
+    learningRate = m.learningRate
+    trainLoss = m.trainLoss
+    trainAccuracy = m.trainAccuracy
+    testLoss = m.testLoss
+    testAccuracy = m.testAccuracy
+    trainSpikeRates = m.trainSpikeRates
+    testSpikeRates = m.testSpikeRates
+  }
+}
+
 /// What a trained network looks like to the hardware model (`model.json`).
 struct TrainedModel: Codable {
   var layers: [LayerDescription]
@@ -184,6 +208,3 @@ final class TraceRecorder: @unchecked Sendable {
   func observe(layer: Int, old: [Float], new: [Float]) { recorder.observe(layer: layer, old: old, new: new) }
   var trace: WeightUpdateTrace { recorder.trace }
 }
-
-/// The training engine's per-epoch metrics (the Report module has a type of the same name).
-typealias TrainingEpochMetrics = EpochMetrics

@@ -1,0 +1,137 @@
+import Foundation
+import Pipeline
+import Stages
+import Testing
+
+/// The real stage kinds end to end on small synthetic data.
+@Suite(.serialized) struct StagesTests {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// A scratch folder with the technology presets beside the spec.
+  static func scratch() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sdfa-stages-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url.appendingPathComponent("hardware"), withIntermediateDirectories: true)
+    let presets = packageRoot.appendingPathComponent("experiments/hardware")
+    for name in try FileManager.default.contentsOfDirectory(atPath: presets.path) {
+      try FileManager.default.copyItem(at: presets.appendingPathComponent(name), to: url.appendingPathComponent("hardware/\(name)"))
+    }
+    return url
+  }
+
+  static let smallSpec = """
+    name: small
+    seeds: 2
+    dataset: {kind: synthetic, like: nmnist, train: 400, test: 100}
+    frames: {T: 5}
+    model: {arch: mlp, hidden: [64]}
+    train: {method: sdfa, epochs: 3, batch_size: 50, optimizer: {lr: 0.01}}
+    hardware: {technology: rram-32nm}
+    sweep: {train.method: [bp, sdfa]}
+    """
+
+  static func write(_ text: String, in directory: URL, as name: String = "spec.yml") throws -> String {
+    let path = directory.appendingPathComponent(name).path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  static func run(_ path: String, cache: URL, set: [String] = []) throws -> RunSummary {
+    let spec = try Spec.load(path, registry: Stages.registry, overrides: .init(assignments: set))
+    let runner = try Runner(cache: cache, registry: Stages.registry)
+    return runner.run(StageGraph(spec: spec, registry: Stages.registry), options: RunOptions(jobs: 2))
+  }
+
+  static func artifact(_ summary: RunSummary, _ label: String, cache: URL) -> URL? {
+    guard let i = summary.labels.firstIndex(of: label), let digest = summary.outcomes[i].digest else { return nil }
+    return cache.appendingPathComponent("artifacts/\(digest.prefix(2))/\(digest)")
+  }
+
+  @Test func aSmallSweepRunsEveryStageAndReusesItAll() throws {
+    let dir = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = try Self.write(Self.smallSpec, in: dir)
+    let cache = dir.appendingPathComponent(".sdfa")
+    let first = try Self.run(path, cache: cache)
+    #expect(first.succeeded, "\(first.failures)")
+    // One load and one bin shared by 2 methods × 2 seeds of train, map, energy; one report.
+    #expect(first.ranCount == 1 + 1 + 4 * 3 + 1)
+    let train = try #require(Self.artifact(first, "train method=sdfa/seed=1", cache: cache))
+    for file in ["checkpoint.safetensors", "metrics.json", "model.json", "trace.json", "summary.json"] {
+      #expect(FileManager.default.fileExists(atPath: train.appendingPathComponent(file).path), "\(file)")
+    }
+    let summary = try JSONDecoder().decode([String: Double].self, from: Data(contentsOf: train.appendingPathComponent("summary.json")))
+    // Ten classes: chance is 10 %; the synthetic glyphs are learnable in three epochs.
+    #expect(summary["final_test_accuracy"]! > 0.4)
+    let energy = try #require(Self.artifact(first, "energy method=bp/seed=0", cache: cache))
+    let ratios = try JSONDecoder().decode([String: Double].self, from: Data(contentsOf: energy.appendingPathComponent("summary.json")))
+    #expect(ratios["time_ratio"]! >= 1 && ratios["energy_ratio"]! > 0)
+    let report = try #require(Self.artifact(first, "report", cache: cache))
+    let markdown = try String(contentsOf: report.appendingPathComponent("report.md"), encoding: .utf8)
+    #expect(markdown.contains("| method=sdfa/seed=1 |"))
+    let accuracy = try String(contentsOf: report.appendingPathComponent("tables/accuracy.md"), encoding: .utf8)
+    #expect(accuracy.contains("N-MNIST (synthetic)") && accuracy.contains("Data: synthetic"))
+    #expect(FileManager.default.fileExists(atPath: report.appendingPathComponent("report.html").path))
+
+    let second = try Self.run(path, cache: cache)
+    #expect(second.ranCount == 0 && second.cachedCount == first.labels.count)
+    // A hardware-only change reruns map, energy and the report, never training.
+    let third = try Self.run(path, cache: cache, set: ["hardware.noise_sigma=0.5"])
+    #expect(Set(third.labels.indices.filter { if case .ran = third.outcomes[$0] { true } else { false } }.map { third.kinds[$0] })
+            == ["map", "energy", "report"])
+  }
+
+  @Test func trainingIsBitIdenticalAcrossCaches() throws {
+    let dir = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = try Self.write(Self.smallSpec.replacingOccurrences(of: "seeds: 2", with: "seeds: 1"), in: dir)
+    let a = try Self.run(path, cache: dir.appendingPathComponent("a"), set: ["hardware.crossbar=64"])
+    let b = try Self.run(path, cache: dir.appendingPathComponent("b"), set: ["hardware.crossbar=64"])
+    #expect(a.succeeded && b.succeeded)
+    #expect(a.outcomes.map(\.digest) == b.outcomes.map(\.digest))
+  }
+
+  @Test func aMissingDatasetSaysWhereToGetItAndHowToRunSynthetic() throws {
+    let dir = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = try Self.write("""
+      name: real
+      dataset: {kind: nmnist, root: \(dir.path)/no-such-folder}
+      frames: {T: 10}
+      """, in: dir)
+    let summary = try Self.run(path, cache: dir.appendingPathComponent(".sdfa"))
+    let failure = try #require(summary.failures.first)
+    #expect(failure.label == "load")
+    #expect(failure.message.contains("does not exist") && failure.message.contains("Train.zip"))
+    #expect(failure.message.contains("--set dataset.kind=synthetic --set dataset.like=nmnist"))
+    #expect(summary.skippedCount == 2)  // bin and the report
+  }
+
+  @Test func aBrokenTechnologyFileIsReportedAtItsLine() throws {
+    let dir = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var technology = try String(contentsOf: dir.appendingPathComponent("hardware/rram-32nm.yml"), encoding: .utf8)
+    technology = technology.replacingOccurrences(of: "cell_bits: 2", with: "cell_bitz: 2")
+    try technology.write(to: dir.appendingPathComponent("hardware/broken.yml"), atomically: true, encoding: .utf8)
+    let path = try Self.write(Self.smallSpec.replacingOccurrences(of: "rram-32nm", with: "broken"), in: dir)
+    let line = technology.components(separatedBy: "\n").firstIndex { $0.hasPrefix("cell_bitz") }! + 1
+    #expect {
+      try Spec.load(path, registry: Stages.registry)
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("broken.yml:\(line):1: error: unknown key 'cell_bitz'") && text.contains("did you mean 'cell_bits'?")
+    }
+    let missing = try Self.write(Self.smallSpec.replacingOccurrences(of: "rram-32nm", with: "rram-23nm"), in: dir, as: "m.yml")
+    #expect {
+      try Spec.load(missing, registry: Stages.registry)
+    } throws: { error in "\(error)".contains("no technology file 'rram-23nm'") && "\(error)".contains("m.yml:7:24") }
+  }
+
+  @Test func architecturesNotBuiltYetAreRejectedBeforeAnythingRuns() throws {
+    let dir = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = try Self.write(Self.smallSpec.replacingOccurrences(of: "arch: mlp", with: "arch: vgg11"), in: dir)
+    #expect {
+      try Spec.load(path, registry: Stages.registry)
+    } throws: { error in "\(error)".contains("spec.yml:5:15: error: model.arch 'vgg11' is not built") }
+  }
+}
