@@ -65,7 +65,7 @@ public struct ToyStage: Stage {
       }
       try handle.close()
     }
-    try Data((Digest.sha256(material) + "\n").utf8).write(to: context.outputDirectory.appendingPathComponent("out.txt"))
+    try context.write(Data((Digest.sha256(material) + "\n").utf8), to: "out.txt")
   }
 }
 

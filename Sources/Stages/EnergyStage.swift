@@ -29,13 +29,12 @@ struct EnergyStage: Stage {
     }
     var estimate = HardwareModel.estimate(network: inputs.network, activity: activity, trace: trace, technology: technology)
     estimate.assumptions += assumptions
-    try ArtifactFiles.write(estimate, to: context.outputDirectory.appendingPathComponent("estimate.json"))
-    try HardwareReport.render(estimate, detail: true).write(
-      to: context.outputDirectory.appendingPathComponent("breakdown.txt"), atomically: false, encoding: .utf8)
+    try ArtifactFiles.write(estimate, to: "estimate.json", in: context)
+    try context.write(Data(HardwareReport.render(estimate, detail: true).utf8), to: "breakdown.txt")
     try ArtifactFiles.writeSummary([
       "pipelayer_epoch_seconds": estimate.pipeLayer.epochSeconds, "pipesdfa_epoch_seconds": estimate.pipeSDFA.epochSeconds,
       "pipelayer_epoch_joules": estimate.pipeLayer.epochJoules, "pipesdfa_epoch_joules": estimate.pipeSDFA.epochJoules,
       "time_ratio": estimate.timeRatio, "energy_ratio": estimate.energyRatio,
-    ], to: context.outputDirectory)
+    ], in: context)
   }
 }

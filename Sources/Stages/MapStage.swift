@@ -61,12 +61,12 @@ struct MapStage: Stage {
     }
     context.log(String(format: "test accuracy: %.4f with float weights, %.4f programmed (%d-bit weights on %d-bit cells, noise %.2f levels)",
                        exact.accuracy, programmed.accuracy, technology.weightBits, technology.cellBits, sigma))
-    try ArtifactFiles.write(mapping, to: context.outputDirectory.appendingPathComponent("mapping.json"))
+    try ArtifactFiles.write(mapping, to: "mapping.json", in: context)
     try ArtifactFiles.writeSummary([
       "float_test_accuracy": exact.accuracy, "hardware_test_accuracy": programmed.accuracy,
       "accuracy_drop": exact.accuracy - programmed.accuracy,
       "arrays_pipelayer": Double(mapping.pipeLayerArrays), "arrays_pipesdfa": Double(mapping.pipeSDFAArrays),
-    ], to: context.outputDirectory)
+    ], in: context)
   }
 }
 

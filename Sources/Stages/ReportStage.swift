@@ -59,20 +59,15 @@ struct ReportStage: Stage {
         provenance: Provenance(specName: name, specDigest: digest, data: synthetic ? .synthetic : .real,
                                toolVersion: PipelineInfo.toolVersion, date: date)))
     }
-    let out = context.outputDirectory
-    try Self.markdownSummary(name: name, summaries: summaries).write(to: out.appendingPathComponent("report.md"), atomically: false, encoding: .utf8)
+    try context.write(Data(Self.markdownSummary(name: name, summaries: summaries).utf8), to: "report.md")
     guard !records.isEmpty else { return }
     let metric: AccuracyMetric = context.param("report.metric")?.stringValue == "final" ? .final : .best
     // Without a report section, every format.
     let formats = (context.param("report.formats")?.listValue ?? ["md", "tex", "csv", "json"])
       .compactMap { $0.stringValue.flatMap(TableFormat.init(rawValue:)) }
     let document = Report.document(records, title: name, metric: metric)
-    for file in document.files(formats: formats) {
-      let url = out.appendingPathComponent(file.path)
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try file.contents.write(to: url, atomically: false, encoding: .utf8)
-    }
-    try ArtifactFiles.write(records, to: out.appendingPathComponent("records.json"))
+    for file in document.files(formats: formats) { try context.write(Data(file.contents.utf8), to: file.path) }
+    try ArtifactFiles.write(records, to: "records.json", in: context)
   }
 
   /// The paper's workload labels; synthetic data is labelled as such so that the paper's

@@ -122,18 +122,17 @@ struct TrainStage: Stage {
       context.log(String(format: "epoch %d: train loss %.5f acc %.4f, test loss %.5f acc %.4f, %.2f s", m.epoch + 1,
                          m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, m.wallSeconds))
     }
-    let out = context.outputDirectory
-    try Data(result.model.checkpoint(metadata: ["seed": String(config.seed), "method": config.method.rawValue]))
-      .write(to: out.appendingPathComponent("checkpoint.safetensors"))
-    try ArtifactFiles.write(result.epochs.map(EpochRecord.init), to: out.appendingPathComponent("metrics.json"))
-    try ArtifactFiles.write(recorder.trace, to: out.appendingPathComponent("trace.json"))
+    try context.write(Data(result.model.checkpoint(metadata: ["seed": String(config.seed), "method": config.method.rawValue])),
+                      to: "checkpoint.safetensors")
+    try ArtifactFiles.write(result.epochs.map(EpochRecord.init), to: "metrics.json", in: context)
+    try ArtifactFiles.write(recorder.trace, to: "trace.json", in: context)
     let description = TrainedModel(
       layers: result.model.describe(timeSteps: frames.timeSteps), timeSteps: frames.timeSteps, batchSize: config.batchSize,
       trainSamples: trainData.sampleCount, testSamples: testData.sampleCount, classes: frames.classCount,
       inputShape: frames.inputShape, method: config.method.rawValue, batchesPerEpoch: batches,
       traceWeightBits: Technology.isaac32nm.weightBits, traceCellBits: Technology.isaac32nm.cellBits,
       spikeRates: result.spikeRates, inputRate: Self.inputRate(trainData))
-    try ArtifactFiles.write(description, to: out.appendingPathComponent("model.json"))
+    try ArtifactFiles.write(description, to: "model.json", in: context)
     let last = result.epochs.last
     try ArtifactFiles.writeSummary([
       "final_test_accuracy": last?.testAccuracy ?? .nan,
@@ -141,7 +140,7 @@ struct TrainStage: Stage {
       "final_train_accuracy": last?.trainAccuracy ?? .nan,
       "final_test_loss": last?.testLoss ?? .nan,
       "epochs": Double(result.epochs.count),
-    ], to: out)
+    ], in: context)
   }
 
   /// The fraction of input features active per step, averaged over the training split.

@@ -20,7 +20,8 @@ import Foundation
 /// An artifact's digest is SHA-256 over its manifest (`.manifest.json`): the sorted list of
 /// its files with their sizes and SHA-256 digests. Committing fsyncs every file, the manifest
 /// and the directories, then renames the private directory into place, so a crash at any
-/// moment leaves either no artifact or a complete one.
+/// moment leaves either no artifact or a complete one. `SDFA_SYNC=none` skips the syncs
+/// (still safe against process crashes and kills, not against power loss).
 public final class ArtifactStore: @unchecked Sendable {
   public let root: URL
   public static let manifestName = ".manifest.json"
@@ -37,8 +38,20 @@ public final class ArtifactStore: @unchecked Sendable {
     public var description: String { "artifact \(digest.prefix(12)) is corrupt: \(reason)" }
   }
 
-  public init(root: URL) throws {
+  /// How artifacts reach the disk before they are recorded.
+  public enum SyncMode: String, Sendable {
+    /// Flush the artifact's files and directories (survives a power loss). The default.
+    case full
+    /// Rely on the page cache (survives a process crash or kill, not a power loss).
+    case none
+  }
+
+  public let syncMode: SyncMode
+
+  /// - Parameter syncMode: default from `SDFA_SYNC` (`full` or `none`), else `full`.
+  public init(root: URL, syncMode: SyncMode? = nil) throws {
     self.root = root
+    self.syncMode = syncMode ?? ProcessInfo.processInfo.environment["SDFA_SYNC"].flatMap(SyncMode.init(rawValue:)) ?? .full
     for sub in ["artifacts", "tmp", "locks", "logs", "quarantine"] {
       try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
     }
@@ -82,12 +95,12 @@ public final class ArtifactStore: @unchecked Sendable {
     let manifestData = try JSONEncoder.sorted.encode(manifest)
     let digest = Digest.sha256(manifestData)
     let manifestURL = directory.appendingPathComponent(Self.manifestName)
-    try manifestData.write(to: manifestURL)
+    try Self.writeFile(manifestData, to: manifestURL)
     for file in manifest.files { chmod(directory.appendingPathComponent(file.path).path, 0o444) }
     chmod(manifestURL.path, 0o444)
-    if !Self.syncFileSystem(of: directory) {
-      for file in manifest.files { try fsyncPath(directory.appendingPathComponent(file.path), readOnly: false) }
-      try fsyncPath(manifestURL, readOnly: false)
+    if syncMode == .full {
+      for file in manifest.files { try fsyncPath(directory.appendingPathComponent(file.path)) }
+      try fsyncPath(manifestURL)
       try fsyncDirectoryTree(directory)
     }
     let destination = artifactURL(digest)
@@ -100,7 +113,7 @@ public final class ArtifactStore: @unchecked Sendable {
       }
       try? FileManager.default.removeItem(at: directory)
     }
-    try fsyncPath(parent, readOnly: false)
+    if syncMode == .full { try fsyncPath(parent) }
     return digest
   }
 
@@ -182,39 +195,38 @@ public final class ArtifactStore: @unchecked Sendable {
     return Manifest(files: files)
   }
 
-  /// Flushes the file system holding `url` with one `syncfs` (one journal commit for all
-  /// of an artifact's files, where per-file fsync costs one each); false where unavailable.
-  private static func syncFileSystem(of url: URL) -> Bool {
-    guard let syncfs = syncfsFunction else { return false }
-    let fd = open(url.path, O_RDONLY)
-    guard fd >= 0 else { return false }
+  /// Writes a file with plain POSIX calls (Foundation's `Data.write` fsyncs every file on
+  /// Linux; the store decides when to sync).
+  static func writeFile(_ data: Data, to url: URL) throws {
+    let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw StageFailure("cannot create \(url.path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }
-    return syncfs(fd) == 0
+    try data.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw StageFailure("cannot write \(url.path): \(String(cString: strerror(errno)))")
+        }
+        offset += n
+      }
+    }
   }
-
-  private static let syncfsFunction: (@convention(c) (Int32) -> Int32)? = {
-    #if os(Linux)
-      guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "syncfs") else { return nil }
-      return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
-    #else
-      return nil
-    #endif
-  }()
 
   private func fsyncDirectoryTree(_ directory: URL) throws {
     if let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isDirectoryKey]) {
       for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
-        try fsyncPath(url, readOnly: false)
+        try fsyncPath(url)
       }
     }
-    try fsyncPath(directory, readOnly: false)
+    try fsyncPath(directory)
   }
 
-  private func fsyncPath(_ url: URL, readOnly: Bool) throws {
+  private func fsyncPath(_ url: URL) throws {
     let fd = open(url.path, O_RDONLY)
     guard fd >= 0 else { throw StageFailure("cannot open \(url.path) to sync it: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
-    if readOnly { fchmod(fd, 0o444) }
     guard fsync(fd) == 0 else { throw StageFailure("fsync of \(url.path) failed: \(String(cString: strerror(errno)))") }
   }
 }

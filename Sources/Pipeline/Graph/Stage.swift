@@ -109,6 +109,15 @@ public final class StageContext: @unchecked Sendable {
     return url
   }
 
+  /// Writes a file of the artifact (a name relative to the output directory; folders are
+  /// created). Prefer it to `Data.write`, which on Linux syncs every file to disk: the store
+  /// syncs the whole artifact once when it commits it.
+  public func write(_ data: Data, to name: String) throws {
+    let url = outputDirectory.appendingPathComponent(name)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try ArtifactStore.writeFile(data, to: url)
+  }
+
   /// Reports progress (fraction in 0…1, with a short message such as `epoch 3/5`).
   public func progress(_ fraction: Double, _ message: String = "") {
     progressSink(StageProgress(label: label, fraction: fraction, message: message))

@@ -222,7 +222,7 @@ public final class Runner: @unchecked Sendable {
     }
     events(.started(label: node.label))
     let logURL = store.logURL(key.hex)
-    _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+    try? ArtifactStore.writeFile(Data(), to: logURL)
     let log = try? FileHandle(forWritingTo: logURL)
     defer { try? log?.close() }
     log?.write(Data("# \(node.label)\n# key \(key.hex)\n# params \(node.params.canonicalJSON)\n".utf8))

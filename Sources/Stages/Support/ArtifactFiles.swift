@@ -4,11 +4,11 @@ import Pipeline
 /// Reading and writing the JSON files of artifacts: sorted keys, so equal content gives
 /// byte-identical files (and equal digests).
 enum ArtifactFiles {
-  static func write<T: Encodable>(_ value: T, to url: URL) throws {
+  static func write<T: Encodable>(_ value: T, to name: String, in context: StageContext) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    try encoder.encode(value).write(to: url)
+    try context.write(encoder.encode(value), to: name)
   }
 
   static func read<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
@@ -22,8 +22,8 @@ enum ArtifactFiles {
   }
 
   /// A flat summary every stage writes (`summary.json`): the numbers the report shows.
-  static func writeSummary(_ values: [String: Double], to directory: URL) throws {
-    try write(values, to: directory.appendingPathComponent("summary.json"))
+  static func writeSummary(_ values: [String: Double], in context: StageContext) throws {
+    try write(values, to: "summary.json", in: context)
   }
 }
 
