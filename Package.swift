@@ -68,6 +68,8 @@ let package = Package(
 
     .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], swiftSettings: numericSwift),
 
+    .executableTarget(name: "EventsBench", dependencies: ["Events"], path: "Benchmarks/EventsBench", exclude: ["peer_numpy.py"], swiftSettings: numericSwift),
+
     // SNNTests
 
     // HardwareTests

@@ -30,8 +30,8 @@ public final class FramesContainer: @unchecked Sendable {
   private let stepOffsets: UnsafeBufferPointer<UInt64>
   private let labels: UnsafeBufferPointer<Int32>
   private let splits: UnsafeBufferPointer<UInt8>
-  private let indices: UnsafeBufferPointer<Int32>
-  private let values: UnsafeBufferPointer<Float>
+  /// The `entr` section: per sample, its indices then its values.
+  private let entries: UnsafeBufferPointer<Int32>
   private let splitIndices: [[Int]]
 
   /// Opens and validates a container (offsets, labels, feature indices in range);
@@ -55,9 +55,8 @@ public final class FramesContainer: @unchecked Sendable {
     stepOffsets = try file.typed("toff", as: UInt64.self, count: Int(sampleOffsets[n]) + 1)
     labels = try file.typed("labl", as: Int32.self, count: n)
     splits = try file.typed("splt", as: UInt8.self, count: n)
-    let entries = Int(stepOffsets[stepOffsets.count - 1])
-    indices = try file.typed("indx", as: Int32.self, count: entries)
-    values = try file.typed("valu", as: Float.self, count: entries)
+    let entryCount = Int(stepOffsets[stepOffsets.count - 1])
+    entries = try file.typed("entr", as: Int32.self, count: 2 * entryCount)
     let features = metadata.inputShape.reduce(1, *)
     let classes = metadata.classNames.count
     for i in 0..<n {
@@ -71,8 +70,12 @@ public final class FramesContainer: @unchecked Sendable {
     for s in 0..<(stepOffsets.count - 1) where stepOffsets[s] > stepOffsets[s + 1] {
       throw EventsError(file: path, .byte(file.sections["toff"]!.offset + 8 * s), "step offsets decrease at step \(s)")
     }
-    if let bad = indices.firstIndex(where: { $0 < 0 || Int($0) >= features }) {
-      throw EventsError(file: path, .byte(file.sections["indx"]!.offset + 4 * bad), "feature index \(indices[bad]) outside 0..<\(features)")
+    let entryBase = file.sections["entr"]!.offset
+    for i in 0..<n {
+      let lo = Int(stepOffsets[Int(sampleOffsets[i])]), hi = Int(stepOffsets[Int(sampleOffsets[i + 1])])
+      for k in (2 * lo)..<(lo + hi) where entries[k] < 0 || Int(entries[k]) >= features {
+        throw EventsError(file: path, .byte(entryBase + 4 * k), "sample \(i): feature index \(entries[k]) outside 0..<\(features)")
+      }
     }
     var perSplit: [[Int]] = [[], []]
     for i in 0..<n { perSplit[Int(splits[i])].append(i) }
@@ -110,11 +113,16 @@ public final class FramesContainer: @unchecked Sendable {
   @inline(__always)
   public func activeFeatures(sample: Int, step: Int) -> SparseFrame {
     let row = Int(sampleOffsets[sample]) + step
-    guard step < stepCount(sample) else {
+    guard step < stepCount(sample), stepOffsets[row] < stepOffsets[row + 1] else {
       return SparseFrame(indices: UnsafeBufferPointer(start: nil, count: 0), values: UnsafeBufferPointer(start: nil, count: 0))
     }
     let lo = Int(stepOffsets[row]), hi = Int(stepOffsets[row + 1])
-    return SparseFrame(indices: UnsafeBufferPointer(rebasing: indices[lo..<hi]), values: UnsafeBufferPointer(rebasing: values[lo..<hi]))
+    // Sample block: indices of entries [first, last), then their values.
+    let first = Int(stepOffsets[Int(sampleOffsets[sample])]), last = Int(stepOffsets[Int(sampleOffsets[sample + 1])])
+    let base = entries.baseAddress! + 2 * first
+    return SparseFrame(
+      indices: UnsafeBufferPointer(start: base + (lo - first), count: hi - lo),
+      values: UnsafeBufferPointer(start: UnsafeRawPointer(base + (last - first) + (lo - first)).assumingMemoryBound(to: Float.self), count: hi - lo))
   }
 
   /// The active features of the `index`-th sample of `split` at time step `step`.
