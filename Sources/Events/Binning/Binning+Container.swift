@@ -57,6 +57,7 @@ extension Binning {
       } fail: { message in EventsError(file: container.url.path, .sample(i), message) }
       maxSteps = max(maxSteps, steps)
       try writer.endSample(label: container.label(i), split: container.split(i))
+      if i % 1024 == 1023 { container.releasePages(samples: (i - 1023)..<(i + 1)) }
       if let progress, i % 256 == 255 || i == n - 1 { progress(ProgressReport(completed: i + 1, total: n)) }
     }
     try writer.finish(timeSteps: variable ? maxSteps : nil)

@@ -183,11 +183,26 @@ final class SectionFileReader: @unchecked Sendable {
     }
     sections = table
     if verifyPayload {
-      let payloadCRC = CRC32Checksum.checksum(UnsafeRawBufferPointer(rebasing: bytes[SectionFileLayout.headerSize...]))
+      var crc = CRC32Checksum()
+      var at = SectionFileLayout.headerSize
+      let chunk = 64 << 20
+      while at < size {
+        let end = min(size, at + chunk)
+        crc.update(UnsafeRawBufferPointer(rebasing: bytes[at..<end]))
+        mapped.releasePages(at..<end)
+        at = end
+      }
+      let payloadCRC = crc.value
       guard payloadCRC == u32(24) else {
         throw EventsError(file: path, .byte(SectionFileLayout.headerSize), "payload checksum mismatch (stored \(hex(u32(24))), computed \(hex(payloadCRC))): the file is corrupt")
       }
     }
+  }
+
+  /// Drops the pages of the given byte range of section `tag` from the resident set.
+  func releasePages(_ tag: String, elements: Range<Int>) {
+    guard let entry = sections[tag] else { return }
+    mapped.releasePages((entry.offset + elements.lowerBound * entry.elementSize)..<(entry.offset + elements.upperBound * entry.elementSize))
   }
 
   /// The raw bytes of section `tag`.

@@ -49,13 +49,24 @@ public final class FramesContainer: @unchecked Sendable {
     } catch {
       throw EventsError(file: path, .byte(file.sections["meta"]?.offset ?? 0), "unreadable metadata: \(error)")
     }
+    guard metadata.timeSteps >= 0, !metadata.inputShape.isEmpty,
+      metadata.inputShape.allSatisfy({ (1...(1 << 20)).contains($0) }),
+      metadata.inputShape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) <= 1 << 31
+    else {
+      throw EventsError(file: path, .byte(file.sections["meta"]!.offset), "implausible time steps \(metadata.timeSteps) or input shape \(metadata.inputShape)")
+    }
     sampleOffsets = try file.typed("soff", as: UInt64.self)
     guard sampleOffsets.count >= 1, sampleOffsets[0] == 0 else { throw EventsError(file: path, "sample offsets table is empty or does not start at 0") }
     let n = sampleOffsets.count - 1
-    stepOffsets = try file.typed("toff", as: UInt64.self, count: Int(sampleOffsets[n]) + 1)
+    guard let totalSteps = Int(exactly: sampleOffsets[n]), totalSteps < Int.max / 8 else {
+      throw EventsError(file: path, .byte(file.sections["soff"]!.offset + 8 * n), "step count \(sampleOffsets[n]) is impossible")
+    }
+    stepOffsets = try file.typed("toff", as: UInt64.self, count: totalSteps + 1)
     labels = try file.typed("labl", as: Int32.self, count: n)
     splits = try file.typed("splt", as: UInt8.self, count: n)
-    let entryCount = Int(stepOffsets[stepOffsets.count - 1])
+    guard let entryCount = Int(exactly: stepOffsets[stepOffsets.count - 1]), entryCount < Int.max / 8 else {
+      throw EventsError(file: path, .byte(file.sections["toff"]!.offset + 8 * totalSteps), "entry count is impossible")
+    }
     entries = try file.typed("entr", as: Int32.self, count: 2 * entryCount)
     let features = metadata.inputShape.reduce(1, *)
     let classes = metadata.classNames.count
@@ -76,6 +87,7 @@ public final class FramesContainer: @unchecked Sendable {
       for k in (2 * lo)..<(lo + hi) where entries[k] < 0 || Int(entries[k]) >= features {
         throw EventsError(file: path, .byte(entryBase + 4 * k), "sample \(i): feature index \(entries[k]) outside 0..<\(features)")
       }
+      if i % 1024 == 1023 || i == n - 1 { file.releasePages("entr", elements: 0..<(2 * hi)) }
     }
     var perSplit: [[Int]] = [[], []]
     for i in 0..<n { perSplit[Int(splits[i])].append(i) }
