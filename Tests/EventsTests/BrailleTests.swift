@@ -118,3 +118,22 @@ enum Fixtures {
     #expect(failures < cases.count / 2)
   }
 }
+
+/// Float16 SHD rules against numpy evaluating spikingjelly's SHD code in float16
+/// (Fixtures/make_fixtures.py → shd_float16_reference.json).
+@Suite struct SHDFloat16ReferenceTests {
+  struct Case: Decodable {
+    var bits: [UInt16], rule: String, arg: Double, lower: [Int]?, upper: [Int]?
+  }
+
+  @Test func matchesNumpyFloat16() throws {
+    let cases = try JSONDecoder().decode([Case].self, from: Data(Fixtures.bytes("shd_float16_reference.json")))
+    #expect(cases.count == 50)
+    for c in cases {
+      let ticks = c.bits.map { Int64(Double(Float16(bitPattern: $0)) * 16_777_216) }
+      let rule: Binning.SplitBy = c.rule == "time" ? .time : .duration(c.arg)
+      let got = try? ticks.withUnsafeBufferPointer { try Binning.segments(t: $0, timeBase: .float16Seconds, frames: Int(c.arg), splitBy: rule) }
+      #expect(got?.lower == c.lower && got?.upper == c.upper, "\(c.rule) \(c.arg) with \(c.bits.count) spikes")
+    }
+  }
+}

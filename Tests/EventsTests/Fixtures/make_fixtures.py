@@ -3,6 +3,8 @@
 
 - braille_small.pkl.gz: a Braille-shaped pickle (protocol 4, numpy arrays) of 3 recordings,
   written by numpy itself, for the restricted unpickler.
+- shd_float16_reference.json: float16 spike times and the frame index ranges of spikingjelly's
+  SHD split_by='time' and fixed-duration rules, evaluated by numpy in float16.
 - spikingjelly_reference.json: random event samples and the frames that a numpy port of
   spikingjelly's integrate_events_by_fixed_frames_number / _by_fixed_duration
   (datasets.md section 5, code below) gives for them.
@@ -113,6 +115,62 @@ def reference():
         json.dump(cases, f, separators=(",", ":"))
 
 
+# --- spikingjelly's SHD variants (spikingjelly/datasets/shd.py): float16 arithmetic ---
+
+def shd_time_segments(events_t, frames_num):
+    N = events_t.size
+    j_l = np.zeros(shape=[frames_num], dtype=int)
+    j_r = np.zeros(shape=[frames_num], dtype=int)
+    dt = (events_t[-1] - events_t[0]) / frames_num
+    idx = np.arange(N)
+    for i in range(frames_num):
+        t_l = dt * i + events_t[0]
+        t_r = t_l + dt
+        mask = np.logical_and(events_t >= t_l, events_t < t_r)
+        idx_masked = idx[mask]
+        j_l[i] = idx_masked[0]
+        j_r[i] = idx_masked[-1] + 1
+    j_r[-1] = N
+    return j_l, j_r
+
+
+def shd_duration_segments(times, duration):
+    t = 1000 * times
+    t = t - t[0]
+    N = t.size
+    frames_num = int(math.ceil(t[-1] / duration))
+    frame_index = t // duration
+    left, lower, upper = 0, [], []
+    for i in range(frames_num - 1):
+        right = np.searchsorted(frame_index, i + 1, side="left")
+        lower.append(int(left)); upper.append(int(right))
+        left = right
+    lower.append(int(left)); upper.append(N)
+    return lower, upper
+
+
+def shd_reference():
+    rng = np.random.default_rng(2)
+    cases = []
+    for k in range(10):
+        n = int(rng.integers(50, 400))
+        times = np.sort(rng.uniform(0.0, 1.3, size=n)).astype(np.float16)
+        bits = times.view(np.uint16).tolist()
+        for rule, arg in [("time", 5), ("time", 20), ("time", 64), ("duration", 10), ("duration", 50)]:
+            try:
+                if rule == "time":
+                    lo, hi = shd_time_segments(times, arg)
+                    lo, hi = lo.tolist(), hi.tolist()
+                else:
+                    lo, hi = shd_duration_segments(times, arg)
+            except IndexError:
+                lo, hi = None, None
+            cases.append({"bits": bits, "rule": rule, "arg": arg, "lower": lo, "upper": hi})
+    with open("shd_float16_reference.json", "w") as f:
+        json.dump(cases, f, separators=(",", ":"))
+
+
 if __name__ == "__main__":
     braille()
     reference()
+    shd_reference()
