@@ -30,7 +30,7 @@ import Testing
     for _ in 0..<Self.iterations {
       let input = Self.mutate(valid, &rng)
       do {
-        let s = try ATISBinary.decode(input, file: "f.bin", sensor: (34, 34), overflow: rng.nextInt(below: 2) == 0 ? .reject : .applyOrchardRule)
+        let s = try ATISBinary.decode(input, file: "f.bin", sensor: (34, 34), overflow: [.reject, .applyOrchardRule, .keepAsEvents][rng.nextInt(below: 3)])
         #expect(s.x.allSatisfy { $0 < 34 } && s.y.allSatisfy { $0 < 34 })
       } catch is EventsError { errors += 1 } catch { Issue.record("unexpected \(error)") }
     }

@@ -162,6 +162,29 @@ public final class FramesContainer: @unchecked Sendable {
     }
   }
 
+  /// Writes time step `step` of every sample in `samples` densely into `buffer`, laid out
+  /// [samples.count][featureCount] (a training batch at one step), zeroing it first.
+  public func fillDense(samples: [Int], step: Int, into buffer: UnsafeMutableBufferPointer<Float>) {
+    let f = featureCount
+    precondition(buffer.count >= samples.count * f, "buffer holds \(buffer.count) floats, the batch needs \(samples.count * f)")
+    guard let base = buffer.baseAddress else { return }
+    base.update(repeating: 0, count: samples.count * f)
+    for (row, sample) in samples.enumerated() {
+      let frame = activeFeatures(sample: sample, step: step)
+      let out = base + row * f
+      for k in 0..<frame.count { out[Int(frame.indices[k])] = frame.values[k] }
+    }
+  }
+
+  /// Drops the pages of `samples`' frames from this process's resident set (they stay in the
+  /// page cache); for long passes over containers larger than memory.
+  public func releasePages(samples: Range<Int>) {
+    guard !samples.isEmpty else { return }
+    let first = Int(stepOffsets[Int(sampleOffsets[samples.lowerBound])])
+    let last = Int(stepOffsets[Int(sampleOffsets[samples.upperBound])])
+    file.releasePages("entr", elements: (2 * first)..<(2 * last))
+  }
+
   /// A dense copy of one sample, [T][featureCount] (convenient in tests).
   public func denseFrames(sample: Int) -> [Float] {
     var out = [Float](repeating: 0, count: timeSteps * featureCount)
