@@ -5,7 +5,7 @@ import Foundation
 /// crop to the shortest recording (76 steps), keep taxels 1, 2, 6, 10, standardise each with
 /// its mean and std over all samples and steps (`(x − mean) / (std + 1e-3)`), repeat every
 /// step twice (152 steps), shuffle with numpy's `seed(42)` and split 80/20.
-public enum Braille {
+public enum Braille: DatasetReader {
   /// The 27 letter classes in the file's (and the tutorial's) order.
   public static let classNames = ["Space"] + (UInt8(ascii: "A")...UInt8(ascii: "Z")).map { String(UnicodeScalar($0)) }
   /// The taxels the tutorial keeps.
@@ -76,7 +76,8 @@ public enum Braille {
     return (Array(idx[..<cut]), Array(idx[cut...]))
   }
 
-  static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
+  /// Reads the dataset under `root` into an events container; see ``DatasetReader``.
+  public static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
     var isDirectory: ObjCBool = false
     FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
     let url = isDirectory.boolValue ? root.appendingPathComponent(fileName) : root

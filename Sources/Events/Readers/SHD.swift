@@ -5,7 +5,7 @@ import _CHDF5Shim
 /// Spiking Heidelberg Digits: `shd_train.h5` / `shd_test.h5` (datasets.md §3), read through
 /// libhdf5. Spike times are float16 seconds, kept exactly (``TimeBase/float16Seconds``); units
 /// 0…699; labels as stored (spikingjelly's event mode applies no permutation).
-public enum SHD {
+public enum SHD: DatasetReader {
   /// One opened SHD file, read sample by sample.
   public final class File {
     public let path: String
@@ -100,7 +100,8 @@ public enum SHD {
     guard status == 0 else { throw EventsError(file: url.path, "cannot write HDF5 file") }
   }
 
-  static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
+  /// Reads the dataset under `root` into an events container; see ``DatasetReader``.
+  public static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
     let files = [(DatasetSplit.train, "shd_train.h5"), (.test, "shd_test.h5")].map { ($0.0, root.appendingPathComponent($0.1)) }
     for (_, url) in files where !FileManager.default.fileExists(atPath: url.path) {
       throw EventsError(file: url.path, "missing (download shd_train.h5.zip / shd_test.h5.zip and extract them)")
