@@ -74,6 +74,8 @@ let package = Package(
 
     .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], swiftSettings: numericSwift),
 
+    .executableTarget(name: "EventsBench", dependencies: ["Events"], path: "Benchmarks/EventsBench", exclude: ["peer_numpy.py"], swiftSettings: numericSwift),
+
     .testTarget(name: "SNNTests", dependencies: ["SNN", "TestSupport"], swiftSettings: numericSwift),
 
     .testTarget(name: "HardwareTests", dependencies: ["Hardware", "TestSupport"]),

@@ -81,3 +81,12 @@ import Testing
     #expect(f == [[0.5, 0, 1], [0, 0, 0]])
   }
 }
+
+@Test func splitByNamesFromSpecs() {
+  #expect(Binning.SplitBy(name: "number") == .number)
+  #expect(Binning.SplitBy(name: "time") == .time)
+  #expect(Binning.SplitBy(name: "duration", duration: 10_000) == .duration(10_000))
+  #expect(Binning.SplitBy(name: "duration") == nil)
+  #expect(Binning.SplitBy(name: "digitize", maxSeconds: 1.4) == .digitize(maxSeconds: 1.4))
+  #expect(Binning.SplitBy(name: "frames") == nil)
+}

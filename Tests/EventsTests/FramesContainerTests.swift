@@ -29,6 +29,11 @@ import Testing
         buffer.withUnsafeMutableBufferPointer { f.fillDense(sample: i, step: t, into: $0) }
         #expect(buffer == expected[t])
       }
+      // The batch fill puts the same frame in its row.
+      var batch = [Float](repeating: -1, count: 2 * 2312)
+      batch.withUnsafeMutableBufferPointer { f.fillDense(samples: [1, i], step: 3, into: $0) }
+      #expect(Array(batch[2312...]) == expected[3])
+      #expect(Array(batch[..<2312]) == Array(f.denseFrames(sample: 1)[(3 * 2312)..<(4 * 2312)]))
       // Every event lands in exactly one frame.
       #expect(Int(f.denseFrames(sample: i).reduce(0, +)) == e.eventCount(i))
     }

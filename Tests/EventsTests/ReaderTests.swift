@@ -3,7 +3,6 @@ import Tensor
 import TestSupport
 import Testing
 import ZIPFoundation
-import _CHDF5Shim
 @testable import Events
 
 /// Round trips through small files written in the original formats by the tests themselves.
@@ -205,34 +204,17 @@ import _CHDF5Shim
 
   // MARK: SHD
 
-  func writeSHD(_ url: URL, samples: [[(Float16, UInt16)]], labels: [Int64], keys: [String]?) -> Int32 {
-    var offsets: [Int64] = [0]
-    var times: [Float] = [], units: [UInt16] = []
-    for s in samples {
-      times += s.map { Float($0.0) }
-      units += s.map(\.1)
-      offsets.append(Int64(times.count))
-    }
-    var cKeys = (keys ?? []).map { strdup($0) }
-    defer { cKeys.forEach { free($0) } }
-    return cKeys.withUnsafeMutableBufferPointer { k in
-      k.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: k.count) { keyPointer in
-        sdfa_shd_write(url.path, Int64(samples.count), offsets, times, units, labels, keys == nil ? nil : keyPointer, Int64(k.count))
-      }
-    }
-  }
-
   @Test func shdRoundTripThroughHDF5() throws {
     let dir = Scratch()
     defer { dir.cleanup() }
     var rng = RandomStream(seed: 5, purpose: "shd")
-    func sample(_ n: Int) -> [(Float16, UInt16)] {
+    func sample(_ n: Int) -> [(seconds: Float16, unit: UInt16)] {
       (0..<n).map { _ in (Float16(rng.nextFloat() * 1.2), UInt16(rng.nextInt(below: 700))) }.sorted { $0.0 < $1.0 }
     }
     let train = (0..<5).map { sample(30 + $0) }, test = [sample(7), sample(0)]
     let keys = (0..<20).map { "key-\($0)" }
-    #expect(writeSHD(dir.file("shd_train.h5"), samples: train, labels: [0, 19, 3, 3, 10], keys: keys) == 0)
-    #expect(writeSHD(dir.file("shd_test.h5"), samples: test, labels: [1, 2], keys: keys) == 0)
+    try SHD.writeFile(to: dir.file("shd_train.h5"), samples: train, labels: [0, 19, 3, 3, 10], classNames: keys)
+    try SHD.writeFile(to: dir.file("shd_test.h5"), samples: test, labels: [1, 2], classNames: keys)
     let summary = try DatasetLoader.load(.shd, root: dir.url, to: dir.file("e"))
     #expect(summary.train == 5 && summary.test == 2 && summary.classNames == keys)
     let c = try EventsContainer(contentsOf: dir.file("e"))

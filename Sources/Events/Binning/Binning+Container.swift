@@ -47,16 +47,17 @@ extension Binning {
       classNames: container.classNames, splitBy: splitBy.description, datasetKind: container.metadata.datasetKind,
       attributes: ["events": events(container)])
     let writer = try FramesContainerWriter(to: output, metadata: metadata)
-    var accumulator = FrameAccumulator(layout: layout)
+    let accumulator = FrameAccumulator(layout: layout)
     var maxSteps = 0
     let n = container.sampleCount
     for i in 0..<n {
       let columns = container.columns(i)
-      let steps = try binSample(columns, layout: layout, timeBase: container.timeBase, frames: frames, splitBy: splitBy, accumulator: &accumulator) {
+      let steps = try binSample(columns, layout: layout, timeBase: container.timeBase, frames: frames, splitBy: splitBy, accumulator: accumulator) {
         (indices, values) in try writer.appendStep(indices: indices, values: values)
       } fail: { message in EventsError(file: container.url.path, .sample(i), message) }
       maxSteps = max(maxSteps, steps)
       try writer.endSample(label: container.label(i), split: container.split(i))
+      if i % 1024 == 1023 { container.releasePages(samples: (i - 1023)..<(i + 1)) }
       if let progress, i % 256 == 255 || i == n - 1 { progress(ProgressReport(completed: i + 1, total: n)) }
     }
     try writer.finish(timeSteps: variable ? maxSteps : nil)
@@ -66,7 +67,7 @@ extension Binning {
   /// - Returns: the number of frames.
   static func binSample(
     _ columns: EventColumns, layout: SensorLayout, timeBase: TimeBase, frames: Int, splitBy: SplitBy,
-    accumulator: inout FrameAccumulator,
+    accumulator: FrameAccumulator,
     emit: (UnsafeBufferPointer<Int32>, UnsafeBufferPointer<Float>) throws -> Void,
     fail: (String) -> EventsError
   ) throws -> Int {
@@ -83,12 +84,14 @@ extension Binning {
       }
     }
     for j in 0..<segments.count {
-      if let bad = accumulator.integrate(columns, range: segments.lower[j]..<segments.upper[j], steps: digitized, step: j) {
-        throw fail("event \(bad) lies outside the sensor \(layout)")
+      let bad: Int?
+      if let digitized {
+        bad = accumulator.integrate(columns, steps: digitized, step: j)
+      } else {
+        bad = accumulator.integrate(columns, range: segments.lower[j]..<segments.upper[j])
       }
-      try accumulator.indices.withUnsafeBufferPointer { (i) in
-        try accumulator.values.withUnsafeBufferPointer { (v) in try emit(i, v) }
-      }
+      if let bad { throw fail("event \(bad) lies outside the sensor \(layout)") }
+      try emit(accumulator.frameIndices, accumulator.frameValues)
     }
     return segments.count
   }
@@ -97,7 +100,7 @@ extension Binning {
   public static func denseFrames(
     of sample: EventSample, layout: SensorLayout, timeBase: TimeBase, frames: Int, splitBy: SplitBy
   ) throws -> [[Float]] {
-    var accumulator = FrameAccumulator(layout: layout)
+    let accumulator = FrameAccumulator(layout: layout)
     var out: [[Float]] = []
     let f = layout.featureCount
     try sample.t.withUnsafeBufferPointer { (t) in
@@ -106,7 +109,7 @@ extension Binning {
           try sample.p.withUnsafeBufferPointer { (p) in
             try sample.values.withUnsafeBufferPointer { (v) in
               let columns = EventColumns(t: t, x: x, y: y, p: p, values: v)
-              _ = try binSample(columns, layout: layout, timeBase: timeBase, frames: frames, splitBy: splitBy, accumulator: &accumulator) {
+              _ = try binSample(columns, layout: layout, timeBase: timeBase, frames: frames, splitBy: splitBy, accumulator: accumulator) {
                 (indices, values) in
                 var frame = [Float](repeating: 0, count: f)
                 for k in 0..<indices.count { frame[Int(indices[k])] = values[k] }

@@ -29,6 +29,18 @@ public enum Binning {
     /// SpyTorch's `np.digitize` over `linspace(0, maxSeconds, T)`.
     case digitize(maxSeconds: Double)
 
+    /// The rule a spec names: `number`, `time`, `duration` (needs `duration`) or `digitize`
+    /// (needs `maxSeconds`); nil for anything else.
+    public init?(name: String, duration: Double? = nil, maxSeconds: Double? = nil) {
+      switch (name, duration, maxSeconds) {
+      case ("number", _, _): self = .number
+      case ("time", _, _): self = .time
+      case ("duration", let d?, _) where d > 0: self = .duration(d)
+      case ("digitize", _, let m?) where m > 0: self = .digitize(maxSeconds: m)
+      default: return nil
+      }
+    }
+
     public var description: String {
       switch self {
       case .number: return "number"

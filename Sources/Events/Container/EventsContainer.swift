@@ -37,12 +37,19 @@ public final class EventsContainer: @unchecked Sendable {
     } catch {
       throw EventsError(file: path, .byte(file.sections["meta"]!.offset), "unreadable metadata: \(error)")
     }
+    switch metadata.layout {
+    case .camera(let w, let h) where (1...65536).contains(w) && (1...65536).contains(h): break
+    case .channels(let n) where (1...65536).contains(n): break
+    default: throw EventsError(file: path, .byte(file.sections["meta"]!.offset), "implausible sensor layout \(metadata.layout)")
+    }
     offsets = try file.typed("offs", as: UInt64.self)
     guard offsets.count >= 1, offsets[0] == 0 else { throw EventsError(file: path, "sample offsets table is empty or does not start at 0") }
     let n = offsets.count - 1
     labels = try file.typed("labl", as: Int32.self, count: n)
     splits = try file.typed("splt", as: UInt8.self, count: n)
-    let events = Int(offsets[n])
+    guard let events = Int(exactly: offsets[n]), events < Int.max / 8 else {
+      throw EventsError(file: path, .byte(file.sections["offs"]!.offset + 8 * n), "event count \(offsets[n]) is impossible")
+    }
     time = try file.typed("time", as: Int64.self, count: events)
     xcol = try file.typed("xcol", as: UInt16.self, count: events)
     if case .camera = metadata.layout {
@@ -92,6 +99,15 @@ public final class EventsContainer: @unchecked Sendable {
       b.isEmpty ? b : UnsafeBufferPointer(rebasing: b[lo..<hi])
     }
     return EventColumns(t: slice(time), x: slice(xcol), y: slice(ycol), p: slice(pcol), values: slice(vals))
+  }
+
+  /// Tells the system that samples `samples` will not be read again soon: their pages leave
+  /// this process's resident set (they stay in the page cache). Long sequential passes call
+  /// this to keep memory flat.
+  public func releasePages(samples: Range<Int>) {
+    guard !samples.isEmpty else { return }
+    let events = Int(offsets[samples.lowerBound])..<Int(offsets[samples.upperBound])
+    for tag in ["time", "xcol", "ycol", "pcol", "vals"] { file.releasePages(tag, elements: events) }
   }
 
   /// An owned copy of sample `i`.

@@ -16,9 +16,16 @@ public final class EventsContainerWriter {
   private var offsets: [UInt64] = [0]
   private var labels: [Int32] = []
   private var splits: [UInt8] = []
-  private let time, xcol: ColumnSpool
+  /// Timestamps (the widest column) stream straight into the final file's first section;
+  /// the narrower columns wait in spools.
+  private let file: SectionFileWriter
+  private let xcol: ColumnSpool
   private let ycol, pcol, vals: ColumnSpool?
   private var finished = false
+
+  deinit {
+    if !finished { unlink(url.path + ".partial") }
+  }
 
   /// The number of samples appended so far.
   public var sampleCount: Int { labels.count }
@@ -27,7 +34,8 @@ public final class EventsContainerWriter {
     self.url = url
     self.metadata = metadata
     let base = url.path + ".spool"
-    time = try ColumnSpool(path: base + ".time")
+    file = try SectionFileWriter(path: url.path + ".partial", magic: EventsContainerFormat.magic, version: EventsContainerFormat.version)
+    try file.beginSection("time", elementSize: 8)
     xcol = try ColumnSpool(path: base + ".xcol")
     if case .camera = metadata.layout {
       ycol = try ColumnSpool(path: base + ".ycol")
@@ -65,7 +73,7 @@ public final class EventsContainerWriter {
     case .channels(let units):
       if let k = sample.x.firstIndex(where: { Int($0) >= units }) { throw fail("event \(k): unit \(sample.x[k]) outside 0..<\(units)") }
     }
-    try time.append(sample.t)
+    try file.write(sample.t)
     try xcol.append(sample.x)
     if let vals { try vals.append(sample.values) }
     offsets.append(offsets[offsets.count - 1] + UInt64(n))
@@ -78,16 +86,17 @@ public final class EventsContainerWriter {
     precondition(!finished)
     finished = true
     let temporary = url.path + ".partial"
-    let writer = try SectionFileWriter(path: temporary, magic: EventsContainerFormat.magic, version: EventsContainerFormat.version)
-    try writer.section("offs", offsets)
-    try writer.section("labl", labels)
-    try writer.section("splt", splits)
-    for (tag, spool, size) in [("time", time, 8), ("xcol", xcol, 2), ("ycol", ycol, 2), ("pcol", pcol, 1), ("vals", vals, 4)] {
+    let writer = file
+    writer.endSection()
+    for (tag, spool, size) in [("xcol", xcol, 2), ("ycol", ycol, 2), ("pcol", pcol, 1), ("vals", vals, 4)] {
       guard let spool else { continue }
       try writer.beginSection(tag, elementSize: size)
       try spool.copy(into: writer)
       writer.endSection()
     }
+    try writer.section("offs", offsets)
+    try writer.section("labl", labels)
+    try writer.section("splt", splits)
     try writer.section("meta", canonicalJSON(metadata))
     try writer.finish()
     if rename(temporary, url.path) != 0 {

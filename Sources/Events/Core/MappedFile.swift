@@ -27,6 +27,18 @@ final class MappedFile: @unchecked Sendable {
     bytes = UnsafeRawBufferPointer(start: base, count: size)
   }
 
+  /// Drops the pages of `range` (byte offsets) from this process's resident set; they stay in
+  /// the page cache and fault back in on the next access. Keeps the RSS of one pass over a
+  /// multi-gigabyte container small.
+  func releasePages(_ range: Range<Int>) {
+    guard let base = bytes.baseAddress, !range.isEmpty else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let lo = (range.lowerBound / page) * page
+    let hi = min(bytes.count, range.upperBound)
+    guard hi > lo else { return }
+    madvise(UnsafeMutableRawPointer(mutating: base + lo), hi - lo, MADV_DONTNEED)
+  }
+
   deinit {
     if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
   }

@@ -119,8 +119,18 @@ final class SectionFileWriter {
   }
 
   private func rawWrite(_ bytes: UnsafeRawBufferPointer, checksummed: Bool) throws {
-    guard !bytes.isEmpty, let f = file else { return }
-    if fwrite(bytes.baseAddress, 1, bytes.count, f) != bytes.count {
+    guard !bytes.isEmpty, let f = file, let base = bytes.baseAddress else { return }
+    if bytes.count >= 1 << 12 {
+      // Large blocks skip stdio's buffer copy.
+      guard fflush(f) == 0 else { throw EventsError(file: path, .byte(position), "write failed (errno \(errno))") }
+      var done = 0
+      while done < bytes.count {
+        let n = systemWrite(fileno(f), base + done, bytes.count - done)
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { throw EventsError(file: path, .byte(position + done), "write failed (errno \(errno))") }
+        done += n
+      }
+    } else if fwrite(base, 1, bytes.count, f) != bytes.count {
       throw EventsError(file: path, .byte(position), "write failed (errno \(errno))")
     }
     if checksummed { payloadCRC.update(bytes) }
@@ -183,11 +193,26 @@ final class SectionFileReader: @unchecked Sendable {
     }
     sections = table
     if verifyPayload {
-      let payloadCRC = CRC32Checksum.checksum(UnsafeRawBufferPointer(rebasing: bytes[SectionFileLayout.headerSize...]))
+      var crc = CRC32Checksum()
+      var at = SectionFileLayout.headerSize
+      let chunk = 64 << 20
+      while at < size {
+        let end = min(size, at + chunk)
+        crc.update(UnsafeRawBufferPointer(rebasing: bytes[at..<end]))
+        mapped.releasePages(at..<end)
+        at = end
+      }
+      let payloadCRC = crc.value
       guard payloadCRC == u32(24) else {
         throw EventsError(file: path, .byte(SectionFileLayout.headerSize), "payload checksum mismatch (stored \(hex(u32(24))), computed \(hex(payloadCRC))): the file is corrupt")
       }
     }
+  }
+
+  /// Drops the pages of the given byte range of section `tag` from the resident set.
+  func releasePages(_ tag: String, elements: Range<Int>) {
+    guard let entry = sections[tag] else { return }
+    mapped.releasePages((entry.offset + elements.lowerBound * entry.elementSize)..<(entry.offset + elements.upperBound * entry.elementSize))
   }
 
   /// The raw bytes of section `tag`.
@@ -258,6 +283,9 @@ final class ColumnSpool {
     }
   }
 }
+
+/// `write(2)`, named apart from the writers' `write` methods.
+func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }
 
 func hex(_ v: UInt32) -> String {
   let s = String(v, radix: 16)

@@ -7,11 +7,10 @@ import Foundation
 /// | section | elements | content |
 /// |---|---|---|
 /// | `soff` | UInt64 × (samples + 1) | first step (row of `toff`) of each sample |
-/// | `toff` | UInt64 × (steps + 1) | first entry of each (sample, step) |
+/// | `toff` | UInt64 × (steps + 1) | first entry (global count) of each (sample, step) |
 /// | `labl` | Int32 × samples | class index |
 /// | `splt` | UInt8 × samples | 0 train, 1 test |
-/// | `indx` | Int32 × entries | feature index `c·H·W + y·W + x` (or the unit), ascending per step |
-/// | `valu` | Float32 × entries | event count (or summed value), never 0 |
+/// | `entr` | 4-byte words | per sample, a block: its entries' feature indices (Int32, `c·H·W + y·W + x` or the unit, ascending per step), then their values (Float32 counts or summed values, never 0) |
 /// | `meta` | UTF-8 JSON | ``FramesContainerMetadata`` |
 enum FramesContainerFormat {
   static let magic = "SDFAFRMS"

@@ -30,8 +30,8 @@ public final class FramesContainer: @unchecked Sendable {
   private let stepOffsets: UnsafeBufferPointer<UInt64>
   private let labels: UnsafeBufferPointer<Int32>
   private let splits: UnsafeBufferPointer<UInt8>
-  private let indices: UnsafeBufferPointer<Int32>
-  private let values: UnsafeBufferPointer<Float>
+  /// The `entr` section: per sample, its indices then its values.
+  private let entries: UnsafeBufferPointer<Int32>
   private let splitIndices: [[Int]]
 
   /// Opens and validates a container (offsets, labels, feature indices in range);
@@ -49,15 +49,25 @@ public final class FramesContainer: @unchecked Sendable {
     } catch {
       throw EventsError(file: path, .byte(file.sections["meta"]?.offset ?? 0), "unreadable metadata: \(error)")
     }
+    guard metadata.timeSteps >= 0, !metadata.inputShape.isEmpty,
+      metadata.inputShape.allSatisfy({ (1...(1 << 20)).contains($0) }),
+      metadata.inputShape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) <= 1 << 31
+    else {
+      throw EventsError(file: path, .byte(file.sections["meta"]!.offset), "implausible time steps \(metadata.timeSteps) or input shape \(metadata.inputShape)")
+    }
     sampleOffsets = try file.typed("soff", as: UInt64.self)
     guard sampleOffsets.count >= 1, sampleOffsets[0] == 0 else { throw EventsError(file: path, "sample offsets table is empty or does not start at 0") }
     let n = sampleOffsets.count - 1
-    stepOffsets = try file.typed("toff", as: UInt64.self, count: Int(sampleOffsets[n]) + 1)
+    guard let totalSteps = Int(exactly: sampleOffsets[n]), totalSteps < Int.max / 8 else {
+      throw EventsError(file: path, .byte(file.sections["soff"]!.offset + 8 * n), "step count \(sampleOffsets[n]) is impossible")
+    }
+    stepOffsets = try file.typed("toff", as: UInt64.self, count: totalSteps + 1)
     labels = try file.typed("labl", as: Int32.self, count: n)
     splits = try file.typed("splt", as: UInt8.self, count: n)
-    let entries = Int(stepOffsets[stepOffsets.count - 1])
-    indices = try file.typed("indx", as: Int32.self, count: entries)
-    values = try file.typed("valu", as: Float.self, count: entries)
+    guard let entryCount = Int(exactly: stepOffsets[stepOffsets.count - 1]), entryCount < Int.max / 8 else {
+      throw EventsError(file: path, .byte(file.sections["toff"]!.offset + 8 * totalSteps), "entry count is impossible")
+    }
+    entries = try file.typed("entr", as: Int32.self, count: 2 * entryCount)
     let features = metadata.inputShape.reduce(1, *)
     let classes = metadata.classNames.count
     for i in 0..<n {
@@ -71,8 +81,13 @@ public final class FramesContainer: @unchecked Sendable {
     for s in 0..<(stepOffsets.count - 1) where stepOffsets[s] > stepOffsets[s + 1] {
       throw EventsError(file: path, .byte(file.sections["toff"]!.offset + 8 * s), "step offsets decrease at step \(s)")
     }
-    if let bad = indices.firstIndex(where: { $0 < 0 || Int($0) >= features }) {
-      throw EventsError(file: path, .byte(file.sections["indx"]!.offset + 4 * bad), "feature index \(indices[bad]) outside 0..<\(features)")
+    let entryBase = file.sections["entr"]!.offset
+    for i in 0..<n {
+      let lo = Int(stepOffsets[Int(sampleOffsets[i])]), hi = Int(stepOffsets[Int(sampleOffsets[i + 1])])
+      for k in (2 * lo)..<(lo + hi) where entries[k] < 0 || Int(entries[k]) >= features {
+        throw EventsError(file: path, .byte(entryBase + 4 * k), "sample \(i): feature index \(entries[k]) outside 0..<\(features)")
+      }
+      if i % 1024 == 1023 || i == n - 1 { file.releasePages("entr", elements: 0..<(2 * hi)) }
     }
     var perSplit: [[Int]] = [[], []]
     for i in 0..<n { perSplit[Int(splits[i])].append(i) }
@@ -110,11 +125,16 @@ public final class FramesContainer: @unchecked Sendable {
   @inline(__always)
   public func activeFeatures(sample: Int, step: Int) -> SparseFrame {
     let row = Int(sampleOffsets[sample]) + step
-    guard step < stepCount(sample) else {
+    guard step < stepCount(sample), stepOffsets[row] < stepOffsets[row + 1] else {
       return SparseFrame(indices: UnsafeBufferPointer(start: nil, count: 0), values: UnsafeBufferPointer(start: nil, count: 0))
     }
     let lo = Int(stepOffsets[row]), hi = Int(stepOffsets[row + 1])
-    return SparseFrame(indices: UnsafeBufferPointer(rebasing: indices[lo..<hi]), values: UnsafeBufferPointer(rebasing: values[lo..<hi]))
+    // Sample block: indices of entries [first, last), then their values.
+    let first = Int(stepOffsets[Int(sampleOffsets[sample])]), last = Int(stepOffsets[Int(sampleOffsets[sample + 1])])
+    let base = entries.baseAddress! + 2 * first
+    return SparseFrame(
+      indices: UnsafeBufferPointer(start: base + (lo - first), count: hi - lo),
+      values: UnsafeBufferPointer(start: UnsafeRawPointer(base + (last - first) + (lo - first)).assumingMemoryBound(to: Float.self), count: hi - lo))
   }
 
   /// The active features of the `index`-th sample of `split` at time step `step`.
@@ -140,6 +160,29 @@ public final class FramesContainer: @unchecked Sendable {
     for t in 0..<timeSteps {
       fillDense(sample: sample, step: t, into: UnsafeMutableBufferPointer(rebasing: buffer[(t * f)..<((t + 1) * f)]))
     }
+  }
+
+  /// Writes time step `step` of every sample in `samples` densely into `buffer`, laid out
+  /// [samples.count][featureCount] (a training batch at one step), zeroing it first.
+  public func fillDense(samples: [Int], step: Int, into buffer: UnsafeMutableBufferPointer<Float>) {
+    let f = featureCount
+    precondition(buffer.count >= samples.count * f, "buffer holds \(buffer.count) floats, the batch needs \(samples.count * f)")
+    guard let base = buffer.baseAddress else { return }
+    base.update(repeating: 0, count: samples.count * f)
+    for (row, sample) in samples.enumerated() {
+      let frame = activeFeatures(sample: sample, step: step)
+      let out = base + row * f
+      for k in 0..<frame.count { out[Int(frame.indices[k])] = frame.values[k] }
+    }
+  }
+
+  /// Drops the pages of `samples`' frames from this process's resident set (they stay in the
+  /// page cache); for long passes over containers larger than memory.
+  public func releasePages(samples: Range<Int>) {
+    guard !samples.isEmpty else { return }
+    let first = Int(stepOffsets[Int(sampleOffsets[samples.lowerBound])])
+    let last = Int(stepOffsets[Int(sampleOffsets[samples.upperBound])])
+    file.releasePages("entr", elements: (2 * first)..<(2 * last))
   }
 
   /// A dense copy of one sample, [T][featureCount] (convenient in tests).

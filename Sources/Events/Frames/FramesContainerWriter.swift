@@ -2,6 +2,9 @@ import Foundation
 
 /// Streams binned samples into a frames container, one time step at a time.
 ///
+/// A sample's steps are buffered until ``endSample(label:split:)``, then written as one
+/// block (its indices, then its values) straight into the final file: no spool, no copy.
+///
 /// ```swift
 /// let writer = try FramesContainerWriter(to: url, metadata: meta)
 /// for step in 0..<T { try writer.appendStep(indices: idx, values: val) }
@@ -15,16 +18,23 @@ public final class FramesContainerWriter {
   private var stepOffsets: [UInt64] = [0]
   private var labels: [Int32] = []
   private var splits: [UInt8] = []
-  private let indices: ColumnSpool
-  private let values: ColumnSpool
+  private let file: SectionFileWriter
+  private var pendingIndices: [Int32] = []
+  private var pendingValues: [Float] = []
   private var entries: UInt64 = 0
   private var finished = false
 
   public init(to url: URL, metadata: FramesContainerMetadata) throws {
     self.url = url
     self.metadata = metadata
-    indices = try ColumnSpool(path: url.path + ".spool.indx")
-    values = try ColumnSpool(path: url.path + ".spool.valu")
+    file = try SectionFileWriter(path: url.path + ".partial", magic: FramesContainerFormat.magic, version: FramesContainerFormat.version)
+    try file.beginSection("entr", elementSize: 4)
+    pendingIndices.reserveCapacity(1 << 16)
+    pendingValues.reserveCapacity(1 << 16)
+  }
+
+  deinit {
+    if !finished { unlink(url.path + ".partial") }
   }
 
   /// The number of completed samples.
@@ -34,8 +44,8 @@ public final class FramesContainerWriter {
   /// their values.
   public func appendStep(indices stepIndices: UnsafeBufferPointer<Int32>, values stepValues: UnsafeBufferPointer<Float>) throws {
     precondition(stepIndices.count == stepValues.count)
-    try indices.append(stepIndices)
-    try values.append(stepValues)
+    pendingIndices.append(contentsOf: stepIndices)
+    pendingValues.append(contentsOf: stepValues)
     entries += UInt64(stepIndices.count)
     stepOffsets.append(entries)
   }
@@ -47,37 +57,36 @@ public final class FramesContainerWriter {
     }
   }
 
-  /// Closes the current sample.
+  /// Closes the current sample and writes its block.
   public func endSample(label: Int, split: DatasetSplit) throws {
     let steps = UInt64(stepOffsets.count - 1) - sampleOffsets[sampleOffsets.count - 1]
     if metadata.fixedTimeSteps, steps != UInt64(metadata.timeSteps) {
       throw EventsError(file: url.path, .sample(labels.count), "sample has \(steps) time steps, the container \(metadata.timeSteps)")
     }
+    try file.write(pendingIndices)
+    try file.write(pendingValues)
+    pendingIndices.removeAll(keepingCapacity: true)
+    pendingValues.removeAll(keepingCapacity: true)
     sampleOffsets.append(UInt64(stepOffsets.count - 1))
     labels.append(Int32(label))
     splits.append(split.rawValue)
   }
 
-  /// Writes the container (temporary name, then rename) and removes the spools.
+  /// Writes the tables and header and renames the file into place.
   /// `timeSteps` replaces the metadata's step count (for variable-length samples, the largest).
   public func finish(timeSteps: Int? = nil) throws {
     precondition(!finished)
+    precondition(pendingIndices.isEmpty, "finish with an unterminated sample")
     if let timeSteps { metadata.timeSteps = timeSteps }
     finished = true
     let temporary = url.path + ".partial"
-    let writer = try SectionFileWriter(path: temporary, magic: FramesContainerFormat.magic, version: FramesContainerFormat.version)
-    try writer.section("soff", sampleOffsets)
-    try writer.section("toff", stepOffsets)
-    try writer.section("labl", labels)
-    try writer.section("splt", splits)
-    try writer.beginSection("indx", elementSize: 4)
-    try indices.copy(into: writer)
-    writer.endSection()
-    try writer.beginSection("valu", elementSize: 4)
-    try values.copy(into: writer)
-    writer.endSection()
-    try writer.section("meta", canonicalJSON(metadata))
-    try writer.finish()
+    file.endSection()
+    try file.section("soff", sampleOffsets)
+    try file.section("toff", stepOffsets)
+    try file.section("labl", labels)
+    try file.section("splt", splits)
+    try file.section("meta", canonicalJSON(metadata))
+    try file.finish()
     if rename(temporary, url.path) != 0 {
       throw EventsError(file: url.path, "cannot rename \(temporary) into place (errno \(errno))")
     }

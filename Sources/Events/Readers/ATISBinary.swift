@@ -25,6 +25,36 @@ public enum ATISBinary {
     if bytes.count % 5 != 0 {
       throw EventsError(file: file, .byte(records * 5), "truncated event (\(bytes.count % 5) of 5 bytes)")
     }
+    if overflow == .keepAsEvents {
+      // Fast path: one pass per column, no per-event branches beyond the sensor check.
+      if let sensor {
+        for r in 0..<records where Int(bytes[r * 5]) >= sensor.width || Int(bytes[r * 5 + 1]) >= sensor.height {
+          let hint = bytes[r * 5 + 1] == 240 ? " (a timestamp-overflow marker kept as an event; see ATISBinary.OverflowMarkers)" : ""
+          throw EventsError(file: file, .byte(r * 5), "event (x \(bytes[r * 5]), y \(bytes[r * 5 + 1])) outside the \(sensor.width)×\(sensor.height) sensor\(hint)")
+        }
+      }
+      let b = bytes
+      return EventSample(
+        t: Array(unsafeUninitializedCapacity: records) { out, n in
+          for r in 0..<records {
+            let o = r &* 5
+            out[r] = (Int64(b[o &+ 2] & 0x7F) &<< 16) | (Int64(b[o &+ 3]) &<< 8) | Int64(b[o &+ 4])
+          }
+          n = records
+        },
+        x: Array(unsafeUninitializedCapacity: records) { out, n in
+          for r in 0..<records { out[r] = UInt16(b[r &* 5]) }
+          n = records
+        },
+        y: Array(unsafeUninitializedCapacity: records) { out, n in
+          for r in 0..<records { out[r] = UInt16(b[r &* 5 &+ 1]) }
+          n = records
+        },
+        p: Array(unsafeUninitializedCapacity: records) { out, n in
+          for r in 0..<records { out[r] = b[r &* 5 &+ 2] &>> 7 }
+          n = records
+        })
+    }
     var sample = EventSample()
     sample.reserveCapacity(records)
     var carry: Int64 = 0

@@ -3,7 +3,7 @@ import Foundation
 /// DVS128 Gesture: `userNN_<light>.aedat` recordings with `…_labels.csv` and the
 /// `trials_to_train.txt` / `trials_to_test.txt` lists, cut into one sample per CSV row as
 /// spikingjelly does (events with `start ≤ t < end`, file order kept).
-public enum DVSGesture {
+public enum DVSGesture: DatasetReader {
   /// Class names in natural label order (`gesture_mapping.csv`, class k + 1 ↦ label k).
   public static let classNames = [
     "hand_clapping", "right_hand_wave", "left_hand_wave", "right_arm_clockwise",
@@ -41,7 +41,8 @@ public enum DVSGesture {
     return segments
   }
 
-  static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
+  /// Reads the dataset under `root` into an events container; see ``DatasetReader``.
+  public static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
     let fm = FileManager.default
     let folder = fm.fileExists(atPath: root.appendingPathComponent("trials_to_train.txt").path)
       ? root : root.appendingPathComponent("DvsGesture")

@@ -19,6 +19,8 @@ public struct DatasetLoadOptions: Sendable {
   public var shuffleSplit: Bool = true
   /// Treatment of N-MNIST/N-Caltech101 timestamp-overflow markers.
   public var overflowMarkers: ATISBinary.OverflowMarkers = .keepAsEvents
+  /// numpy `RandomState` seed of the Braille tutorial's shuffle (42 reproduces its split).
+  public var brailleShuffleSeed: UInt32 = 42
   /// Source files with digests computed by the caller, recorded as provenance.
   public var sources: [SourceFile] = []
 
@@ -31,6 +33,30 @@ public struct LoadSummary: Equatable, Sendable {
   public var test: Int
   public var events: Int
   public var classNames: [String]
+}
+
+/// A reader of one dataset's original files into an events container.
+public protocol DatasetReader {
+  /// Reads the dataset under `root` and writes every sample (both splits) to `output`.
+  /// - Throws: ``EventsError`` naming the offending file and byte offset (or sample).
+  static func load(
+    root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?
+  ) throws -> LoadSummary
+}
+
+/// N-MNIST (`Train/<digit>/*.bin`, `Test/<digit>/*.bin`, extracted or in `Train.zip`/`Test.zip`).
+public enum NMNISTReader: DatasetReader {
+  public static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
+    try ATISDataset.loadNMNIST(root: root, options: options, to: output, progress: progress)
+  }
+}
+
+/// N-Caltech101 (`Caltech101/<class>/image_NNNN.bin`, extracted or in `Caltech101.zip`), split
+/// per class by ``DatasetLoadOptions``.
+public enum NCaltech101Reader: DatasetReader {
+  public static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
+    try ATISDataset.loadNCaltech101(root: root, options: options, to: output, progress: progress)
+  }
 }
 
 /// Reads a dataset from its original files into an events container (the `load` stage).
@@ -48,14 +74,17 @@ public enum DatasetLoader {
     _ kind: DatasetKind, root: URL, options: DatasetLoadOptions = DatasetLoadOptions(), to output: URL,
     progress: ((ProgressReport) -> Void)? = nil
   ) throws -> LoadSummary {
-    switch kind {
-    case .nmnist: return try ATISDataset.loadNMNIST(root: root, options: options, to: output, progress: progress)
-    case .ncaltech101: return try ATISDataset.loadNCaltech101(root: root, options: options, to: output, progress: progress)
-    case .dvsgesture: return try DVSGesture.load(root: root, options: options, to: output, progress: progress)
-    case .shd: return try SHD.load(root: root, options: options, to: output, progress: progress)
-    case .braille: return try Braille.load(root: root, options: options, to: output, progress: progress)
-    }
+    try readers[kind]!.load(root: root, options: options, to: output, progress: progress)
   }
+
+  /// The reader of each dataset kind: a new format is one new file plus one line here.
+  public static let readers: [DatasetKind: any DatasetReader.Type] = [
+    .nmnist: NMNISTReader.self,
+    .ncaltech101: NCaltech101Reader.self,
+    .dvsgesture: DVSGesture.self,
+    .shd: SHD.self,
+    .braille: Braille.self,
+  ]
 
   static func summary(of url: URL) throws -> LoadSummary {
     let c = try EventsContainer(contentsOf: url, verifyChecksum: false)

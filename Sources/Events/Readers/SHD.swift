@@ -5,7 +5,7 @@ import _CHDF5Shim
 /// Spiking Heidelberg Digits: `shd_train.h5` / `shd_test.h5` (datasets.md §3), read through
 /// libhdf5. Spike times are float16 seconds, kept exactly (``TimeBase/float16Seconds``); units
 /// 0…699; labels as stored (spikingjelly's event mode applies no permutation).
-public enum SHD {
+public enum SHD: DatasetReader {
   /// One opened SHD file, read sample by sample.
   public final class File {
     public let path: String
@@ -79,7 +79,29 @@ public enum SHD {
     }
   }
 
-  static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
+  /// Writes an SHD-layout HDF5 file (float16 times, uint16 units, labels, optional
+  /// `/extra/keys`), for fixtures and tests. `samples[i]` lists (seconds, unit) spikes.
+  public static func writeFile(
+    to url: URL, samples: [[(seconds: Float16, unit: UInt16)]], labels: [Int], classNames: [String]? = nil
+  ) throws {
+    precondition(samples.count == labels.count)
+    var offsets: [Int64] = [0]
+    var times: [Float] = [], units: [UInt16] = []
+    for s in samples {
+      times += s.map { Float($0.seconds) }
+      units += s.map(\.unit)
+      offsets.append(Int64(times.count))
+    }
+    let keys = (classNames ?? []).map { strdup($0) }
+    defer { keys.forEach { free($0) } }
+    let status = keys.map { UnsafePointer<CChar>($0) }.withUnsafeBufferPointer { k in
+      sdfa_shd_write(url.path, Int64(samples.count), offsets, times, units, labels.map(Int64.init), classNames == nil ? nil : k.baseAddress, Int64(k.count))
+    }
+    guard status == 0 else { throw EventsError(file: url.path, "cannot write HDF5 file") }
+  }
+
+  /// Reads the dataset under `root` into an events container; see ``DatasetReader``.
+  public static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
     let files = [(DatasetSplit.train, "shd_train.h5"), (.test, "shd_test.h5")].map { ($0.0, root.appendingPathComponent($0.1)) }
     for (_, url) in files where !FileManager.default.fileExists(atPath: url.path) {
       throw EventsError(file: url.path, "missing (download shd_train.h5.zip / shd_test.h5.zip and extract them)")
