@@ -6,33 +6,37 @@ extension SpecValue {
   /// shortest form that round-trips (`1.0e-2` → `0.01`), strings with the minimal escapes.
   /// Two values are equal exactly when their canonical JSON is equal.
   public var canonicalJSON: String {
-    var out = ""
+    var out: [UInt8] = []
+    out.reserveCapacity(256)
     SpecValue.write(self, to: &out)
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
-  private static func write(_ value: SpecValue, to out: inout String) {
+  // Written as bytes: appending to a `String` scalar by scalar costs several times more, and
+  // this runs for every node of every graph (keys and identities).
+  private static func write(_ value: SpecValue, to out: inout [UInt8]) {
     switch value {
-    case .null: out += "null"
-    case .bool(let b): out += b ? "true" : "false"
-    case .number(let d): out += formatNumber(d)
+    case .null: out += "null".utf8
+    case .bool(let b): out += (b ? "true" : "false").utf8
+    case .number(let d): out += formatNumber(d).utf8
     case .string(let s): writeString(s, to: &out)
     case .list(let items):
-      out += "["
+      out.append(UInt8(ascii: "["))
       for (i, item) in items.enumerated() {
-        if i > 0 { out += "," }
+        if i > 0 { out.append(UInt8(ascii: ",")) }
         write(item, to: &out)
       }
-      out += "]"
+      out.append(UInt8(ascii: "]"))
     case .object(let fields):
-      out += "{"
-      for (i, key) in fields.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-        if i > 0 { out += "," }
-        writeString(key, to: &out)
-        out += ":"
-        write(fields[key]!, to: &out)
+      out.append(UInt8(ascii: "{"))
+      let keys = fields.keys.map { (key: $0, bytes: Array($0.utf8)) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+      for (i, key) in keys.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        writeString(key.key, to: &out)
+        out.append(UInt8(ascii: ":"))
+        write(fields[key.key]!, to: &out)
       }
-      out += "}"
+      out.append(UInt8(ascii: "}"))
     }
   }
 
@@ -45,20 +49,21 @@ extension SpecValue {
     return "\(d)"
   }
 
-  private static func writeString(_ s: String, to out: inout String) {
-    out += "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-      default: out.unicodeScalars.append(scalar)
+  private static func writeString(_ s: String, to out: inout [UInt8]) {
+    let hex = Array("0123456789abcdef".utf8)
+    out.append(UInt8(ascii: "\""))
+    for byte in s.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+      case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+      case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+      case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+      case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+      case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+      default: out.append(byte)
       }
     }
-    out += "\""
+    out.append(UInt8(ascii: "\""))
   }
 }
 
