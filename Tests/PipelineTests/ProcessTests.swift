@@ -124,4 +124,25 @@ import ToyStages
     let noop = try ToyProcess.run(["run", "s.yml", "--json"], in: scratch.url)
     #expect(noop.out.contains("\"ran\":0"))
   }
+
+  @Test func gcKeepsWhatTheKeptSpecsReachAndNothingElse() throws {
+    let scratch = try Scratch()
+    defer { scratch.cleanup() }
+    _ = try scratch.write("a.yml", toySpec(configs: 2, seeds: 2))
+    _ = try scratch.write("b.yml", toySpec(configs: 2, seeds: 2).replacingOccurrences(of: "lr: 0.01", with: "lr: 0.5"))
+    #expect(try ToyProcess.run(["run", "a.yml", "b.yml", "-q"], in: scratch.url).status == 0)
+    let store = try ArtifactStore(root: scratch.cache)
+    let before = store.allArtifacts().count
+    let dry = try ToyProcess.run(["gc", "--keep", "a.yml", "--dry-run"], in: scratch.url)
+    #expect(dry.out.contains("would remove"))
+    #expect(store.allArtifacts().count == before)
+    let gc = try ToyProcess.run(["gc", "--keep", "a.yml"], in: scratch.url)
+    #expect(gc.status == 0 && gc.out.hasPrefix("removed "))
+    // a.yml's 2 loads, 2 bins, 4 × (train, map, energy) and its report stay; b.yml's own stages go.
+    #expect(store.allArtifacts().count == 2 + 2 + 12 + 1)
+    let a = try ToyProcess.run(["run", "a.yml", "--json"], in: scratch.url)
+    #expect(a.out.contains("\"ran\":0"))
+    let b = try ToyProcess.run(["run", "b.yml", "--json"], in: scratch.url)
+    #expect(b.out.contains("\"ran\":13"))  // train, map, energy × 4 and the report
+  }
 }
