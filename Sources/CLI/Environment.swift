@@ -7,6 +7,8 @@ public enum CLIRuntime {
   nonisolated(unsafe) public static var registry = StageRegistry([])
   /// Shown in `--help` and errors (`sdfa`).
   nonisolated(unsafe) public static var commandName = "sdfa"
+  /// Commands the executable adds (`sdfa data …` needs the dataset readers).
+  nonisolated(unsafe) public static var extraCommands: [any ParsableCommand.Type] = []
 }
 
 /// Options shared by every command that reads specs.

@@ -3,7 +3,7 @@ import Pipeline
 
 /// The `sdfa` command line.
 public struct RootCommand: ParsableCommand {
-  public static let configuration = CommandConfiguration(
+  public static var configuration: CommandConfiguration { CommandConfiguration(
     commandName: "sdfa",
     abstract: "Declarative, cached experiment pipelines for spiking networks trained with BP and SDFA.",
     discussion: """
@@ -19,13 +19,16 @@ public struct RootCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self,
       HardwareCommand.self,
-    ])
+    ] + CLIRuntime.extraCommands)
+  }
 
   public init() {}
 
-  /// Parses the process's arguments and runs the command with the given stage kinds.
-  public static func main(registry: StageRegistry) {
+  /// Parses the process's arguments and runs the command with the given stage kinds and
+  /// the executable's own commands (those that need the libraries above the pipeline).
+  public static func main(registry: StageRegistry, commands: [any ParsableCommand.Type] = []) {
     CLIRuntime.registry = registry
+    CLIRuntime.extraCommands = commands
     main()
   }
 }
