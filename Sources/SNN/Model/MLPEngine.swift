@@ -15,6 +15,8 @@ final class LayerBuffers {
   var gradW = Tensor.zeros([0])
   /// Transpose of this layer's input spikes, for the weight gradient.
   var inputTransposed = SparseRows(columnCount: 0)
+  /// Packed panels of the matrix a sparse kernel gathers from.
+  var panels = Tensor.zeros([0])
   var spikeCount = 0
 }
 
@@ -96,10 +98,23 @@ final class MLPEngine {
     layers.map { $0.s.count == 0 ? 0 : Double($0.spikeCount) / Double($0.s.count) }
   }
 
+  /// Whether gathers go through packed panels (wide layers only; packing costs a copy).
+  var packPanels = true
+
+  private func gather(
+    _ x: SparseRows, _ w: Tensor, into out: inout Tensor, panels: inout Tensor, threads: Int
+  ) {
+    if packPanels && w.matrixShape.columns >= 2 * Kernels.panelWidth {
+      Tensor.gatherRowsPacked(x, weights: w, into: &out, panels: &panels, threads: threads)
+    } else {
+      Tensor.gatherRows(x, weights: w, into: &out, threads: threads)
+    }
+  }
+
   private func multiplyInput(of l: Int, by w: Tensor, into z: inout Tensor) {
     let sparse = l == 0 ? input : layers[l - 1].spikes
     if sparse.density < sparseCrossover {
-      Tensor.gatherRows(sparse, weights: w, into: &z, threads: threads)
+      gather(sparse, w, into: &z, panels: &layers[l].panels, threads: threads)
     } else {
       Tensor.gemm(l == 0 ? denseInput() : layers[l - 1].s, w, into: &z)
     }
@@ -125,8 +140,7 @@ final class MLPEngine {
     let sparse = l == 0 ? input : layers[l - 1].spikes
     if sparse.density < sparseCrossover {
       sparse.transpose(into: &buf.inputTransposed)
-      Tensor.gatherRows(
-        buf.inputTransposed, weights: buf.gradZ, into: &buf.gradW, threads: threads)
+      gather(buf.inputTransposed, buf.gradZ, into: &buf.gradW, panels: &buf.panels, threads: threads)
     } else {
       let x = l == 0 ? denseInput() : layers[l - 1].s
       Tensor.gemm(x, transposeA: true, buf.gradZ, into: &buf.gradW)

@@ -13,6 +13,15 @@ void sdfa_gather_rows(int64_t rows, int64_t c0, int64_t c1, const int64_t *row_s
                       const int32_t *idx, const float *val, const float *w, int64_t ldw,
                       float *out, int64_t ldo, int accumulate);
 
+/// Packs w [k, n] (leading dimension ldw) into ceil(n / 64) contiguous, zero-padded panels of
+/// [k, 64]: panel p holds columns 64p ..< 64p + 64, each row chunk 256-byte aligned.
+void sdfa_pack_panels(int64_t k, int64_t n, const float *w, int64_t ldw, float *panels);
+
+/// sdfa_gather_rows over panels p0 ..< p1 of a packed [k, n] matrix.
+void sdfa_gather_panels(int64_t rows, int64_t k, int64_t n, int64_t p0, int64_t p1,
+                        const int64_t *row_start, const int32_t *idx, const float *val,
+                        const float *panels, float *out, int64_t ldo, int accumulate);
+
 /// dw[idx[j], c0..<c1] += val[j] * dy[r, c0..<c1] for every entry j of every row r.
 void sdfa_scatter_rows(int64_t rows, int64_t c0, int64_t c1, const int64_t *row_start,
                        const int32_t *idx, const float *val, const float *dy, int64_t lddy,
