@@ -136,7 +136,7 @@ for name in names {
   for density in densities {
     let pool = inputPool(w, density: density, count: 4)
     for threads in threadCounts {
-      Kernels.setBLASThreads(threads)
+      Kernels.setBLASThreads(1)  // as Trainer: the engine splits products over its threads
       for method in methods {
         let net = SpikingMLP(
           inputFeatures: w.sizes[0], hidden: Array(w.sizes.dropFirst().dropLast()),

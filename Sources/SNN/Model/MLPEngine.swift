@@ -116,7 +116,7 @@ final class MLPEngine {
     if sparse.density < sparseCrossover {
       gather(sparse, w, into: &z, panels: &layers[l].panels, threads: threads)
     } else {
-      Tensor.gemm(l == 0 ? denseInput() : layers[l - 1].s, w, into: &z)
+      Tensor.gemm(l == 0 ? denseInput() : layers[l - 1].s, w, into: &z, threads: threads)
     }
   }
 
@@ -143,7 +143,7 @@ final class MLPEngine {
       gather(buf.inputTransposed, buf.gradZ, into: &buf.gradW, panels: &buf.panels, threads: threads)
     } else {
       let x = l == 0 ? denseInput() : layers[l - 1].s
-      Tensor.gemm(x, transposeA: true, buf.gradZ, into: &buf.gradW)
+      Tensor.gemm(x, transposeA: true, buf.gradZ, into: &buf.gradW, threads: threads)
     }
   }
 
@@ -167,7 +167,8 @@ final class MLPEngine {
       for l in stride(from: last - 1, through: 0, by: -1) {
         let buf = layers[l], above = layers[l + 1]
         if buf.gradS.shape != buf.s.shape { buf.gradS = Tensor(shape: buf.s.shape) }
-        Tensor.gemm(above.gradZ, weights[l + 1], transposeB: true, into: &buf.gradS)
+        Tensor.gemm(
+          above.gradZ, weights[l + 1], transposeB: true, into: &buf.gradS, threads: threads)
         Tensor.neuronBackward(
           h: buf.h, s: buf.s, gradS: buf.gradS, steps: steps, neuron: neuron, gradX: &buf.gradZ,
           scratch: &buf.scratch)

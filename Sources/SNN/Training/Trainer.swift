@@ -59,7 +59,8 @@ public struct Trainer {
   public func train(
     _ initial: SpikingMLP, on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource
   ) throws(TrainingError) -> TrainingResult {
-    Kernels.setBLASThreads(train.threads)
+    // The engine parallelises products itself; BLAS threads would busy-wait against it.
+    Kernels.setBLASThreads(1)
     let session = TrainingSession(
       model: initial, config: train, timeSteps: trainData.timeSteps,
       sparseCrossover: sparseCrossover)
