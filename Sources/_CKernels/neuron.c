@@ -51,7 +51,7 @@ int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width,
 }
 
 MULTIVERSION
-void sdfa_neuron_backward(int64_t T, int64_t m, const float *h, const float *s,
+void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
                           const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
                           int lif, float tau, float v_threshold, float alpha) {
   const float half_alpha = alpha / 2.0f;
@@ -60,8 +60,8 @@ void sdfa_neuron_backward(int64_t T, int64_t m, const float *h, const float *s,
   const float scale_x = lif ? 1.0f / tau : 1.0f;
   memset(gv, 0, (size_t)m * sizeof(float));
   for (int64_t t = T - 1; t >= 0; t--) {
-    const float *ht = h + t * m, *st = s + t * m, *gst = grad_s + t * grad_s_tstride;
-    float *gxt = grad_x + t * m;
+    const float *ht = h + t * ld, *st = s + t * ld, *gst = grad_s + t * grad_s_tstride;
+    float *gxt = grad_x + t * ld;
     for (int64_t i = 0; i < m; i++) {
       float z = k * (ht[i] - v_threshold);
       float sg = half_alpha / (1.0f + z * z);

@@ -108,3 +108,29 @@ import TestSupport
     #expect(abs(w[0] - 0.2875) < 1e-6)
   }
 }
+
+@Suite struct ThreadedKernelTests {
+  @Test func neuronBackwardAndAdamSplitOverThreadsBitwise() {
+    var rng = RandomStream(seed: 6, purpose: "threads")
+    let steps = 3, m = 5000
+    let h = Tensor(shape: [steps, m], scalars: (0..<(steps * m)).map { _ in rng.nextNormal() + 0.8 })
+    let s = h.map { $0 >= 1 ? 1 : 0 }
+    let g = Tensor(shape: [steps, m], scalars: (0..<(steps * m)).map { _ in rng.nextNormal() })
+    var a = Tensor.zeros([0]), b = Tensor.zeros([0]), v = Tensor.zeros([0])
+    Tensor.neuronBackward(h: h, s: s, gradS: g, steps: steps, neuron: NeuronParameters(), gradX: &a, scratch: &v, threads: 1)
+    Tensor.neuronBackward(h: h, s: s, gradS: g, steps: steps, neuron: NeuronParameters(), gradX: &b, scratch: &v, threads: 2)
+    #expect(a == b)
+    let n = 300_001
+    let w0 = Tensor(shape: [n], scalars: (0..<n).map { _ in rng.nextNormal() })
+    let grad = Tensor(shape: [n], scalars: (0..<n).map { _ in rng.nextNormal() })
+    var results: [Tensor] = []
+    for threads in [1, 2] {
+      var w = w0, m1 = Tensor.zeros([n]), m2 = Tensor.zeros([n])
+      for step in 1...2 {
+        w.adamStep(gradient: grad, m: &m1, v: &m2, lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step: step, decoupled: true, threads: threads)
+      }
+      results.append(w)
+    }
+    #expect(results[0] == results[1])
+  }
+}

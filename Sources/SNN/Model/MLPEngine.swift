@@ -158,7 +158,7 @@ final class MLPEngine {
     out.gradS = e.map { $0 / Float(steps) }
     Tensor.neuronBackward(
       h: out.h, s: out.s, gradS: out.gradS, steps: steps, neuron: neuron, gradX: &out.gradZ,
-      scratch: &out.scratch)
+      scratch: &out.scratch, threads: threads)
     switch method {
     case .shallow, .sdfa where last == 0:
       weightGradient(of: last, threads: threads)
@@ -171,7 +171,7 @@ final class MLPEngine {
           above.gradZ, weights[l + 1], transposeB: true, into: &buf.gradS, threads: threads)
         Tensor.neuronBackward(
           h: buf.h, s: buf.s, gradS: buf.gradS, steps: steps, neuron: neuron, gradX: &buf.gradZ,
-          scratch: &buf.scratch)
+          scratch: &buf.scratch, threads: threads)
         weightGradient(of: l, threads: threads)
       }
     case .sdfa:
@@ -200,7 +200,7 @@ final class MLPEngine {
         buf.gradS = g
         Tensor.neuronBackward(
           h: buf.h, s: buf.s, gradS: buf.gradS, steps: self.steps, neuron: self.neuron,
-          gradX: &buf.gradZ, scratch: &buf.scratch)
+          gradX: &buf.gradZ, scratch: &buf.scratch, threads: inner)
         self.weightGradient(of: l, threads: inner)
       }
     }

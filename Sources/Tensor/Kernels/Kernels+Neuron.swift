@@ -47,10 +47,17 @@ extension Kernels {
   public static func neuronBackward(
     steps: Int, m: Int, h: UnsafePointer<Float>, s: UnsafePointer<Float>,
     gradS: UnsafePointer<Float>, broadcastOverTime: Bool, gradX: UnsafeMutablePointer<Float>,
-    gv: UnsafeMutablePointer<Float>, neuron: NeuronParameters
+    gv: UnsafeMutablePointer<Float>, neuron: NeuronParameters, threads: Int = 1
   ) {
-    sdfa_neuron_backward(
-      Int64(steps), Int64(m), h, s, gradS, broadcastOverTime ? 0 : Int64(m), gradX, gv,
-      neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold, neuron.alpha)
+    // Units are independent through time: split them into blocks over threads.
+    let parts = m >= 4096 ? max(1, threads) : 1
+    parallelFor(parts, threads: parts) { p in
+      let u0 = (m * p / parts) & ~15, u1 = p == parts - 1 ? m : (m * (p + 1) / parts) & ~15
+      guard u1 > u0 else { return }
+      sdfa_neuron_backward(
+        Int64(steps), Int64(u1 - u0), Int64(m), h + u0, s + u0, gradS + u0,
+        broadcastOverTime ? 0 : Int64(m), gradX + u0, gv + u0, neuron.leaky ? 1 : 0, neuron.tau,
+        neuron.vThreshold, neuron.alpha)
+    }
   }
 }

@@ -47,7 +47,7 @@ extension Tensor {
   /// applies at every step. `gradX` receives dL/dX shaped like `h`.
   public static func neuronBackward(
     h: Tensor, s: Tensor, gradS: Tensor, steps: Int, neuron: NeuronParameters,
-    gradX: inout Tensor, scratch: inout Tensor
+    gradX: inout Tensor, scratch: inout Tensor, threads: Int = 1
   ) {
     let m = h.count / steps
     let broadcast = gradS.count == m && steps > 1
@@ -62,7 +62,7 @@ extension Tensor {
               Kernels.neuronBackward(
                 steps: steps, m: m, h: ph.baseAddress!, s: ps.baseAddress!,
                 gradS: pg.baseAddress!, broadcastOverTime: broadcast, gradX: px.baseAddress!,
-                gv: pv.baseAddress!, neuron: neuron)
+                gv: pv.baseAddress!, neuron: neuron, threads: threads)
             }
           }
         }

@@ -36,9 +36,10 @@ int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width,
                             int lif, float tau, float v_threshold);
 
 /// Backward through time of `sdfa_neuron_forward` with the ATan surrogate and undetached reset.
-/// grad_s: dL/dS with time stride grad_s_tstride (0 = same gradient at every step; else m).
-/// grad_x: [T, m] output dL/dX. gv: [m] scratch.
-void sdfa_neuron_backward(int64_t T, int64_t m, const float *h, const float *s,
+/// Units 0 ..< m of rows of length ld (ld = m for the whole layer; a column block otherwise).
+/// grad_s: dL/dS with time stride grad_s_tstride (0 = same gradient at every step; else ld).
+/// grad_x: [T, ld] output dL/dX. gv: [m] scratch.
+void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
                           const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
                           int lif, float tau, float v_threshold, float alpha);
 
