@@ -134,3 +134,22 @@ import TestSupport
     #expect(results[0] == results[1])
   }
 }
+
+extension ThreadedKernelTests {
+  @Test(arguments: [true, false])
+  func threadedForwardEqualsFusedForward(leaky: Bool) {
+    var rng = RandomStream(seed: 7, purpose: "fwd-threads")
+    let steps = 4, b = 3, n = 1700
+    let x = Tensor(shape: [steps, b, n], scalars: (0..<(steps * b * n)).map { _ in rng.nextNormal() + 0.6 })
+    let p = NeuronParameters(leaky: leaky)
+    var h1 = Tensor.zeros([0]), s1 = Tensor.zeros([0]), v = Tensor.zeros([0])
+    var h2 = Tensor.zeros([0]), s2 = Tensor.zeros([0])
+    var sp1 = SparseRows(columnCount: n), sp2 = SparseRows(columnCount: n)
+    let c1 = Tensor.neuronForward(x, steps: steps, neuron: p, h: &h1, s: &s1, spikes: &sp1, scratch: &v, threads: 1)
+    let c2 = Tensor.neuronForward(x, steps: steps, neuron: p, h: &h2, s: &s2, spikes: &sp2, scratch: &v, threads: 2)
+    #expect(c1 == c2 && c1 > 0)
+    #expect(h1 == h2 && s1 == s2)
+    #expect(sp1.rowStart == sp2.rowStart)
+    #expect(Array(sp1.indices[0..<c1]) == Array(sp2.indices[0..<c2]))
+  }
+}

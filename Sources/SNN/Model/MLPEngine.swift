@@ -77,7 +77,7 @@ final class MLPEngine {
       multiplyInput(of: l, by: weights[l], into: &buf.z)
       buf.spikeCount = Tensor.neuronForward(
         buf.z, steps: steps, neuron: neuron, h: &buf.h, s: &buf.s, spikes: &buf.spikes,
-        scratch: &buf.scratch)
+        scratch: &buf.scratch, threads: threads)
     }
     let out = layers[layers.count - 1]
     let classes = weights[weights.count - 1].shape[1]

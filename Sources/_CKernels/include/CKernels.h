@@ -35,6 +35,19 @@ int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width,
                             float *h, float *s, float *v, int64_t *row_start, int32_t *idx,
                             int lif, float tau, float v_threshold);
 
+/// The dense part of `sdfa_neuron_forward` for units 0 ..< m of rows of length ld (a column
+/// block of the layer), without spike indices; v: [m] scratch.
+void sdfa_neuron_charge(int64_t T, int64_t m, int64_t ld, const float *x, float *h, float *s,
+                        float *v, int lif, float tau, float v_threshold);
+
+/// counts[r] = number of non-zeros of row r of s [rows, width].
+void sdfa_count_spikes(int64_t rows, int64_t width, const float *s, int64_t *counts);
+
+/// Writes the indices of the non-zeros of each row r of s at idx[row_start[r] ...], and nothing
+/// else (safe for disjoint row blocks on several threads).
+void sdfa_emit_spikes(int64_t rows, int64_t width, const float *s, const int64_t *row_start,
+                      int32_t *idx);
+
 /// Backward through time of `sdfa_neuron_forward` with the ATan surrogate and undetached reset.
 /// Units 0 ..< m of rows of length ld (ld = m for the whole layer; a column block otherwise).
 /// grad_s: dL/dS with time stride grad_s_tstride (0 = same gradient at every step; else ld).
