@@ -112,6 +112,28 @@ def mlp_cases():
     return cases
 
 
+def conv_case():
+    """Conv 3x3 pad 1 -> BatchNorm2d (training) -> MaxPool2d(2), on binary spikes (many ties)."""
+    x = (torch.rand(2, 3, 6, 7) < 0.4).float().requires_grad_(True)
+    w = torch.randn(4, 3, 3, 3).requires_grad_(True)
+    bn = torch.nn.BatchNorm2d(4)
+    with torch.no_grad():
+        bn.weight.copy_(torch.tensor([1.0, 0.5, -1.5, 2.0]))
+        bn.bias.copy_(torch.tensor([0.0, 0.1, -0.2, 0.3]))
+    y = torch.nn.functional.conv2d(x, w, padding=1)
+    z = bn(y)
+    p, arg = torch.nn.functional.max_pool2d(z, 2, return_indices=True)
+    sp, sarg = torch.nn.functional.max_pool2d(x, 2, return_indices=True)  # ties on 0/1 input
+    g = torch.randn_like(p)
+    (p * g).sum().backward()
+    return dict(x=flat(x), w=flat(w), gamma=flat(bn.weight), beta=flat(bn.bias), conv=flat(y),
+                bn=flat(z), pool=flat(p), argmax=[int(v) for v in arg.reshape(-1)],
+                spike_pool_argmax=[int(v) for v in sarg.reshape(-1)], grad_out=flat(g),
+                grad_x=flat(x.grad), grad_w=flat(w.grad), grad_gamma=flat(bn.weight.grad),
+                grad_beta=flat(bn.bias.grad), running_mean=flat(bn.running_mean),
+                running_var=flat(bn.running_var))
+
+
 if __name__ == "__main__":
     import spikingjelly
     meta = dict(torch=torch.__version__,
@@ -120,6 +142,8 @@ if __name__ == "__main__":
         json.dump(dict(meta=meta, cases=neuron_cases()), f)
     with open(os.path.join(HERE, "mlp.json"), "w") as f:
         json.dump(dict(meta=meta, cases=mlp_cases()), f)
+    with open(os.path.join(HERE, "conv.json"), "w") as f:
+        json.dump(dict(meta=meta, case=conv_case()), f)
     # A checkpoint written by the Python safetensors package, for the reader's test.
     from safetensors.torch import save_file
     save_file({"layers.0.weight": torch.arange(6, dtype=torch.float32).reshape(2, 3) - 2.5,
