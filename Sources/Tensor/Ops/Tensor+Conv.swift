@@ -233,3 +233,29 @@ extension Tensor {
     return y
   }
 }
+
+extension Tensor {
+  /// Evaluation-mode `BatchNorm2d`: normalises with running statistics.
+  public static func batchNorm2dInference(
+    _ x: Tensor, gamma: [Float], beta: [Float], mean: [Float], variance: [Float],
+    eps: Float = 1e-5
+  ) -> Tensor {
+    let (n, c) = (x.shape[0], x.shape[1])
+    let plane = x.count / (n * c)
+    var y = Tensor(shape: x.shape)
+    x.withUnsafeBufferPointer { px in
+      y.withUnsafeMutableBufferPointer { py in
+        for ch in 0..<c {
+          let s = 1 / (variance[ch] + eps).squareRoot()
+          for i in 0..<n {
+            for j in 0..<plane {
+              let o = (i * c + ch) * plane + j
+              py[o] = gamma[ch] * ((px[o] - mean[ch]) * s) + beta[ch]
+            }
+          }
+        }
+      }
+    }
+    return y
+  }
+}
