@@ -55,7 +55,8 @@ final class ConvEngine {
     for (i, block) in net.blocks.enumerated() {
       let st = blocks[i]
       st.input = a
-      var y = Tensor.conv2d(a, weight: net.convWeights[i], pad: 1, cols: &st.cols)
+      var y = Tensor.conv2d(
+        a, weight: net.convWeights[i], pad: 1, cols: &st.cols, threads: threads)
       if block.batchNorm {
         if training {
           let (z, cache) = Tensor.batchNorm2d(
@@ -227,7 +228,7 @@ final class ConvEngine {
         }
         let (dw, dx) = Tensor.conv2dBackward(
           st.input, weight: net.convWeights[i], pad: 1, gradOut: dy,
-          inputGradient: method == .bp && i > 0, cols: &st.cols)
+          inputGradient: method == .bp && i > 0, cols: &st.cols, threads: threads)
         convGrads[i] = dw
         gradA = dx
       }
