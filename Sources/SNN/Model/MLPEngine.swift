@@ -180,13 +180,13 @@ final class MLPEngine {
       let projected = Tensor.matmul(e, feedback)  // [B, F_max]
       let scale = Float(fMax).squareRoot()
       let hiddenCount = last
-      // Layers are independent: each back-propagates its own projection through its own time.
-      let inner = hiddenCount > 1 && threads > 1 ? 1 : threads
-      Kernels.parallelFor(hiddenCount + 1, threads: threads) { l in
-        if l == hiddenCount {
-          self.weightGradient(of: last, threads: inner)
-          return
-        }
+      weightGradient(of: last, threads: threads)
+      // Hidden layers are independent: each back-propagates its own projection through its own
+      // time. With several, one thread per layer; with one, its kernels use every thread
+      // (nesting the two starved the hidden layer of its second thread).
+      let concurrent = hiddenCount > 1 && threads > 1
+      let inner = concurrent ? 1 : threads
+      Kernels.parallelFor(hiddenCount, threads: concurrent ? threads : 1) { l in
         let buf = self.layers[l]
         let width = buf.s.shape[1]
         var g = Tensor(shape: [self.batch, width])
