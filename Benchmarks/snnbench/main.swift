@@ -114,6 +114,41 @@ func runPeer(python: String, script: String, workload: String, method: String, d
   return nil
 }
 
+/// DVS-Gesture ConvNet (T = 10, batch 8): the peer's `conv` workload.
+func benchConv(method: TrainConfig.Method, density: Double, threads: Int, steps: Int, warmup: Int) {
+  let (t, b, shape, classes) = (10, 8, [2, 128, 128], 11)
+  var rng = RandomStream(seed: 0, purpose: "bench.conv")
+  var data = InMemoryFrames(inputShape: shape, timeSteps: t, classCount: classes)
+  let features = shape.reduce(1, *)
+  for i in 0..<(4 * b) {
+    let frames = (0..<t).map { _ in
+      (0..<features).filter { _ in rng.nextDouble() < density }.map { (index: Int32($0), value: Float(1)) }
+    }
+    data.appendSample(label: i % classes, steps: frames)
+  }
+  let net = SpikingConvNet.convnet(inputShape: shape, classes: classes, neuron: NeuronConfig(), seed: 0)
+  let config = TrainConfig(
+    method: method, batchSize: b, optimizer: OptimizerConfig(kind: .adam, lr: 1e-2), threads: threads)
+  let session = ConvTrainingSession(model: net, config: config, timeSteps: t)
+  for i in 0..<warmup { _ = session.step(data, samples: Array((i % 4 * b)..<(i % 4 * b + b))[...], lr: 1e-2) }
+  var times: [Double] = [], cpu: [Double] = []
+  var last: TrainingSession.StepResult?
+  for i in 0..<steps {
+    let t0 = Date(), c0 = processCPUSeconds()
+    last = session.step(data, samples: Array((i % 4 * b)..<(i % 4 * b + b))[...], lr: 1e-2)
+    times.append(Date().timeIntervalSince(t0))
+    cpu.append(processCPUSeconds() - c0)
+  }
+  let step = median(times)
+  let rates = (last?.spikeRates ?? []).map { String(format: "%.3f", $0) }.joined(separator: ", ")
+  let peer = method == .bp ? 4.91 : 4.67
+  print(
+    "| conv | \(method.rawValue) | \(density) | \(threads) | \(String(format: "%.2f", Double(b) / step)) | "
+      + "\(String(format: "%.2f", Double(b) / median(cpu))) | "
+      + String(format: "%.0f (%.0f/%.0f/%.0f)", step * 1e3, (last?.forwardSeconds ?? 0) * 1e3, (last?.backwardSeconds ?? 0) * 1e3, (last?.optimizerSeconds ?? 0) * 1e3)
+      + " | [\(rates)] | – | \(String(format: "%.2f (recorded)", peer)) | \(String(format: "%.2f×", Double(b) / step / peer)) |")
+}
+
 let names = list("workload", "mlpa")
 let methods = list("method", "bp,sdfa").map { TrainConfig.Method(rawValue: $0)! }
 let densities = list("density", "0.05,0.15").map { Double($0)! }
@@ -132,11 +167,22 @@ print(
 )
 print("|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|")
 for name in names {
+  if name == "conv" {
+    Kernels.setBLASThreads(1)
+    for density in densities {
+      for threads in threadCounts {
+        for method in methods {
+          benchConv(method: method, density: density, threads: threads, steps: min(timedSteps, 3), warmup: min(warmup, 1))
+        }
+      }
+    }
+    continue
+  }
   guard let w = workloads[name] else { fatalError("unknown workload \(name)") }
   for density in densities {
     let pool = inputPool(w, density: density, count: 4)
     for threads in threadCounts {
-      Kernels.setBLASThreads(threads)
+      Kernels.setBLASThreads(1)  // as Trainer: the engine splits products over its threads
       for method in methods {
         let net = SpikingMLP(
           inputFeatures: w.sizes[0], hidden: Array(w.sizes.dropFirst().dropLast()),

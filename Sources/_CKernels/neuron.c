@@ -51,7 +51,7 @@ int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width,
 }
 
 MULTIVERSION
-void sdfa_neuron_backward(int64_t T, int64_t m, const float *h, const float *s,
+void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
                           const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
                           int lif, float tau, float v_threshold, float alpha) {
   const float half_alpha = alpha / 2.0f;
@@ -60,8 +60,8 @@ void sdfa_neuron_backward(int64_t T, int64_t m, const float *h, const float *s,
   const float scale_x = lif ? 1.0f / tau : 1.0f;
   memset(gv, 0, (size_t)m * sizeof(float));
   for (int64_t t = T - 1; t >= 0; t--) {
-    const float *ht = h + t * m, *st = s + t * m, *gst = grad_s + t * grad_s_tstride;
-    float *gxt = grad_x + t * m;
+    const float *ht = h + t * ld, *st = s + t * ld, *gst = grad_s + t * grad_s_tstride;
+    float *gxt = grad_x + t * ld;
     for (int64_t i = 0; i < m; i++) {
       float z = k * (ht[i] - v_threshold);
       float sg = half_alpha / (1.0f + z * z);
@@ -70,5 +70,54 @@ void sdfa_neuron_backward(int64_t T, int64_t m, const float *h, const float *s,
       gxt[i] = gh * scale_x;
       gv[i] = gh * decay;
     }
+  }
+}
+
+MULTIVERSION
+void sdfa_neuron_charge(int64_t T, int64_t m, int64_t ld, const float *x, float *h, float *s,
+                        float *v, int lif, float tau, float v_threshold) {
+  memset(v, 0, (size_t)m * sizeof(float));
+  for (int64_t t = 0; t < T; t++) {
+    const float *xt = x + t * ld;
+    float *ht = h + t * ld, *st = s + t * ld;
+    if (lif) {
+      for (int64_t i = 0; i < m; i++) {
+        float hv = v[i] + (xt[i] - v[i]) / tau;
+        float sp = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
+        ht[i] = hv;
+        st[i] = sp;
+        v[i] = hv * (1.0f - sp);
+      }
+    } else {
+      for (int64_t i = 0; i < m; i++) {
+        float hv = v[i] + xt[i];
+        float sp = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
+        ht[i] = hv;
+        st[i] = sp;
+        v[i] = hv * (1.0f - sp);
+      }
+    }
+  }
+}
+
+MULTIVERSION
+void sdfa_count_spikes(int64_t rows, int64_t width, const float *s, int64_t *counts) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *sr = s + r * width;
+    int64_t c = 0;
+    for (int64_t i = 0; i < width; i++) c += sr[i] != 0.0f;
+    counts[r] = c;
+  }
+}
+
+void sdfa_emit_spikes(int64_t rows, int64_t width, const float *s, const int64_t *row_start,
+                      int32_t *idx) {
+  for (int64_t r = 0; r < rows; r++) {
+    const float *sr = s + r * width;
+    int64_t o = row_start[r];
+    // A branch, not the fused kernel's unconditional store: that store lands one slot past the
+    // row's spikes, which belongs to a row another thread may be writing.
+    for (int64_t i = 0; i < width; i++)
+      if (sr[i] != 0.0f) idx[o++] = (int32_t)i;
   }
 }

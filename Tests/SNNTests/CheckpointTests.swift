@@ -59,3 +59,17 @@ import Testing
     try? Data(bytes).write(to: FileManager.default.temporaryDirectory.appendingPathComponent("sdfa-swift.safetensors"))
   }
 }
+
+extension CheckpointTests {
+  @Test func convNetRoundTrips() throws {
+    var net = SpikingConvNet.convnet(
+      inputShape: [2, 32, 32], classes: 3, channels: 8, hidden: 16, neuron: NeuronConfig(tau: 3), seed: 4)
+    net.runningMean[1] = Tensor(shape: [4], scalars: [0.5, -1, 2, 0])
+    let bytes = net.checkpoint(metadata: ["spec": "y"])
+    #expect(try SpikingConvNet(checkpoint: bytes) == net)
+    #expect(try SafeTensors.decode(bytes).tensors["linear.1.weight"]!.shape == [30, 16])
+    let vgg = SpikingConvNet.vgg11(inputShape: [2, 32, 32], classes: 2, channels: 16, hidden: 8, neuron: NeuronConfig(), seed: 1)
+    #expect(try SpikingConvNet(checkpoint: vgg.checkpoint()) == vgg)
+    #expect(throws: SafeTensors.FormatError.self) { try SpikingConvNet(checkpoint: SpikingMLP(inputFeatures: 2, hidden: [], classes: 2, neuron: NeuronConfig(), seed: 0).checkpoint()) }
+  }
+}

@@ -56,6 +56,12 @@ import TestSupport
     let fdw = finiteDifferenceGradient(of: { loss(xd, $0) }, at: wd, step: 1e-2)
     #expect(firstMismatch(dx!.scalars, fdx.map(Float.init), rtol: 1e-3, atol: 1e-3) == nil)
     #expect(firstMismatch(dw.scalars, fdw.map(Float.init), rtol: 1e-3, atol: 1e-3) == nil)
+    // Two threads: each image on its own part; dW summed in part order.
+    var cols2 = Tensor.zeros([0])
+    #expect(Tensor.conv2d(x, weight: w, pad: pad, cols: &cols2, threads: 2) == y)
+    let (dw2, dx2) = Tensor.conv2dBackward(x, weight: w, pad: pad, gradOut: g, inputGradient: true, cols: &cols2, threads: 2)
+    #expect(dx2! == dx!)
+    #expect(firstMismatch(dw2.scalars, dw.scalars, rtol: 1e-5, atol: 1e-6) == nil)
   }
 
   @Test func maxPoolTiesGoToTheFirstAndGradientFollowsArgmax() {

@@ -108,3 +108,48 @@ import TestSupport
     #expect(abs(w[0] - 0.2875) < 1e-6)
   }
 }
+
+@Suite struct ThreadedKernelTests {
+  @Test func neuronBackwardAndAdamSplitOverThreadsBitwise() {
+    var rng = RandomStream(seed: 6, purpose: "threads")
+    let steps = 3, m = 5000
+    let h = Tensor(shape: [steps, m], scalars: (0..<(steps * m)).map { _ in rng.nextNormal() + 0.8 })
+    let s = h.map { $0 >= 1 ? 1 : 0 }
+    let g = Tensor(shape: [steps, m], scalars: (0..<(steps * m)).map { _ in rng.nextNormal() })
+    var a = Tensor.zeros([0]), b = Tensor.zeros([0]), v = Tensor.zeros([0])
+    Tensor.neuronBackward(h: h, s: s, gradS: g, steps: steps, neuron: NeuronParameters(), gradX: &a, scratch: &v, threads: 1)
+    Tensor.neuronBackward(h: h, s: s, gradS: g, steps: steps, neuron: NeuronParameters(), gradX: &b, scratch: &v, threads: 2)
+    #expect(a == b)
+    let n = 300_001
+    let w0 = Tensor(shape: [n], scalars: (0..<n).map { _ in rng.nextNormal() })
+    let grad = Tensor(shape: [n], scalars: (0..<n).map { _ in rng.nextNormal() })
+    var results: [Tensor] = []
+    for threads in [1, 2] {
+      var w = w0, m1 = Tensor.zeros([n]), m2 = Tensor.zeros([n])
+      for step in 1...2 {
+        w.adamStep(gradient: grad, m: &m1, v: &m2, lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step: step, decoupled: true, threads: threads)
+      }
+      results.append(w)
+    }
+    #expect(results[0] == results[1])
+  }
+}
+
+extension ThreadedKernelTests {
+  @Test(arguments: [true, false])
+  func threadedForwardEqualsFusedForward(leaky: Bool) {
+    var rng = RandomStream(seed: 7, purpose: "fwd-threads")
+    let steps = 4, b = 3, n = 1700
+    let x = Tensor(shape: [steps, b, n], scalars: (0..<(steps * b * n)).map { _ in rng.nextNormal() + 0.6 })
+    let p = NeuronParameters(leaky: leaky)
+    var h1 = Tensor.zeros([0]), s1 = Tensor.zeros([0]), v = Tensor.zeros([0])
+    var h2 = Tensor.zeros([0]), s2 = Tensor.zeros([0])
+    var sp1 = SparseRows(columnCount: n), sp2 = SparseRows(columnCount: n)
+    let c1 = Tensor.neuronForward(x, steps: steps, neuron: p, h: &h1, s: &s1, spikes: &sp1, scratch: &v, threads: 1)
+    let c2 = Tensor.neuronForward(x, steps: steps, neuron: p, h: &h2, s: &s2, spikes: &sp2, scratch: &v, threads: 2)
+    #expect(c1 == c2 && c1 > 0)
+    #expect(h1 == h2 && s1 == s2)
+    #expect(sp1.rowStart == sp2.rowStart)
+    #expect(Array(sp1.indices[0..<c1]) == Array(sp2.indices[0..<c2]))
+  }
+}

@@ -52,6 +52,11 @@ import TestSupport
     var out = Tensor(shape: [rows, c.n], repeating: 7)
     Tensor.gatherRows(sparse, weights: Tensor(shape: [k, c.n], scalars: w), into: &out, threads: c.threads)
     #expect(firstMismatch(out.scalars, naiveMatmul(x, w, m: rows, k: k, n: c.n), rtol: 1e-5, atol: 1e-5) == nil)
+    var packed = Tensor(shape: [rows, c.n], repeating: 7), panels = Tensor.zeros([0])
+    Tensor.gatherRowsPacked(
+      sparse, weights: Tensor(shape: [k, c.n], scalars: w), into: &packed, panels: &panels,
+      threads: c.threads)
+    #expect(packed == out)
     var dw = Tensor(shape: [k, c.n], repeating: 1)
     Tensor.scatterAddRows(sparse, gradient: Tensor(shape: [rows, c.n], scalars: dy), into: &dw, threads: c.threads)
     let expected = naiveMatmul(naiveTranspose(x, rows: rows, columns: k), dy, m: k, k: rows, n: c.n).map { $0 + 1 }

@@ -15,6 +15,8 @@ final class LayerBuffers {
   var gradW = Tensor.zeros([0])
   /// Transpose of this layer's input spikes, for the weight gradient.
   var inputTransposed = SparseRows(columnCount: 0)
+  /// Packed panels of the matrix a sparse kernel gathers from.
+  var panels = Tensor.zeros([0])
   var spikeCount = 0
 }
 
@@ -75,7 +77,7 @@ final class MLPEngine {
       multiplyInput(of: l, by: weights[l], into: &buf.z)
       buf.spikeCount = Tensor.neuronForward(
         buf.z, steps: steps, neuron: neuron, h: &buf.h, s: &buf.s, spikes: &buf.spikes,
-        scratch: &buf.scratch)
+        scratch: &buf.scratch, threads: threads)
     }
     let out = layers[layers.count - 1]
     let classes = weights[weights.count - 1].shape[1]
@@ -96,12 +98,25 @@ final class MLPEngine {
     layers.map { $0.s.count == 0 ? 0 : Double($0.spikeCount) / Double($0.s.count) }
   }
 
+  /// Whether gathers go through packed panels (wide layers only; packing costs a copy).
+  var packPanels = true
+
+  private func gather(
+    _ x: SparseRows, _ w: Tensor, into out: inout Tensor, panels: inout Tensor, threads: Int
+  ) {
+    if packPanels && w.matrixShape.columns >= 2 * Kernels.panelWidth {
+      Tensor.gatherRowsPacked(x, weights: w, into: &out, panels: &panels, threads: threads)
+    } else {
+      Tensor.gatherRows(x, weights: w, into: &out, threads: threads)
+    }
+  }
+
   private func multiplyInput(of l: Int, by w: Tensor, into z: inout Tensor) {
     let sparse = l == 0 ? input : layers[l - 1].spikes
     if sparse.density < sparseCrossover {
-      Tensor.gatherRows(sparse, weights: w, into: &z, threads: threads)
+      gather(sparse, w, into: &z, panels: &layers[l].panels, threads: threads)
     } else {
-      Tensor.gemm(l == 0 ? denseInput() : layers[l - 1].s, w, into: &z)
+      Tensor.gemm(l == 0 ? denseInput() : layers[l - 1].s, w, into: &z, threads: threads)
     }
   }
 
@@ -125,11 +140,10 @@ final class MLPEngine {
     let sparse = l == 0 ? input : layers[l - 1].spikes
     if sparse.density < sparseCrossover {
       sparse.transpose(into: &buf.inputTransposed)
-      Tensor.gatherRows(
-        buf.inputTransposed, weights: buf.gradZ, into: &buf.gradW, threads: threads)
+      gather(buf.inputTransposed, buf.gradZ, into: &buf.gradW, panels: &buf.panels, threads: threads)
     } else {
       let x = l == 0 ? denseInput() : layers[l - 1].s
-      Tensor.gemm(x, transposeA: true, buf.gradZ, into: &buf.gradW)
+      Tensor.gemm(x, transposeA: true, buf.gradZ, into: &buf.gradW, threads: threads)
     }
   }
 
@@ -144,7 +158,7 @@ final class MLPEngine {
     out.gradS = e.map { $0 / Float(steps) }
     Tensor.neuronBackward(
       h: out.h, s: out.s, gradS: out.gradS, steps: steps, neuron: neuron, gradX: &out.gradZ,
-      scratch: &out.scratch)
+      scratch: &out.scratch, threads: threads)
     switch method {
     case .shallow, .sdfa where last == 0:
       weightGradient(of: last, threads: threads)
@@ -153,10 +167,11 @@ final class MLPEngine {
       for l in stride(from: last - 1, through: 0, by: -1) {
         let buf = layers[l], above = layers[l + 1]
         if buf.gradS.shape != buf.s.shape { buf.gradS = Tensor(shape: buf.s.shape) }
-        Tensor.gemm(above.gradZ, weights[l + 1], transposeB: true, into: &buf.gradS)
+        Tensor.gemm(
+          above.gradZ, weights[l + 1], transposeB: true, into: &buf.gradS, threads: threads)
         Tensor.neuronBackward(
           h: buf.h, s: buf.s, gradS: buf.gradS, steps: steps, neuron: neuron, gradX: &buf.gradZ,
-          scratch: &buf.scratch)
+          scratch: &buf.scratch, threads: threads)
         weightGradient(of: l, threads: threads)
       }
     case .sdfa:
@@ -165,13 +180,13 @@ final class MLPEngine {
       let projected = Tensor.matmul(e, feedback)  // [B, F_max]
       let scale = Float(fMax).squareRoot()
       let hiddenCount = last
-      // Layers are independent: each back-propagates its own projection through its own time.
-      let inner = hiddenCount > 1 && threads > 1 ? 1 : threads
-      Kernels.parallelFor(hiddenCount + 1, threads: threads) { l in
-        if l == hiddenCount {
-          self.weightGradient(of: last, threads: inner)
-          return
-        }
+      weightGradient(of: last, threads: threads)
+      // Hidden layers are independent: each back-propagates its own projection through its own
+      // time. With several, one thread per layer; with one, its kernels use every thread
+      // (nesting the two starved the hidden layer of its second thread).
+      let concurrent = hiddenCount > 1 && threads > 1
+      let inner = concurrent ? 1 : threads
+      Kernels.parallelFor(hiddenCount, threads: concurrent ? threads : 1) { l in
         let buf = self.layers[l]
         let width = buf.s.shape[1]
         var g = Tensor(shape: [self.batch, width])
@@ -185,7 +200,7 @@ final class MLPEngine {
         buf.gradS = g
         Tensor.neuronBackward(
           h: buf.h, s: buf.s, gradS: buf.gradS, steps: self.steps, neuron: self.neuron,
-          gradX: &buf.gradZ, scratch: &buf.scratch)
+          gradX: &buf.gradZ, scratch: &buf.scratch, threads: inner)
         self.weightGradient(of: l, threads: inner)
       }
     }

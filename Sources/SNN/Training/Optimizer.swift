@@ -7,6 +7,8 @@ public protocol Optimizer {
 /// Adam or AdamW, as `torch.optim.Adam` / `AdamW`.
 public struct Adam: Optimizer {
   public var config: OptimizerConfig
+  /// Threads over which each update is split.
+  public var threads = 1
   private var m: [Tensor] = []
   private var v: [Tensor] = []
   private var steps: [Int] = []
@@ -25,7 +27,7 @@ public struct Adam: Optimizer {
       weights[l].adamStep(
         gradient: g, m: &m[l], v: &v[l], lr: lr, beta1: config.beta1, beta2: config.beta2,
         eps: config.eps, weightDecay: config.weightDecay, step: steps[l],
-        decoupled: config.kind == .adamw)
+        decoupled: config.kind == .adamw, threads: threads)
     }
   }
 }
@@ -54,9 +56,12 @@ public struct SGD: Optimizer {
 
 extension OptimizerConfig {
   /// A fresh optimizer of this kind.
-  public func makeOptimizer() -> any Optimizer {
+  public func makeOptimizer(threads: Int = 1) -> any Optimizer {
     switch kind {
-    case .adam, .adamw: return Adam(config: self)
+    case .adam, .adamw:
+      var adam = Adam(config: self)
+      adam.threads = threads
+      return adam
     case .sgd: return SGD(config: self)
     }
   }

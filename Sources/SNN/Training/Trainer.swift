@@ -38,10 +38,10 @@ public struct Trainer {
 
   /// Trains on `trainData`, evaluating on `testData` after every epoch.
   public func train(on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource)
-    throws(TrainingError) -> TrainingResult
+    throws(TrainingError) -> TrainingResult<SpikingMLP>
   {
     guard model.arch == .mlp else {
-      throw .invalidSetup("architecture '\(model.arch.rawValue)' is not implemented yet")
+      throw .invalidSetup("architecture '\(model.arch.rawValue)' trains with trainConvNet(on:test:)")
     }
     guard trainData.sampleCount > 0, train.batchSize > 0, train.epochs >= 0 else {
       throw .invalidSetup("empty training data or non-positive batch size")
@@ -58,11 +58,67 @@ public struct Trainer {
   /// Continues training `initial` (e.g. read from a checkpoint).
   public func train(
     _ initial: SpikingMLP, on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource
-  ) throws(TrainingError) -> TrainingResult {
-    Kernels.setBLASThreads(train.threads)
+  ) throws(TrainingError) -> TrainingResult<SpikingMLP> {
+    // The engine parallelises products itself; BLAS threads would busy-wait against it.
+    Kernels.setBLASThreads(1)
     let session = TrainingSession(
       model: initial, config: train, timeSteps: trainData.timeSteps,
       sparseCrossover: sparseCrossover)
+    let metrics = try runEpochs(
+      layers: initial.layerCount, trainData: trainData,
+      step: { session.step(trainData, samples: $0, lr: $1) },
+      setObserver: { session.weightObserver = $0 },
+      evaluate: {
+        Evaluator.evaluate(
+          session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
+          threads: train.threads, sparseCrossover: sparseCrossover)
+      })
+    return TrainingResult(model: session.model, epochs: metrics)
+  }
+
+  /// Trains a ``SpikingConvNet`` (`arch` `.convnet` or `.vgg11`) on `[C, H, W]` frames.
+  public func trainConvNet(
+    on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource
+  ) throws(TrainingError) -> TrainingResult<SpikingConvNet> {
+    guard model.arch != .mlp, trainData.inputShape.count == 3 else {
+      throw .invalidSetup("trainConvNet needs a conv architecture and [C, H, W] frames")
+    }
+    guard trainData.sampleCount > 0, train.batchSize > 0 else {
+      throw .invalidSetup("empty training data or non-positive batch size")
+    }
+    let net = SpikingConvNet(
+      config: model, inputShape: trainData.inputShape, classes: trainData.classCount,
+      seed: train.seed)
+    return try trainConvNet(net, on: trainData, test: testData)
+  }
+
+  /// Continues training a ``SpikingConvNet``.
+  public func trainConvNet(
+    _ initial: SpikingConvNet, on trainData: some SpikeFrameSource,
+    test testData: some SpikeFrameSource
+  ) throws(TrainingError) -> TrainingResult<SpikingConvNet> {
+    Kernels.setBLASThreads(1)
+    let session = ConvTrainingSession(model: initial, config: train, timeSteps: trainData.timeSteps)
+    let metrics = try runEpochs(
+      layers: initial.blocks.count + initial.linearWeights.count, trainData: trainData,
+      step: { session.step(trainData, samples: $0, lr: $1) },
+      setObserver: { session.weightObserver = $0 },
+      evaluate: {
+        Evaluator.evaluate(
+          session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
+          threads: train.threads)
+      })
+    return TrainingResult(model: session.model, epochs: metrics)
+  }
+
+  /// The epoch loop shared by every model: seeded shuffling, schedule, progress, cancellation,
+  /// divergence, observer and metrics.
+  private func runEpochs(
+    layers: Int, trainData: some SpikeFrameSource,
+    step: (ArraySlice<Int>, Float) -> TrainingSession.StepResult,
+    setObserver: (((_ old: [Tensor], _ new: [Tensor]) -> Void)?) -> Void,
+    evaluate: () -> Evaluator.Result
+  ) throws(TrainingError) -> [EpochMetrics] {
     let shuffle = RandomStream(seed: train.seed, purpose: "train.shuffle")
     let n = trainData.sampleCount
     let batches = (n + train.batchSize - 1) / train.batchSize
@@ -74,10 +130,10 @@ public struct Trainer {
       var order = shuffle.substream("epoch\(epoch)")
       let perm = order.permutation(n)
       var lossSum = 0.0, correct = 0
-      var rates = [Double](repeating: 0, count: initial.layerCount)
+      var rates = [Double](repeating: 0, count: layers)
       var batch = 0
       if let observer = weightObserver {
-        session.weightObserver = { old, new in
+        setObserver { old, new in
           observer(WeightStep(epoch: epoch, batch: batch, old: old, new: new))
         }
       }
@@ -85,7 +141,7 @@ public struct Trainer {
         batch = b
         if shouldCancel?() == true { throw .cancelled(epoch: epoch, batch: b) }
         let idx = perm[(b * train.batchSize)..<min(n, (b + 1) * train.batchSize)]
-        let r = session.step(trainData, samples: idx, lr: lr)
+        let r = step(idx, lr)
         if let what = r.nonFinite { throw .diverged(epoch: epoch, batch: b, what: what) }
         lossSum += r.loss * Double(idx.count)
         correct += r.correct
@@ -93,9 +149,7 @@ public struct Trainer {
         progress?(
           TrainingProgress(epoch: epoch, epochs: train.epochs, batch: b, batches: batches, loss: r.loss))
       }
-      let eval = Evaluator.evaluate(
-        session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
-        threads: train.threads, sparseCrossover: sparseCrossover)
+      let eval = evaluate()
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       metrics.append(
         EpochMetrics(
@@ -104,6 +158,6 @@ public struct Trainer {
           testAccuracy: eval.accuracy, trainSpikeRates: rates.map { $0 / Double(n) },
           testSpikeRates: eval.spikeRates, wallSeconds: seconds))
     }
-    return TrainingResult(model: session.model, epochs: metrics)
+    return metrics
   }
 }

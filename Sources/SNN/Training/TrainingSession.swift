@@ -45,7 +45,7 @@ public final class TrainingSession {
       sizes: model.sizes, steps: timeSteps, neuron: model.neuron.parameters,
       threads: config.threads)
     engine.sparseCrossover = sparseCrossover
-    optimizer = config.optimizer.makeOptimizer()
+    optimizer = config.optimizer.makeOptimizer(threads: config.threads)
     let hidden = model.sizes.dropFirst().dropLast()
     feedback =
       config.method == .sdfa && !hidden.isEmpty

@@ -36,10 +36,11 @@ public struct EpochMetrics: Codable, Hashable, Sendable {
   public var wallSeconds: Double
 }
 
-/// What ``Trainer/train(on:test:)`` returns.
-public struct TrainingResult: Sendable {
+/// What ``Trainer/train(on:test:)`` (`SpikingMLP`) and ``Trainer/trainConvNet(on:test:)``
+/// (`SpikingConvNet`) return.
+public struct TrainingResult<Model: Sendable>: Sendable {
   /// The trained network.
-  public var model: SpikingMLP
+  public var model: Model
   /// Per-epoch metrics.
   public var epochs: [EpochMetrics]
   /// The last epoch's spike rate per layer on the training data.

@@ -30,13 +30,36 @@ extension Kernels {
     steps: Int, rowsPerStep: Int, rowWidth: Int, x: UnsafePointer<Float>,
     h: UnsafeMutablePointer<Float>, s: UnsafeMutablePointer<Float>,
     v: UnsafeMutablePointer<Float>, rowStart: UnsafeMutablePointer<Int>,
-    indices: UnsafeMutablePointer<Int32>, neuron: NeuronParameters
+    indices: UnsafeMutablePointer<Int32>, neuron: NeuronParameters, threads: Int = 1
   ) -> Int {
     let rs = UnsafeMutableRawPointer(rowStart).assumingMemoryBound(to: Int64.self)
-    return Int(
-      sdfa_neuron_forward(
-        Int64(steps), Int64(rowsPerStep), Int64(rowWidth), x, h, s, v, rs, indices,
-        neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold))
+    let m = rowsPerStep * rowWidth, rows = steps * rowsPerStep
+    let parts = m >= 4096 ? max(1, threads) : 1
+    if parts == 1 {
+      return Int(
+        sdfa_neuron_forward(
+          Int64(steps), Int64(rowsPerStep), Int64(rowWidth), x, h, s, v, rs, indices,
+          neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold))
+    }
+    // Threaded: integrate unit blocks, count spikes per row, prefix-sum, emit per row block.
+    parallelFor(parts, threads: parts) { p in
+      let u0 = (m * p / parts) & ~15, u1 = p == parts - 1 ? m : (m * (p + 1) / parts) & ~15
+      guard u1 > u0 else { return }
+      sdfa_neuron_charge(
+        Int64(steps), Int64(u1 - u0), Int64(m), x + u0, h + u0, s + u0, v + u0,
+        neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold)
+    }
+    parallelFor(parts, threads: parts) { p in
+      let r0 = rows * p / parts, r1 = rows * (p + 1) / parts
+      sdfa_count_spikes(Int64(r1 - r0), Int64(rowWidth), s + r0 * rowWidth, rs + r0 + 1)
+    }
+    rs[0] = 0
+    for r in 0..<rows { rs[r + 1] += rs[r] }
+    parallelFor(parts, threads: parts) { p in
+      let r0 = rows * p / parts, r1 = rows * (p + 1) / parts
+      sdfa_emit_spikes(Int64(r1 - r0), Int64(rowWidth), s + r0 * rowWidth, rs + r0, indices)
+    }
+    return Int(rs[rows])
   }
 
   /// Backward through time of ``neuronForward(steps:rowsPerStep:rowWidth:x:h:s:v:rowStart:indices:neuron:)``
@@ -47,10 +70,17 @@ extension Kernels {
   public static func neuronBackward(
     steps: Int, m: Int, h: UnsafePointer<Float>, s: UnsafePointer<Float>,
     gradS: UnsafePointer<Float>, broadcastOverTime: Bool, gradX: UnsafeMutablePointer<Float>,
-    gv: UnsafeMutablePointer<Float>, neuron: NeuronParameters
+    gv: UnsafeMutablePointer<Float>, neuron: NeuronParameters, threads: Int = 1
   ) {
-    sdfa_neuron_backward(
-      Int64(steps), Int64(m), h, s, gradS, broadcastOverTime ? 0 : Int64(m), gradX, gv,
-      neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold, neuron.alpha)
+    // Units are independent through time: split them into blocks over threads.
+    let parts = m >= 4096 ? max(1, threads) : 1
+    parallelFor(parts, threads: parts) { p in
+      let u0 = (m * p / parts) & ~15, u1 = p == parts - 1 ? m : (m * (p + 1) / parts) & ~15
+      guard u1 > u0 else { return }
+      sdfa_neuron_backward(
+        Int64(steps), Int64(u1 - u0), Int64(m), h + u0, s + u0, gradS + u0,
+        broadcastOverTime ? 0 : Int64(m), gradX + u0, gv + u0, neuron.leaky ? 1 : 0, neuron.tau,
+        neuron.vThreshold, neuron.alpha)
+    }
   }
 }

@@ -8,11 +8,16 @@ extension Kernels {
     n: Int, w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
     m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, lr: Float, beta1: Float,
     beta2: Float, eps: Float, weightDecay: Float, biasCorrection1: Float, biasCorrection2: Float,
-    decoupled: Bool
+    decoupled: Bool, threads: Int = 1
   ) {
-    sdfa_adam_step(
-      Int64(n), w, g, m, v, lr, beta1, beta2, eps, weightDecay, biasCorrection1, biasCorrection2,
-      decoupled ? 1 : 0)
+    let parts = n >= 1 << 18 ? max(1, threads) : 1
+    parallelFor(parts, threads: parts) { p in
+      let i0 = (n * p / parts) & ~15, i1 = p == parts - 1 ? n : (n * (p + 1) / parts) & ~15
+      guard i1 > i0 else { return }
+      sdfa_adam_step(
+        Int64(i1 - i0), w + i0, g + i0, m + i0, v + i0, lr, beta1, beta2, eps, weightDecay,
+        biasCorrection1, biasCorrection2, decoupled ? 1 : 0)
+    }
   }
 
   /// One SGD step with momentum (dampening 0) and L2 weight decay, as `torch.optim.SGD`.

@@ -46,3 +46,35 @@ extension Kernels {
     }
   }
 }
+
+extension Kernels {
+  /// Width of a packed panel, in columns.
+  public static let panelWidth = 64
+
+  /// Packs `w` `[k, n]` (leading dimension `ldw`) into `⌈n / 64⌉` contiguous, zero-padded
+  /// `[k, 64]` panels; `panels` holds `⌈n / 64⌉ · k · 64` floats.
+  public static func packPanels(
+    k: Int, n: Int, w: UnsafePointer<Float>, ldw: Int, panels: UnsafeMutablePointer<Float>
+  ) {
+    sdfa_pack_panels(Int64(k), Int64(n), w, Int64(ldw), panels)
+  }
+
+  /// ``gatherRows(rows:n:rowStart:indices:values:w:ldw:out:ldo:accumulate:threads:)`` over
+  /// weights packed by ``packPanels(k:n:w:ldw:panels:)``: every row chunk is 256-byte aligned and
+  /// a panel's rows are contiguous, which removes split loads and helps the prefetcher.
+  public static func gatherPanels(
+    rows: Int, k: Int, n: Int, rowStart: UnsafePointer<Int>, indices: UnsafePointer<Int32>,
+    values: UnsafePointer<Float>?, panels: UnsafePointer<Float>,
+    out: UnsafeMutablePointer<Float>, ldo: Int, accumulate: Bool, threads: Int = 1
+  ) {
+    let count = (n + panelWidth - 1) / panelWidth
+    let parts = max(1, min(threads, count))
+    let rs = UnsafeRawPointer(rowStart).assumingMemoryBound(to: Int64.self)
+    parallelFor(parts, threads: threads) { p in
+      let p0 = count * p / parts, p1 = count * (p + 1) / parts
+      sdfa_gather_panels(
+        Int64(rows), Int64(k), Int64(n), Int64(p0), Int64(p1), rs, indices, values, panels,
+        out, Int64(ldo), accumulate ? 1 : 0)
+    }
+  }
+}

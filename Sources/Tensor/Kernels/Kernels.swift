@@ -12,6 +12,9 @@ public enum Kernels {
   public static var cpuHasAVX512F: Bool { sdfa_cpu_has_avx512f() != 0 }
 
   /// Sets the number of BLAS threads for the whole process.
+  ///
+  /// Training keeps BLAS at 1 and parallelises products itself (``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:threads:)``):
+  /// OpenBLAS's workers busy-wait after each call and would starve the sparse kernels' threads.
   public static func setBLASThreads(_ threads: Int) {
     openblas_set_num_threads(Int32(max(1, threads)))
   }
@@ -26,9 +29,32 @@ public enum Kernels {
   public static func gemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
-    c: UnsafeMutablePointer<Float>, ldc: Int
+    c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int = 1
   ) {
     guard m > 0, n > 0 else { return }
+    // Split the larger side of C over threads, each a single-threaded BLAS call, when the
+    // product is big enough to pay for the dispatch.
+    if threads > 1 && 2 * m * n * k >= 20_000_000 && k > 0 {
+      let parts = threads
+      parallelFor(parts, threads: threads) { p in
+        if m >= n {
+          let i0 = m * p / parts, i1 = m * (p + 1) / parts
+          guard i1 > i0 else { return }
+          gemm(
+            transposeA: transposeA, transposeB: transposeB, m: i1 - i0, n: n, k: k, alpha: alpha,
+            a: transposeA ? a + i0 : a + i0 * lda, lda: lda, b: b, ldb: ldb, beta: beta,
+            c: c + i0 * ldc, ldc: ldc)
+        } else {
+          let j0 = n * p / parts, j1 = n * (p + 1) / parts
+          guard j1 > j0 else { return }
+          gemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: j1 - j0, k: k, alpha: alpha,
+            a: a, lda: lda, b: transposeB ? b + j0 * ldb : b + j0, ldb: ldb, beta: beta,
+            c: c + j0, ldc: ldc)
+        }
+      }
+      return
+    }
     if k == 0 {
       for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
       return

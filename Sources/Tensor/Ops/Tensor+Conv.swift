@@ -6,25 +6,33 @@ extension Tensor {
   ///   - x: `[N, cIn, H, W]`.
   ///   - cols: scratch for one image's im2col matrix, resized as needed.
   /// - Returns: `[N, cOut, H + 2·pad − k + 1, W + 2·pad − k + 1]`.
-  public static func conv2d(_ x: Tensor, weight: Tensor, pad: Int, cols: inout Tensor) -> Tensor {
+  public static func conv2d(
+    _ x: Tensor, weight: Tensor, pad: Int, cols: inout Tensor, threads: Int = 1
+  ) -> Tensor {
     precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1], "conv shapes")
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (co, k) = (weight.shape[0], weight.shape[2])
     let oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1
-    if cols.count != c * k * k * oh * ow { cols = Tensor(shape: [c * k * k, oh * ow]) }
+    let parts = max(1, min(threads, n))
+    let colSize = c * k * k * oh * ow
+    if cols.count != parts * colSize { cols = Tensor(shape: [parts * colSize]) }
     var y = Tensor(shape: [n, co, oh, ow])
     x.withUnsafeBufferPointer { px in
       weight.withUnsafeBufferPointer { pw in
         cols.withUnsafeMutableBufferPointer { pc in
           y.withUnsafeMutableBufferPointer { py in
-            for i in 0..<n {
-              Kernels.im2col(
-                px.baseAddress! + i * c * h * w, channels: c, height: h, width: w, kernel: k,
-                pad: pad, cols: pc.baseAddress!)
-              Kernels.gemm(
-                transposeA: false, transposeB: false, m: co, n: oh * ow, k: c * k * k, alpha: 1,
-                a: pw.baseAddress!, lda: c * k * k, b: pc.baseAddress!, ldb: oh * ow, beta: 0,
-                c: py.baseAddress! + i * co * oh * ow, ldc: oh * ow)
+            // Images are independent: each part unrolls into its own slice of the scratch.
+            Kernels.parallelFor(parts, threads: parts) { p in
+              let scratch = pc.baseAddress! + p * colSize
+              for i in (n * p / parts)..<(n * (p + 1) / parts) {
+                Kernels.im2col(
+                  px.baseAddress! + i * c * h * w, channels: c, height: h, width: w, kernel: k,
+                  pad: pad, cols: scratch)
+                Kernels.gemm(
+                  transposeA: false, transposeB: false, m: co, n: oh * ow, k: c * k * k, alpha: 1,
+                  a: pw.baseAddress!, lda: c * k * k, b: scratch, ldb: oh * ow, beta: 0,
+                  c: py.baseAddress! + i * co * oh * ow, ldc: oh * ow)
+              }
             }
           }
         }
@@ -37,42 +45,52 @@ extension Tensor {
   /// `dX` (`[N, cIn, H, W]`).
   public static func conv2dBackward(
     _ x: Tensor, weight: Tensor, pad: Int, gradOut dy: Tensor, inputGradient: Bool,
-    cols: inout Tensor
+    cols: inout Tensor, threads: Int = 1
   ) -> (gradWeight: Tensor, gradInput: Tensor?) {
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (co, k) = (weight.shape[0], weight.shape[2])
     let oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1
     precondition(dy.shape == [n, co, oh, ow], "gradOut \(dy.shape)")
-    if cols.count != c * k * k * oh * ow { cols = Tensor(shape: [c * k * k, oh * ow]) }
-    var dw = Tensor(shape: weight.shape)
+    let parts = max(1, min(threads, n))
+    let colSize = c * k * k * oh * ow
+    if cols.count != parts * colSize { cols = Tensor(shape: [parts * colSize]) }
+    // Each part accumulates its own dW (summed in part order after, so results do not depend on
+    // scheduling) and writes dX of its own images.
+    var partialW = Tensor(shape: [parts, weight.count])
     var dx: Tensor? = inputGradient ? Tensor(shape: x.shape) : nil
-    var dcols = inputGradient ? Tensor(shape: [c * k * k, oh * ow]) : Tensor.zeros([0])
+    var dcols = inputGradient ? Tensor(shape: [parts * colSize]) : Tensor.zeros([1])
+    var dxStorage = dx ?? Tensor.zeros([1])
     x.withUnsafeBufferPointer { px in
       weight.withUnsafeBufferPointer { pw in
         dy.withUnsafeBufferPointer { pg in
           cols.withUnsafeMutableBufferPointer { pc in
-            dw.withUnsafeMutableBufferPointer { pdw in
+            partialW.withUnsafeMutableBufferPointer { pdw in
               dcols.withUnsafeMutableBufferPointer { pdc in
-                for i in 0..<n {
-                  let g = pg.baseAddress! + i * co * oh * ow
-                  Kernels.im2col(
-                    px.baseAddress! + i * c * h * w, channels: c, height: h, width: w, kernel: k,
-                    pad: pad, cols: pc.baseAddress!)
-                  // dW += dY_i · cols_iᵀ
-                  Kernels.gemm(
-                    transposeA: false, transposeB: true, m: co, n: c * k * k, k: oh * ow,
-                    alpha: 1, a: g, lda: oh * ow, b: pc.baseAddress!, ldb: oh * ow, beta: 1,
-                    c: pdw.baseAddress!, ldc: c * k * k)
-                  if inputGradient {
-                    // dcols = Wᵀ · dY_i, folded back into dX_i.
-                    Kernels.gemm(
-                      transposeA: true, transposeB: false, m: c * k * k, n: oh * ow, k: co,
-                      alpha: 1, a: pw.baseAddress!, lda: c * k * k, b: g, ldb: oh * ow, beta: 0,
-                      c: pdc.baseAddress!, ldc: oh * ow)
-                    dx!.withUnsafeMutableBufferPointer { pdx in
-                      Kernels.col2im(
-                        pdc.baseAddress!, channels: c, height: h, width: w, kernel: k, pad: pad,
-                        dx: pdx.baseAddress! + i * c * h * w)
+                dxStorage.withUnsafeMutableBufferPointer { pdx in
+                  Kernels.parallelFor(parts, threads: parts) { p in
+                    let scratch = pc.baseAddress! + p * colSize
+                    let dW = pdw.baseAddress! + p * weight.count
+                    for i in (n * p / parts)..<(n * (p + 1) / parts) {
+                      let g = pg.baseAddress! + i * co * oh * ow
+                      Kernels.im2col(
+                        px.baseAddress! + i * c * h * w, channels: c, height: h, width: w,
+                        kernel: k, pad: pad, cols: scratch)
+                      // dW += dY_i · cols_iᵀ
+                      Kernels.gemm(
+                        transposeA: false, transposeB: true, m: co, n: c * k * k, k: oh * ow,
+                        alpha: 1, a: g, lda: oh * ow, b: scratch, ldb: oh * ow, beta: 1, c: dW,
+                        ldc: c * k * k)
+                      if inputGradient {
+                        // dcols = Wᵀ · dY_i, folded back into dX_i.
+                        let dscratch = pdc.baseAddress! + p * colSize
+                        Kernels.gemm(
+                          transposeA: true, transposeB: false, m: c * k * k, n: oh * ow, k: co,
+                          alpha: 1, a: pw.baseAddress!, lda: c * k * k, b: g, ldb: oh * ow,
+                          beta: 0, c: dscratch, ldc: oh * ow)
+                        Kernels.col2im(
+                          dscratch, channels: c, height: h, width: w, kernel: k, pad: pad,
+                          dx: pdx.baseAddress! + i * c * h * w)
+                      }
                     }
                   }
                 }
@@ -80,6 +98,13 @@ extension Tensor {
             }
           }
         }
+      }
+    }
+    if inputGradient { dx = dxStorage }
+    var dw = Tensor(shape: weight.shape)
+    partialW.withUnsafeBufferPointer { pp in
+      dw.withUnsafeMutableBufferPointer { d in
+        for p in 0..<parts { for j in 0..<d.count { d[j] += pp[p * d.count + j] } }
       }
     }
     return (dw, dx)
@@ -226,6 +251,32 @@ extension Tensor {
             var s: Float = 0
             for j in 0..<group { s += px[r * cols + g * group + j] }
             py[r * (cols / group) + g] = s / Float(group)
+          }
+        }
+      }
+    }
+    return y
+  }
+}
+
+extension Tensor {
+  /// Evaluation-mode `BatchNorm2d`: normalises with running statistics.
+  public static func batchNorm2dInference(
+    _ x: Tensor, gamma: [Float], beta: [Float], mean: [Float], variance: [Float],
+    eps: Float = 1e-5
+  ) -> Tensor {
+    let (n, c) = (x.shape[0], x.shape[1])
+    let plane = x.count / (n * c)
+    var y = Tensor(shape: x.shape)
+    x.withUnsafeBufferPointer { px in
+      y.withUnsafeMutableBufferPointer { py in
+        for ch in 0..<c {
+          let s = 1 / (variance[ch] + eps).squareRoot()
+          for i in 0..<n {
+            for j in 0..<plane {
+              let o = (i * c + ch) * plane + j
+              py[o] = gamma[ch] * ((px[o] - mean[ch]) * s) + beta[ch]
+            }
           }
         }
       }

@@ -7,7 +7,7 @@ extension Tensor {
   @discardableResult
   public static func neuronForward(
     _ x: Tensor, steps: Int, neuron: NeuronParameters, h: inout Tensor, s: inout Tensor,
-    spikes: inout SparseRows, scratch: inout Tensor
+    spikes: inout SparseRows, scratch: inout Tensor, threads: Int = 1
   ) -> Int {
     let (rows, width) = x.matrixShape
     precondition(steps > 0 && rows % steps == 0, "\(rows) rows not divisible by \(steps) steps")
@@ -20,8 +20,8 @@ extension Tensor {
     if spikes.rowStart.count != rows + 1 {
       spikes.rowStart = [Int](repeating: 0, count: rows + 1)
     }
-    if spikes.indices.count < x.count {
-      spikes.indices = [Int32](repeating: 0, count: x.count)
+    if spikes.indices.count < x.count + 1 {
+      spikes.indices = [Int32](repeating: 0, count: x.count + 1)
     }
     return x.withUnsafeBufferPointer { px in
       h.withUnsafeMutableBufferPointer { ph in
@@ -32,7 +32,8 @@ extension Tensor {
                 Kernels.neuronForward(
                   steps: steps, rowsPerStep: perStep, rowWidth: width, x: px.baseAddress!,
                   h: ph.baseAddress!, s: ps.baseAddress!, v: pv.baseAddress!,
-                  rowStart: rs.baseAddress!, indices: idx.baseAddress!, neuron: neuron)
+                  rowStart: rs.baseAddress!, indices: idx.baseAddress!, neuron: neuron,
+                  threads: threads)
               }
             }
           }
@@ -47,7 +48,7 @@ extension Tensor {
   /// applies at every step. `gradX` receives dL/dX shaped like `h`.
   public static func neuronBackward(
     h: Tensor, s: Tensor, gradS: Tensor, steps: Int, neuron: NeuronParameters,
-    gradX: inout Tensor, scratch: inout Tensor
+    gradX: inout Tensor, scratch: inout Tensor, threads: Int = 1
   ) {
     let m = h.count / steps
     let broadcast = gradS.count == m && steps > 1
@@ -62,7 +63,7 @@ extension Tensor {
               Kernels.neuronBackward(
                 steps: steps, m: m, h: ph.baseAddress!, s: ps.baseAddress!,
                 gradS: pg.baseAddress!, broadcastOverTime: broadcast, gradX: px.baseAddress!,
-                gv: pv.baseAddress!, neuron: neuron)
+                gv: pv.baseAddress!, neuron: neuron, threads: threads)
             }
           }
         }

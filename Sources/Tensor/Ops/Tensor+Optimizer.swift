@@ -3,7 +3,7 @@ extension Tensor {
   /// ``Kernels/adamStep(n:w:g:m:v:lr:beta1:beta2:eps:weightDecay:biasCorrection1:biasCorrection2:decoupled:)``).
   public mutating func adamStep(
     gradient g: Tensor, m: inout Tensor, v: inout Tensor, lr: Float, beta1: Float, beta2: Float,
-    eps: Float, weightDecay: Float, step: Int, decoupled: Bool
+    eps: Float, weightDecay: Float, step: Int, decoupled: Bool, threads: Int = 1
   ) {
     precondition(g.count == count && m.count == count && v.count == count, "Adam shapes")
     let c1 = 1 - Float(Double(beta1).power(step)), c2 = 1 - Float(Double(beta2).power(step))
@@ -15,7 +15,7 @@ extension Tensor {
               n: pw.count, w: pw.baseAddress!, g: pg.baseAddress!, m: pm.baseAddress!,
               v: pv.baseAddress!, lr: lr, beta1: beta1, beta2: beta2, eps: eps,
               weightDecay: weightDecay, biasCorrection1: c1, biasCorrection2: c2,
-              decoupled: decoupled)
+              decoupled: decoupled, threads: threads)
           }
         }
       }

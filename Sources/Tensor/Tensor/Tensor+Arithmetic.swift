@@ -81,9 +81,10 @@ extension Tensor {
   ///   - a: `[m, k]` (or `[k, m]` when `transposeA`).
   ///   - b: `[k, n]` (or `[n, k]` when `transposeB`).
   ///   - c: `[m, n]`; read only when `beta != 0`.
+  ///   - threads: threads over which C's rows (or columns) are split.
   public static func gemm(
     _ a: Tensor, transposeA: Bool = false, _ b: Tensor, transposeB: Bool = false,
-    into c: inout Tensor, alpha: Float = 1, beta: Float = 0
+    into c: inout Tensor, alpha: Float = 1, beta: Float = 0, threads: Int = 1
   ) {
     let (ar, ac) = a.matrixShape, (br, bc) = b.matrixShape, (cr, cc) = c.matrixShape
     let m = transposeA ? ac : ar, k = transposeA ? ar : ac
@@ -95,7 +96,7 @@ extension Tensor {
           Kernels.gemm(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
             a: pa.baseAddress!, lda: ac, b: pb.baseAddress!, ldb: bc, beta: beta,
-            c: pc.baseAddress!, ldc: cc)
+            c: pc.baseAddress!, ldc: cc, threads: threads)
         }
       }
     }

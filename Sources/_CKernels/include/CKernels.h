@@ -13,6 +13,15 @@ void sdfa_gather_rows(int64_t rows, int64_t c0, int64_t c1, const int64_t *row_s
                       const int32_t *idx, const float *val, const float *w, int64_t ldw,
                       float *out, int64_t ldo, int accumulate);
 
+/// Packs w [k, n] (leading dimension ldw) into ceil(n / 64) contiguous, zero-padded panels of
+/// [k, 64]: panel p holds columns 64p ..< 64p + 64, each row chunk 256-byte aligned.
+void sdfa_pack_panels(int64_t k, int64_t n, const float *w, int64_t ldw, float *panels);
+
+/// sdfa_gather_rows over panels p0 ..< p1 of a packed [k, n] matrix.
+void sdfa_gather_panels(int64_t rows, int64_t k, int64_t n, int64_t p0, int64_t p1,
+                        const int64_t *row_start, const int32_t *idx, const float *val,
+                        const float *panels, float *out, int64_t ldo, int accumulate);
+
 /// dw[idx[j], c0..<c1] += val[j] * dy[r, c0..<c1] for every entry j of every row r.
 void sdfa_scatter_rows(int64_t rows, int64_t c0, int64_t c1, const int64_t *row_start,
                        const int32_t *idx, const float *val, const float *dy, int64_t lddy,
@@ -26,10 +35,24 @@ int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width,
                             float *h, float *s, float *v, int64_t *row_start, int32_t *idx,
                             int lif, float tau, float v_threshold);
 
+/// The dense part of `sdfa_neuron_forward` for units 0 ..< m of rows of length ld (a column
+/// block of the layer), without spike indices; v: [m] scratch.
+void sdfa_neuron_charge(int64_t T, int64_t m, int64_t ld, const float *x, float *h, float *s,
+                        float *v, int lif, float tau, float v_threshold);
+
+/// counts[r] = number of non-zeros of row r of s [rows, width].
+void sdfa_count_spikes(int64_t rows, int64_t width, const float *s, int64_t *counts);
+
+/// Writes the indices of the non-zeros of each row r of s at idx[row_start[r] ...], and nothing
+/// else (safe for disjoint row blocks on several threads).
+void sdfa_emit_spikes(int64_t rows, int64_t width, const float *s, const int64_t *row_start,
+                      int32_t *idx);
+
 /// Backward through time of `sdfa_neuron_forward` with the ATan surrogate and undetached reset.
-/// grad_s: dL/dS with time stride grad_s_tstride (0 = same gradient at every step; else m).
-/// grad_x: [T, m] output dL/dX. gv: [m] scratch.
-void sdfa_neuron_backward(int64_t T, int64_t m, const float *h, const float *s,
+/// Units 0 ..< m of rows of length ld (ld = m for the whole layer; a column block otherwise).
+/// grad_s: dL/dS with time stride grad_s_tstride (0 = same gradient at every step; else ld).
+/// grad_x: [T, ld] output dL/dX. gv: [m] scratch.
+void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
                           const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
                           int lif, float tau, float v_threshold, float alpha);
 

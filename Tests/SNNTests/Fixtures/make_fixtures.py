@@ -112,6 +112,97 @@ def mlp_cases():
     return cases
 
 
+def conv_case():
+    """Conv 3x3 pad 1 -> BatchNorm2d (training) -> MaxPool2d(2), on binary spikes (many ties)."""
+    x = (torch.rand(2, 3, 6, 7) < 0.4).float().requires_grad_(True)
+    w = torch.randn(4, 3, 3, 3).requires_grad_(True)
+    bn = torch.nn.BatchNorm2d(4)
+    with torch.no_grad():
+        bn.weight.copy_(torch.tensor([1.0, 0.5, -1.5, 2.0]))
+        bn.bias.copy_(torch.tensor([0.0, 0.1, -0.2, 0.3]))
+    y = torch.nn.functional.conv2d(x, w, padding=1)
+    z = bn(y)
+    p, arg = torch.nn.functional.max_pool2d(z, 2, return_indices=True)
+    sp, sarg = torch.nn.functional.max_pool2d(x, 2, return_indices=True)  # ties on 0/1 input
+    g = torch.randn_like(p)
+    (p * g).sum().backward()
+    return dict(x=flat(x), w=flat(w), gamma=flat(bn.weight), beta=flat(bn.bias), conv=flat(y),
+                bn=flat(z), pool=flat(p), argmax=[int(v) for v in arg.reshape(-1)],
+                spike_pool_argmax=[int(v) for v in sarg.reshape(-1)], grad_out=flat(g),
+                grad_x=flat(x.grad), grad_w=flat(w.grad), grad_gamma=flat(bn.weight.grad),
+                grad_beta=flat(bn.bias.grad), running_mean=flat(bn.running_mean),
+                running_var=flat(bn.running_var))
+
+
+def convnet_case():
+    """DESIGN.md's convnet (5 x [Conv3x3 -> BN -> LIF -> MaxPool2] -> FC(bias) -> LIF -> FC(bias)
+    -> LIF -> Voting(10)) at small size: input 2x32x32, c = 8, hidden FC 16, 3 classes."""
+    T, B, C, H, W, c, fc, classes = 3, 2, 2, 32, 32, 8, 16, 3
+    chans = [C, c // 4, c // 2, c, c, c]
+    convs = [torch.nn.Conv2d(chans[i], chans[i + 1], 3, padding=1, bias=False) for i in range(5)]
+    bns = [torch.nn.BatchNorm2d(chans[i + 1]) for i in range(5)]
+    fc1 = torch.nn.Linear(c, fc, bias=True)
+    fc2 = torch.nn.Linear(fc, classes * 10, bias=True)
+    with torch.no_grad():
+        fc1.weight.mul_(3.0)
+        fc2.weight.mul_(8.0)
+        fc2.bias.add_(0.3)
+    nodes = [make_node("lif") for _ in range(7)]
+    x = ((torch.rand(T, B, C, H, W) < 0.3) * torch.randint(1, 3, (T, B, C, H, W))).float()
+    labels = torch.randint(0, classes, (B,))
+    one_hot = torch.nn.functional.one_hot(labels, classes).float()
+    params = [m.weight for m in convs] + [b.weight for b in bns] + [b.bias for b in bns] + \
+             [fc1.weight, fc1.bias, fc2.weight, fc2.bias]
+
+    def run(sdfa, fb=None):
+        for n in nodes:
+            functional.reset_net(n)
+        for p in params:
+            p.grad = None
+        for b in bns:
+            b.reset_running_stats()
+        h = x
+        hidden = []
+        for i in range(5):
+            y = convs[i](h.flatten(0, 1))
+            y = bns[i](y).reshape(T, B, *y.shape[1:])
+            s = nodes[i](y)
+            p = torch.nn.functional.max_pool2d(s.flatten(0, 1), 2).reshape(T, B, chans[i + 1], H >> (i + 1), W >> (i + 1))
+            hidden.append(p)
+            h = p.detach() if sdfa else p
+        s = nodes[5](fc1(h.flatten(2)))
+        hidden.append(s)
+        h = s.detach() if sdfa else s
+        out = nodes[6](fc2(h))
+        rate = out.reshape(T, B, classes, 10).mean(3).mean(0)
+        loss = torch.nn.functional.mse_loss(rate, one_hot)
+        if not sdfa:
+            loss.backward()
+            return rate, loss, hidden
+        rate_d = rate.detach().requires_grad_(True)
+        e, = torch.autograd.grad(torch.nn.functional.mse_loss(rate_d, one_hot), rate_d)
+        f_max = max(hh[0, 0].numel() for hh in hidden)
+        proj = e @ fb
+        grads = [(proj[:, :hh[0, 0].numel()] / math.sqrt(f_max)).reshape(hh.shape[1:]).unsqueeze(0).expand_as(hh)
+                 for hh in hidden]
+        torch.autograd.backward([rate] + hidden, [e] + grads)
+        return rate, loss, hidden
+
+    rate, loss, hidden = run(False)
+    bp = [flat(p.grad) for p in params]
+    running = [flat(b.running_mean) + flat(b.running_var) for b in bns]
+    f_max = max(hh[0, 0].numel() for hh in hidden)
+    fb = torch.randn(classes, f_max)
+    run(True, fb)
+    sd = [flat(p.grad) for p in params]
+    return dict(T=T, B=B, input_shape=[C, H, W], channels=c, fc=fc, classes=classes, x=flat(x),
+                labels=[int(v) for v in labels], conv_weights=[flat(m.weight) for m in convs],
+                fc1_weight=flat(fc1.weight), fc1_bias=flat(fc1.bias), fc2_weight=flat(fc2.weight),
+                fc2_bias=flat(fc2.bias), rate=flat(rate), loss_value=float(loss.detach()),
+                hidden_rates=[float(hh.mean()) for hh in hidden], running=running,
+                feedback=flat(fb), bp_grads=bp, sdfa_grads=sd)
+
+
 if __name__ == "__main__":
     import spikingjelly
     meta = dict(torch=torch.__version__,
@@ -120,6 +211,10 @@ if __name__ == "__main__":
         json.dump(dict(meta=meta, cases=neuron_cases()), f)
     with open(os.path.join(HERE, "mlp.json"), "w") as f:
         json.dump(dict(meta=meta, cases=mlp_cases()), f)
+    with open(os.path.join(HERE, "conv.json"), "w") as f:
+        json.dump(dict(meta=meta, case=conv_case()), f)
+    with open(os.path.join(HERE, "convnet.json"), "w") as f:
+        json.dump(dict(meta=meta, case=convnet_case()), f)
     # A checkpoint written by the Python safetensors package, for the reader's test.
     from safetensors.torch import save_file
     save_file({"layers.0.weight": torch.arange(6, dtype=torch.float32).reshape(2, 3) - 2.5,
