@@ -47,15 +47,14 @@ struct MapStage: Stage {
     let frames = try FramesContainer(contentsOf: try context.input("bin").appendingPathComponent("frames.sdff"))
     let test = FramesSource(frames, split: .test)
     let checkpoint = try Data(contentsOf: try context.input("train").appendingPathComponent("checkpoint.safetensors"))
-    let model = try SpikingMLP(checkpoint: [UInt8](checkpoint))
-    let loss: TrainConfig.Loss = .mse
+    let model = try TrainedNetwork(checkpoint: [UInt8](checkpoint), arch: inputs.model.arch)
     context.progress(0.1, "evaluating with float weights")
-    let exact = Evaluator.evaluate(model, on: test, loss: loss, threads: context.threads)
+    let exact = model.evaluate(on: test, threads: context.threads)
     context.progress(0.5, "evaluating with programmed weights")
     let technology = inputs.technology
     let sigma = Float(try context.double("hardware.noise_sigma"))
     let seed = UInt64(try context.int("hardware.noise_seed"))
-    let programmed = Evaluator.evaluate(model, on: test, loss: loss, threads: context.threads) { layer, weights in
+    let programmed = model.evaluate(on: test, threads: context.threads) { layer, weights in
       let q = WeightQuantizer(technology: technology, range: WeightQuantizer.range(of: weights.scalars))
       return Tensor(shape: weights.shape, scalars: q.programmed(weights.scalars, noiseSigmaLevels: sigma, seed: seed &+ UInt64(layer)))
     }
@@ -87,9 +86,19 @@ struct HardwareInputs {
     }
     self.technology = technology
     model = try ArtifactFiles.read(TrainedModel.self, from: try context.input("train").appendingPathComponent("model.json"))
+    let layers = model.layers
     network = NetworkDescription(
-      name: context.label, layers: model.layers.enumerated().map { i, l in
-        LayerShape.linear("fc\(i + 1)", l.inFeatures, l.outFeatures, feedback: l.receivesFeedback)
+      name: context.label, layers: layers.enumerated().map { i, l in
+        switch l.kind {
+        case .linear:
+          return LayerShape.linear("fc\(i + 1)", l.inFeatures, l.outFeatures, feedback: l.receivesFeedback)
+        case .conv:
+          // A block pools when the next layer's input is smaller than this layer's output.
+          let next = i + 1 < layers.count && layers[i + 1].kind == .conv ? layers[i + 1].inputSize : nil
+          let pool = next.map { $0[0] < l.outputSize[0] ? l.outputSize[0] / max($0[0], 1) : 1 } ?? 2
+          return LayerShape.conv("conv\(i + 1)", l.inFeatures, l.outFeatures, kernel: l.kernelSize, height: l.inputSize[0],
+                                 width: l.inputSize[1], pool: pool, feedback: l.receivesFeedback)
+        }
       }, timeSteps: model.timeSteps, batchSize: model.batchSize, samplesPerEpoch: model.trainSamples)
   }
 }

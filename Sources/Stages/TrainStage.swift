@@ -3,6 +3,7 @@ import Foundation
 import Hardware
 import Pipeline
 import SNN
+import Tensor
 
 /// `train`: trains the spec's network on the frames with BP, SDFA or the output layer alone.
 ///
@@ -17,8 +18,6 @@ struct TrainStage: Stage {
   let consumes = ["bin"]
   var trigger: String? { "train" }
 
-  /// Architectures the training engine builds in this version.
-  static let architectures: Set<String> = ["mlp"]
 
   var sections: [String: Schema] {
     [
@@ -57,10 +56,6 @@ struct TrainStage: Stage {
     guard config[path: "train"] != nil else { return [] }
     guard let model = config[path: "model"] else {
       return [SpecError(locate("train"), "'train' needs a 'model' section", hint: "add 'model: {arch: mlp, hidden: [1000]}'")]
-    }
-    if let arch = model[path: "arch"]?.stringValue, !Self.architectures.contains(arch) {
-      return [SpecError(locate("model.arch"), "model.arch '\(arch)' is not built in this version of sdfa's training engine",
-                        hint: "use arch: mlp")]
     }
     return []
   }
@@ -105,41 +100,47 @@ struct TrainStage: Stage {
       context.progress(fraction, String(format: "epoch %d/%d loss %.4f", p.epoch + 1, p.epochs, p.loss))
     }
     trainer.shouldCancel = { context.isCancelled }
-    let layerCount = model.hidden.count + 1
-    let recorder = TraceRecorder(WeightUpdateRecorder(technology: .isaac32nm, layerCount: layerCount))
+    let recorder = TraceRecorder()
     trainer.weightObserver = { step in
       for l in 0..<step.old.count { recorder.observe(layer: l, old: step.old[l].scalars, new: step.new[l].scalars) }
     }
-    let result: TrainingResult
+    let network: TrainedNetwork
+    let epochs: [EpochMetrics]
     do {
-      result = try trainer.train(on: trainData, test: testData)
+      if model.arch == .mlp {
+        let result = try trainer.train(on: trainData, test: testData)
+        (network, epochs) = (.mlp(result.model), result.epochs)
+      } else {
+        let result = try trainer.trainConvNet(on: trainData, test: testData)
+        (network, epochs) = (.conv(result.model), result.epochs)
+      }
     } catch {
       if case .cancelled = error { throw CancellationError() }
       throw StageFailure("\(error)")
     }
     // Wall times go to the log and the index, not into the artifact: equal runs give equal bytes.
-    for m in result.epochs {
+    for m in epochs {
       context.log(String(format: "epoch %d: train loss %.5f acc %.4f, test loss %.5f acc %.4f, %.2f s", m.epoch + 1,
                          m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, m.wallSeconds))
     }
-    try context.write(Data(result.model.checkpoint(metadata: ["seed": String(config.seed), "method": config.method.rawValue])),
+    try context.write(Data(network.checkpoint(metadata: ["seed": String(config.seed), "method": config.method.rawValue])),
                       to: "checkpoint.safetensors")
-    try ArtifactFiles.write(result.epochs.map(EpochRecord.init), to: "metrics.json", in: context)
-    try ArtifactFiles.write(recorder.trace, to: "trace.json", in: context)
+    try ArtifactFiles.write(epochs.map(EpochRecord.init), to: "metrics.json", in: context)
+    try ArtifactFiles.write(recorder.trace(layers: network.layerCount), to: "trace.json", in: context)
     let description = TrainedModel(
-      layers: result.model.describe(timeSteps: frames.timeSteps), timeSteps: frames.timeSteps, batchSize: config.batchSize,
-      trainSamples: trainData.sampleCount, testSamples: testData.sampleCount, classes: frames.classCount,
-      inputShape: frames.inputShape, method: config.method.rawValue, batchesPerEpoch: batches,
+      arch: model.arch.rawValue, layers: network.describe(timeSteps: frames.timeSteps), timeSteps: frames.timeSteps,
+      batchSize: config.batchSize, trainSamples: trainData.sampleCount, testSamples: testData.sampleCount,
+      classes: frames.classCount, inputShape: frames.inputShape, method: config.method.rawValue, batchesPerEpoch: batches,
       traceWeightBits: Technology.isaac32nm.weightBits, traceCellBits: Technology.isaac32nm.cellBits,
-      spikeRates: result.spikeRates, inputRate: Self.inputRate(trainData))
+      spikeRates: epochs.last?.trainSpikeRates ?? [], inputRate: Self.inputRate(trainData))
     try ArtifactFiles.write(description, to: "model.json", in: context)
-    let last = result.epochs.last
+    let last = epochs.last
     try ArtifactFiles.writeSummary([
       "final_test_accuracy": last?.testAccuracy ?? .nan,
-      "best_test_accuracy": result.epochs.map(\.testAccuracy).max() ?? .nan,
+      "best_test_accuracy": epochs.map(\.testAccuracy).max() ?? .nan,
       "final_train_accuracy": last?.trainAccuracy ?? .nan,
       "final_test_loss": last?.testLoss ?? .nan,
-      "epochs": Double(result.epochs.count),
+      "epochs": Double(epochs.count),
     ], in: context)
   }
 
@@ -185,6 +186,7 @@ struct EpochRecord: Codable {
 
 /// What a trained network looks like to the hardware model (`model.json`).
 struct TrainedModel: Codable {
+  var arch: String
   var layers: [LayerDescription]
   var timeSteps: Int
   var batchSize: Int
@@ -200,10 +202,63 @@ struct TrainedModel: Codable {
   var inputRate: Double
 }
 
-/// The weight-change recorder behind the training engine's observer callback.
+/// The weight-change recorder behind the training engine's observer callback: level changes
+/// at the default technology's weight and cell bits (the train stage reads no hardware
+/// params, so that a hardware change never retrains).
 final class TraceRecorder: @unchecked Sendable {
-  private var recorder: WeightUpdateRecorder
-  init(_ recorder: WeightUpdateRecorder) { self.recorder = recorder }
-  func observe(layer: Int, old: [Float], new: [Float]) { recorder.observe(layer: layer, old: old, new: new) }
-  var trace: WeightUpdateTrace { recorder.trace }
+  private var recorder: WeightUpdateRecorder?
+
+  func observe(layer: Int, old: [Float], new: [Float]) {
+    if recorder == nil { recorder = WeightUpdateRecorder(technology: .isaac32nm, layerCount: 0) }
+    if layer >= recorder!.quantizers.count {
+      var grown = WeightUpdateRecorder(technology: .isaac32nm, layerCount: layer + 1)
+      swap(&grown, &recorder!)
+      precondition(grown.quantizers.allSatisfy { $0 == nil }, "layers are observed in order, first step first")
+    }
+    recorder!.observe(layer: layer, old: old, new: new)
+  }
+
+  func trace(layers: Int) -> WeightUpdateTrace { recorder?.trace ?? WeightUpdateTrace(layerCount: layers) }
+}
+
+/// A trained network of either family, as the stages need it.
+enum TrainedNetwork {
+  case mlp(SpikingMLP)
+  case conv(SpikingConvNet)
+
+  init(checkpoint bytes: [UInt8], arch: String) throws {
+    do {
+      self = arch == "mlp" ? .mlp(try SpikingMLP(checkpoint: bytes)) : .conv(try SpikingConvNet(checkpoint: bytes))
+    } catch {
+      throw StageFailure("the checkpoint cannot be read: \(error)")
+    }
+  }
+
+  var layerCount: Int {
+    switch self {
+    case .mlp(let m): m.layerCount
+    case .conv(let c): c.layerWeights.count
+    }
+  }
+
+  func checkpoint(metadata: [String: String]) -> [UInt8] {
+    switch self {
+    case .mlp(let m): m.checkpoint(metadata: metadata)
+    case .conv(let c): c.checkpoint(metadata: metadata)
+    }
+  }
+
+  func describe(timeSteps: Int) -> [LayerDescription] {
+    switch self {
+    case .mlp(let m): m.describe(timeSteps: timeSteps)
+    case .conv(let c): c.describe(timeSteps: timeSteps)
+    }
+  }
+
+  func evaluate(on data: some SpikeFrameSource, threads: Int, transform: ((Int, Tensor) -> Tensor)? = nil) -> Evaluator.Result {
+    switch self {
+    case .mlp(let m): Evaluator.evaluate(m, on: data, threads: threads, transform: transform)
+    case .conv(let c): Evaluator.evaluate(c, on: data, threads: threads, transform: transform)
+    }
+  }
 }
