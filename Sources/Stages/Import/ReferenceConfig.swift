@@ -125,9 +125,16 @@ public struct ReferenceConfig: Sendable {
     self.ignored = ignored
   }
 
+  /// Names users reach for that are far, by spelling, from the reference code's own.
+  static let aliases = [
+    "learning_rate": "lr", "optimizer": "optim", "method": "training_method", "loss": "loss_func",
+    "neuron": "neuron_type", "layers": "num_layers", "timesteps": "T", "time_steps": "T", "hidden": "hidden_dim",
+    "batch": "batch_size", "data_path": "data_dir", "num_classes": "classes",
+  ]
+
   static func unknownKey(_ name: String, at location: SourceLocation) -> SpecError {
     let valid = keys.map(\.name) + ignoredKeys
-    if let suggestion = nearest(name, in: valid) {
+    if let suggestion = aliases[name] ?? nearest(name, in: valid) {
       return SpecError(location, "unknown key '\(name)' in a reference config; did you mean '\(suggestion)'?",
                        hint: "rename it to '\(suggestion)'")
     }
