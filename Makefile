@@ -40,7 +40,7 @@ bench: deps
 	bash Benchmarks/run.sh
 
 tables: build
-	bash Benchmarks/../scripts/tables.sh
+	$(RELEASE)/sdfa tables
 
 clean:
 	rm -rf .build results/*/

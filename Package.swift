@@ -82,6 +82,8 @@ let package = Package(
 
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
 
-    .testTarget(name: "StagesTests", dependencies: ["Stages", "Pipeline", "TestSupport"], swiftSettings: numericSwift),
+    .testTarget(
+      name: "StagesTests", dependencies: ["Stages", "Pipeline", "TestSupport"], exclude: ["Fixtures"],
+      swiftSettings: numericSwift),
   ]
 )

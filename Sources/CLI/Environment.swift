@@ -40,7 +40,9 @@ struct SpecOptions: ParsableArguments {
     var failed = false
     for path in paths {
       do {
-        specs.append(try Spec.load(path, registry: CLIRuntime.registry, overrides: overrides))
+        let spec = try Spec.load(path, registry: CLIRuntime.registry, overrides: overrides)
+        for notice in spec.notices { Terminal.error(notice) }
+        specs.append(spec)
       } catch let errors as SpecErrors {
         Terminal.error(errors.description)
         failed = true

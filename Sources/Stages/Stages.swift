@@ -5,5 +5,5 @@ public enum Stages {
   /// Every stage kind this build provides, in dependency order.
   public static let registry = StageRegistry([
     LoadStage(), BinStage(), TrainStage(), MapStage(), EnergyStage(), ReportStage(),
-  ])
+  ], translator: { node, file in try ReferenceImport.translate(node, file: file) })
 }

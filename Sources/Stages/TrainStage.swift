@@ -101,9 +101,7 @@ struct TrainStage: Stage {
     }
     trainer.shouldCancel = { context.isCancelled }
     let recorder = TraceRecorder()
-    trainer.weightObserver = { step in
-      for l in 0..<step.old.count { recorder.observe(layer: l, old: step.old[l].scalars, new: step.new[l].scalars) }
-    }
+    trainer.weightObserver = { step in recorder.observe(old: step.old, new: step.new) }
     let network: TrainedNetwork
     let epochs: [EpochMetrics]
     do {
@@ -208,14 +206,10 @@ struct TrainedModel: Codable {
 final class TraceRecorder: @unchecked Sendable {
   private var recorder: WeightUpdateRecorder?
 
-  func observe(layer: Int, old: [Float], new: [Float]) {
-    if recorder == nil { recorder = WeightUpdateRecorder(technology: .isaac32nm, layerCount: 0) }
-    if layer >= recorder!.quantizers.count {
-      var grown = WeightUpdateRecorder(technology: .isaac32nm, layerCount: layer + 1)
-      swap(&grown, &recorder!)
-      precondition(grown.quantizers.allSatisfy { $0 == nil }, "layers are observed in order, first step first")
-    }
-    recorder!.observe(layer: layer, old: old, new: new)
+  /// Records one optimizer step (every layer's weights before and after).
+  func observe(old: [Tensor], new: [Tensor]) {
+    if recorder == nil { recorder = WeightUpdateRecorder(technology: .isaac32nm, layerCount: old.count) }
+    for l in old.indices { recorder!.observe(layer: l, old: old[l].scalars, new: new[l].scalars) }
   }
 
   func trace(layers: Int) -> WeightUpdateTrace { recorder?.trace ?? WeightUpdateTrace(layerCount: layers) }

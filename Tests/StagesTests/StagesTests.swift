@@ -126,12 +126,24 @@ import Testing
     } throws: { error in "\(error)".contains("no technology file 'rram-23nm'") && "\(error)".contains("m.yml:7:24") }
   }
 
-  @Test func architecturesNotBuiltYetAreRejectedBeforeAnythingRuns() throws {
+  @Test func aConvNetTrainsMapsAndEstimatesEndToEnd() throws {
     let dir = try Self.scratch()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let path = try Self.write(Self.smallSpec.replacingOccurrences(of: "arch: mlp", with: "arch: vgg11"), in: dir)
-    #expect {
-      try Spec.load(path, registry: Stages.registry)
-    } throws: { error in "\(error)".contains("spec.yml:5:15: error: model.arch 'vgg11' is not built") }
+    let path = try Self.write("""
+      name: conv
+      dataset: {kind: synthetic, like: nmnist, train: 40, test: 20, events_per_sample: 300}
+      frames: {T: 3}
+      model: {arch: convnet, channels: 8}
+      train: {method: sdfa, epochs: 1, batch_size: 10}
+      hardware: {technology: rram-32nm}
+      """, in: dir)
+    let summary = try Self.run(path, cache: dir.appendingPathComponent(".sdfa"))
+    #expect(summary.succeeded, "\(summary.failures)")
+    let train = try #require(Self.artifact(summary, "train seed=0", cache: dir.appendingPathComponent(".sdfa")))
+    let model = try String(contentsOf: train.appendingPathComponent("model.json"), encoding: .utf8)
+    #expect(model.contains("\"arch\" : \"convnet\"") && model.contains("\"conv\""))
+    let energy = try #require(Self.artifact(summary, "energy seed=0", cache: dir.appendingPathComponent(".sdfa")))
+    let breakdown = try String(contentsOf: energy.appendingPathComponent("breakdown.txt"), encoding: .utf8)
+    #expect(breakdown.contains("PipeSDFA"))
   }
 }

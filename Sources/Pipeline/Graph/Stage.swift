@@ -150,11 +150,19 @@ public struct StageFailure: Error, CustomStringConvertible, Sendable {
   public init(_ description: String) { self.description = description }
 }
 
+/// Converts a file in another format (the reference code's flat configs) into spec text:
+/// nil when the tree is already a spec; `SpecErrors` located in the file when it is wrong.
+public typealias SpecTranslator =
+  @Sendable (_ node: SpecNode, _ file: String) throws -> (name: String, spec: String, notice: String)?
+
 /// The stage kinds of a build, in dependency order.
 public struct StageRegistry: Sendable {
   public let stages: [any Stage]
+  /// Accepts files of another format where a spec is expected (`sdfa run config.yaml`).
+  public let translator: SpecTranslator?
 
-  public init(_ stages: [any Stage]) {
+  public init(_ stages: [any Stage], translator: SpecTranslator? = nil) {
+    self.translator = translator
     for (i, stage) in stages.enumerated() {
       for consumed in stage.consumes {
         precondition(stages[..<i].contains { $0.kind == consumed },

@@ -21,6 +21,8 @@ public struct Spec: Sendable {
   /// Every sweep point × seed, in a stable order (axes in declaration order, the last axis
   /// fastest, seeds innermost), with stage expansions applied (e.g. technology files read).
   public internal(set) var points: [SweepPoint] = []
+  /// Things the user should know about how the file was read (a reference config converted).
+  public internal(set) var notices: [String] = []
 
   /// Options that come from the command line rather than the file.
   public struct Overrides: Sendable {
@@ -45,6 +47,12 @@ public struct Spec: Sendable {
   ) throws -> Spec {
     let loader = SpecLoader(environment: environment)
     var (node, files) = try loader.load(path)
+    var notices: [String] = []
+    if let translate = registry.translator, let translated = try translate(node, path) {
+      // Positions in errors then refer to the spec text `sdfa import` prints.
+      node = try loader.parse(translated.spec, file: "\(path) (as imported)")
+      notices.append(translated.notice)
+    }
     var errors: [SpecError] = []
     for assignment in overrides.assignments {
       do {
@@ -54,7 +62,9 @@ public struct Spec: Sendable {
       }
     }
     if !errors.isEmpty { throw SpecErrors(errors) }
-    return try compile(node, file: path, files: files, registry: registry, overrides: overrides)
+    var spec = try compile(node, file: path, files: files, registry: registry, overrides: overrides)
+    spec.notices = notices
+    return spec
   }
 
   /// Applies one `path=value` override (the value is YAML: `3`, `[256, 256]`, `{type: sgd}`).
