@@ -4,7 +4,10 @@ import Testing
 
 /// Real files shared by the team; tests that need them skip with a visible message when absent.
 enum RealData {
-  static let root = URL(fileURLWithPath: ProcessInfo.processInfo.environment["SDFA_REALDATA"] ?? "/work/shared/realdata")
+  /// `SDFA_REALDATA`, else `../shared/realdata` beside the checkout (where the team and CI keep it).
+  static let root = ProcessInfo.processInfo.environment["SDFA_REALDATA"].map { URL(fileURLWithPath: $0) }
+    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("../shared/realdata").standardized
   static let nmnistSample = root.appendingPathComponent("nmnist/sample_nmnist.bin")
   static let braille = root.appendingPathComponent("braille/tutorial5_braille_spiking_data.pkl.gz")
 
