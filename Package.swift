@@ -83,5 +83,8 @@ let package = Package(
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
 
     .testTarget(name: "StagesTests", dependencies: ["Stages", "Pipeline", "TestSupport"], swiftSettings: numericSwift),
+
+    // `sdfa data …` lives in the executable: these tests run the built `sdfa`.
+    .testTarget(name: "SDFACommandTests", dependencies: ["sdfa", "Stages", "Pipeline", "Events", "TestSupport"]),
   ]
 )
