@@ -6,13 +6,14 @@ import Events
 struct DataCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "data",
-    abstract: "Check a dataset's original files.",
+    abstract: "Check a dataset's original files, or draw one binned sample.",
     discussion: """
       Examples:
         sdfa data check nmnist data/nmnist
         sdfa data check braille ../shared/realdata/braille
+        sdfa data show experiments/quickstart.yml 3 --out sample3.svg
       """,
-    subcommands: [DataCheckCommand.self])
+    subcommands: [DataCheckCommand.self, DataShowCommand.self])
 }
 
 extension DatasetKind: ExpressibleByArgument {}
