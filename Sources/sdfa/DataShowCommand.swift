@@ -93,21 +93,21 @@ struct DataShowCommand: ParsableCommand {
     Terminal.out("wrote \(out): \(split) sample \(sample), class '\(name)', \(frames.stepCount(index)) time steps")
   }
 
-  /// Converts through `rsvg-convert` (Debian: librsvg2-bin).
+  /// Converts through `rsvg-convert` (Debian: librsvg2-bin), from a temporary file rather
+  /// than a pipe, so that a converter that dies early cannot take this process with SIGPIPE.
   static func writePNG(_ svg: String, to path: String) throws {
+    let source = FileManager.default.temporaryDirectory.appendingPathComponent("sdfa-show-\(UUID().uuidString).svg")
+    try Data(svg.utf8).write(to: source)
+    defer { try? FileManager.default.removeItem(at: source) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["rsvg-convert", "--format", "png", "--output", path]
-    let input = Pipe()
-    process.standardInput = input
+    process.arguments = ["rsvg-convert", "--format", "png", "--output", path, source.path]
     do {
       try process.run()
     } catch {
       Terminal.error("cannot run rsvg-convert (\(error)): install librsvg2-bin, or write --out FILE.svg")
       throw ExitCode(1)
     }
-    input.fileHandleForWriting.write(Data(svg.utf8))
-    try input.fileHandleForWriting.close()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
       Terminal.error("rsvg-convert failed (exit \(process.terminationStatus)): install librsvg2-bin, or write --out FILE.svg")

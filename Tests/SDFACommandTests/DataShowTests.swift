@@ -17,9 +17,8 @@ import Testing
     let spec = try Spec.load(path, registry: Stages.registry)
     let runner = try Runner(cache: scratch.url.appendingPathComponent(".sdfa"), registry: Stages.registry)
     let summary = runner.run(StageGraph(spec: spec, registry: Stages.registry), options: RunOptions(jobs: 1))
-    for (label, kind) in zip(summary.labels, summary.kinds) where kind == "bin" || kind == "load" {
-      let outcome = summary.outcomes[summary.labels.firstIndex(of: label)!]
-      #expect(outcome.digest != nil, "\(label): \(summary.failures)")
+    for i in summary.labels.indices where ["load", "bin"].contains(summary.kinds[i]) {
+      #expect(summary.outcomes[i].digest != nil, "\(summary.labels[i]): \(summary.failures)")
     }
   }
 
