@@ -2,6 +2,7 @@ import Events
 import Foundation
 import Stages
 import Testing
+import ZIPFoundation
 
 /// `sdfa data check` on N-MNIST files the tests write, and on the real Braille file.
 @Suite struct DataCheckTests {
@@ -41,6 +42,28 @@ import Testing
     }
     let total = result.out.split(separator: "\n").first { $0.contains("total") }.map { $0.split(separator: " ").map(String.init) }
     #expect(total.map { Array($0.prefix(3)) } == ["total", "6", "4"])
+  }
+
+  @Test func theSameFilesInsideTrainZipAndTestZipCountTheSame() throws {
+    let scratch = try Scratch()
+    defer { scratch.cleanup() }
+    try Self.writeNMNIST(in: scratch)
+    let tree = scratch.url.appendingPathComponent("nmnist")
+    let zipped = scratch.url.appendingPathComponent("zipped")
+    try FileManager.default.createDirectory(at: zipped, withIntermediateDirectories: true)
+    for (split, perDigit) in Self.counts {
+      let folder = split == .train ? "Train" : "Test"
+      let archive = try Archive(url: zipped.appendingPathComponent("\(folder).zip"), accessMode: .create)
+      for (digit, n) in perDigit.enumerated() {
+        for k in 0..<n {
+          try archive.addEntry(with: "\(folder)/\(digit)/\(String(format: "%05d", k)).bin", relativeTo: tree, compressionMethod: .deflate)
+        }
+      }
+    }
+    let fromTree = try SDFAProcess.run(["data", "check", "nmnist", "nmnist"], in: scratch.url)
+    let fromZips = try SDFAProcess.run(["data", "check", "nmnist", "zipped"], in: scratch.url)
+    #expect(fromZips.status == 0, "\(fromZips.err)")
+    #expect(fromZips.out == fromTree.out.replacingOccurrences(of: "nmnist at nmnist:", with: "nmnist at zipped:"))
   }
 
   @Test func aTruncatedFileIsNamedWithItsByteOffsetAndFails() throws {
