@@ -29,8 +29,8 @@ enum SDFAProcess {
   static func run(_ arguments: [String], in directory: URL) throws -> Result {
     let tag = UUID().uuidString
     let stdout = directory.appendingPathComponent(".out-\(tag)"), stderr = directory.appendingPathComponent(".err-\(tag)")
-    FileManager.default.createFile(atPath: stdout.path, contents: nil)
-    FileManager.default.createFile(atPath: stderr.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
     defer {
       try? FileManager.default.removeItem(at: stdout)
       try? FileManager.default.removeItem(at: stderr)
