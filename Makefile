@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE := .build/release
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all build deps quickstart test bench tables clean help
+.PHONY: all build deps quickstart test fuzz bench tables clean help
 
 all: build
 
@@ -34,6 +34,13 @@ quickstart: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The readers' and the unpickler's fuzz tests at full length (100,000 inputs each; `make test`
+# runs a few thousand). Debug, as `make test`: it reuses that build and keeps the bounds and
+# overflow checks that turn a reader bug into a crash here; 100,000 take about a minute.
+fuzz: deps
+	$(SWIFT) build --build-tests
+	SDFA_FUZZ_ITERATIONS=$${SDFA_FUZZ_ITERATIONS:-100000} $(SWIFT) test --skip-build --filter FuzzTests
 
 bench: deps
 	$(SWIFT) build -c release

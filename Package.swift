@@ -85,5 +85,8 @@ let package = Package(
     .testTarget(
       name: "StagesTests", dependencies: ["Stages", "Pipeline", "TestSupport"], exclude: ["Fixtures"],
       swiftSettings: numericSwift),
+
+    // `sdfa data …` lives in the executable: these tests run the built `sdfa`.
+    .testTarget(name: "SDFACommandTests", dependencies: ["sdfa", "Stages", "Pipeline", "Events", "TestSupport"]),
   ]
 )

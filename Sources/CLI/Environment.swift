@@ -11,8 +11,9 @@ public enum CLIRuntime {
   nonisolated(unsafe) public static var extraCommands: [any ParsableCommand.Type] = []
 }
 
-/// Options shared by every command that reads specs.
-struct SpecOptions: ParsableArguments {
+/// Options shared by every command that reads specs (public: the executable's own commands
+/// read specs too).
+public struct SpecOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Run seeds 0..<N instead of the spec's seeds.", valueName: "N"))
   var seeds: Int?
 
@@ -23,19 +24,21 @@ struct SpecOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Cache directory (default: $SDFA_CACHE, else .sdfa).", valueName: "dir"))
   var cache: String?
 
-  var overrides: Spec.Overrides { Spec.Overrides(seedCount: seeds, assignments: assignments) }
+  public init() {}
 
-  var cacheURL: URL {
+  public var overrides: Spec.Overrides { Spec.Overrides(seedCount: seeds, assignments: assignments) }
+
+  public var cacheURL: URL {
     let path = cache ?? ProcessInfo.processInfo.environment["SDFA_CACHE"].flatMap { $0.isEmpty ? nil : $0 } ?? ".sdfa"
     return URL(fileURLWithPath: path).standardizedFileURL
   }
 
-  func validate() throws {
+  public func validate() throws {
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
   }
 
   /// Loads every spec, printing all problems of all files before failing.
-  func loadSpecs(_ paths: [String]) throws -> [Spec] {
+  public func loadSpecs(_ paths: [String]) throws -> [Spec] {
     var specs: [Spec] = []
     var failed = false
     for path in paths {
@@ -55,7 +58,7 @@ struct SpecOptions: ParsableArguments {
     return specs
   }
 
-  func runner() throws -> Runner {
+  public func runner() throws -> Runner {
     do {
       return try Runner(cache: cacheURL, registry: CLIRuntime.registry)
     } catch {
@@ -66,19 +69,19 @@ struct SpecOptions: ParsableArguments {
 }
 
 /// Writing to the terminal.
-enum Terminal {
-  static let isInteractive = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+public enum Terminal {
+  public static let isInteractive = isatty(STDERR_FILENO) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
   private static let lock = NSLock()
 
-  static func out(_ text: String) {
+  public static func out(_ text: String) {
     lock.withLock { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
   }
 
-  static func error(_ text: String) {
+  public static func error(_ text: String) {
     lock.withLock { FileHandle.standardError.write(Data((text + "\n").utf8)) }
   }
 
-  static func raw(_ text: String) {
+  public static func raw(_ text: String) {
     lock.withLock { FileHandle.standardError.write(Data(text.utf8)) }
   }
 }

@@ -51,29 +51,12 @@ struct LoadStage: Stage {
     }
     let dataset = DatasetKind(rawValue: kind)!
     let root = URL(fileURLWithPath: try context.string("dataset.root"))
-    guard FileManager.default.fileExists(atPath: root.path) else { throw Self.missingData(dataset, root: root.path) }
+    guard FileManager.default.fileExists(atPath: root.path) else { throw StageFailure(MissingData.message(dataset, root: root.path)) }
     var options = DatasetLoadOptions()
     options.seed = seed
     options.labelOrder = LabelOrder(rawValue: try context.string("dataset.label_order")) ?? .spikingjelly
     options.trainFraction = try context.double("dataset.train_fraction")
     let summary = try DatasetLoader.load(dataset, root: root, options: options, to: output, progress: report)
     context.log("\(kind) from \(root.path): \(summary.train) train, \(summary.test) test samples, \(summary.events) events")
-  }
-
-  /// Where each dataset comes from, for the message when its files are missing.
-  static func missingData(_ kind: DatasetKind, root: String) -> StageFailure {
-    let source: String
-    switch kind {
-    case .nmnist: source = "N-MNIST (Orchard et al. 2015): extract Train.zip and Test.zip (or leave the zips) in it"
-    case .ncaltech101: source = "N-Caltech101 (Orchard et al. 2015): extract Caltech101.zip in it"
-    case .dvsgesture: source = "DVS128 Gesture (Amir et al. 2017): extract DvsGesture.tar.gz in it"
-    case .shd: source = "the Spiking Heidelberg Digits (Cramer et al. 2020): unzip shd_train.h5.zip and shd_test.h5.zip in it"
-    case .braille: source = "the Braille letters tutorial data (Müller-Cleve et al. 2022): put tutorial5_braille_spiking_data.pkl.gz in it"
-    }
-    let like = kind.rawValue
-    return StageFailure("""
-      dataset folder '\(root)' does not exist. Download \(source) (or set SDFA_DATA to where it is). \
-      To run without it: --set dataset.kind=synthetic --set dataset.like=\(like)
-      """)
   }
 }

@@ -1,0 +1,72 @@
+import Foundation
+
+/// The built `sdfa` executable, run as a user runs it.
+enum SDFAProcess {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// `sdfa` next to the test bundle.
+  static var executable: URL {
+    let candidates = [
+      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+      Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+    ]
+    for directory in candidates {
+      let url = directory.appendingPathComponent("sdfa")
+      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    return packageRoot.appendingPathComponent(".build/debug/sdfa")
+  }
+
+  struct Result {
+    var status: Int32
+    var out: String
+    var err: String
+    var outBytes: Data
+  }
+
+  /// Runs `sdfa arguments` in `directory` to completion, stdout and stderr captured to files
+  /// (pipes could fill and block).
+  static func run(_ arguments: [String], in directory: URL) throws -> Result {
+    let tag = UUID().uuidString
+    let stdout = directory.appendingPathComponent(".out-\(tag)"), stderr = directory.appendingPathComponent(".err-\(tag)")
+    _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+    defer {
+      try? FileManager.default.removeItem(at: stdout)
+      try? FileManager.default.removeItem(at: stderr)
+    }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var environment = ProcessInfo.processInfo.environment
+    environment["SDFA_CACHE"] = nil
+    environment["TERM"] = "dumb"
+    process.environment = environment
+    process.standardOutput = try FileHandle(forWritingTo: stdout)
+    process.standardError = try FileHandle(forWritingTo: stderr)
+    try process.run()
+    process.waitUntilExit()
+    let out = try Data(contentsOf: stdout)
+    return Result(status: process.terminationStatus, out: String(decoding: out, as: UTF8.self),
+                  err: String(decoding: try Data(contentsOf: stderr), as: UTF8.self), outBytes: out)
+  }
+}
+
+/// A fresh directory under the system's temporary directory.
+struct Scratch {
+  let url: URL
+
+  init() throws {
+    url = FileManager.default.temporaryDirectory.appendingPathComponent("sdfa-data-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  }
+
+  func write(_ bytes: [UInt8], to relative: String) throws {
+    let file = url.appendingPathComponent(relative)
+    try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(bytes).write(to: file)
+  }
+
+  func cleanup() { try? FileManager.default.removeItem(at: url) }
+}
