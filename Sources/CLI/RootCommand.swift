@@ -16,7 +16,8 @@ public struct RootCommand: ParsableCommand {
         sdfa status experiments/quickstart.yml
       """,
     version: PipelineInfo.toolVersion,
-    subcommands: [RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self])
+    subcommands: [RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self,
+                  ExecCommand.self])
 
   public init() {}
 
