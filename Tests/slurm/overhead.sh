@@ -4,7 +4,8 @@
 # (the batch script sdfa wrote, submitted by hand on a copy of the cache and polled with
 # squeue every 0.2 s, as the research notes' reference loop does). Rounds alternate which
 # goes first, each on fresh copies of a cache holding the upstream stages; the median of the
-# differences is the overhead.
+# differences is the overhead. The sdfa process's own CPU time (with its sbatch and squeue
+# children) is printed too: on a loaded machine it is the steadier figure.
 #
 #   bash Tests/slurm/overhead.sh [path/to/sdfa-toy]     (as root; starts and stops its own cluster)
 # Env: N (tasks, default 100), ROUNDS (default 3), SLURM_TEST_CPUS (CPUs the node
@@ -40,7 +41,8 @@ script=$(ls warm/jobs/batches/train-*.sh)
 sdfa_run() {   # round → seconds
   cp -a prepped "run$1"
   local t; t=$(now)
-  "$TOY" run s.yml -q --cache "run$1" --results "results$1" >"run$1.out" 2>&1 || { cat "run$1.out"; exit 1; }
+  /usr/bin/time -f '%U %S' -o "cpu$1" "$TOY" run s.yml -q --cache "run$1" --results "results$1" >"run$1.out" 2>&1 \
+    || { cat "run$1.out"; exit 1; }
   echo "$(now) - $t" | bc
 }
 bare_array() {   # round → seconds
@@ -59,7 +61,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
   if ((r % 2)); then a=$(sdfa_run $r); b=$(bare_array $r); else b=$(bare_array $r); a=$(sdfa_run $r); fi
   d=$(echo "$a - $b" | bc)
   diffs+=("$d")
-  printf 'round %d: sdfa run --executor slurm %.2f s, same array by sbatch + squeue loop %.2f s, difference %+.2f s\n' "$r" "$a" "$b" "$d"
+  cpu=$(awk '{print $1 + $2}' "cpu$r")
+  printf 'round %d: sdfa run --executor slurm %.2f s (its CPU time, sbatch/squeue included: %.2f s), same array by sbatch + squeue loop %.2f s, difference %+.2f s\n' \
+    "$r" "$a" "$cpu" "$b" "$d"
 done
 median=$(printf '%s\n' "${diffs[@]}" | sort -g | sed -n "$(((ROUNDS + 1) / 2))p")
 printf 'tasks=%d node_cpus=%s rounds=%d: median overhead %+.2f s\n' "$N" "$SLURM_TEST_CPUS" "$ROUNDS" "$median"

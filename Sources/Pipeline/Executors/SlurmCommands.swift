@@ -28,8 +28,9 @@ enum SlurmCommands {
   }
 
   /// Job states (`squeue -t all`) of the given jobs and array tasks, by task id (`123_4`, or
-  /// `123` for a plain job). Jobs Slurm no longer knows (purged, or never seen) are absent.
-  static func states(of jobs: Set<String>) -> [String: String] {
+  /// `123` for a plain job). Jobs Slurm no longer knows (purged, or never seen) are absent;
+  /// nil when Slurm could not be asked (the controller is down or unreachable).
+  static func states(of jobs: Set<String>) -> [String: String]? {
     let masters = Set(jobs.map { String($0.split(separator: "_").first ?? "") }).filter { !$0.isEmpty }.sorted()
     guard !masters.isEmpty else { return [:] }
     func query(_ ids: [String]) -> Output {
@@ -40,8 +41,15 @@ enum SlurmCommands {
     if all.status == 0 {
       outputs = [all]
     } else {
-      // One unknown id fails the whole query: ask for each job alone.
-      outputs = masters.map { query([$0]) }.filter { $0.status == 0 }
+      // An unknown id may fail the whole query: ask for each job alone.
+      for master in masters {
+        let one = query([master])
+        if one.status == 0 {
+          outputs.append(one)
+        } else if !one.err.contains("Invalid job id") {
+          return nil
+        }
+      }
     }
     var states: [String: String] = [:]
     for output in outputs {

@@ -32,6 +32,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
   private var tasks: [String: Task] = [:]  // by key
   private var finished: [(key: String, result: ExecutionResult)] = []
   private var lastPoll = Date.distantPast
+  private var warnedUnreachable = false
   /// Array jobs this process submitted.
   public private(set) var submittedJobs: [String] = []
 
@@ -72,7 +73,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     }
     defer { submissionLock.unlock() }
     let recorded = Dictionary(uniqueKeysWithValues: jobs.compactMap { j in files.submission(j.job.key).map { (j.job.key, $0) } })
-    let states = SlurmCommands.states(of: Set(recorded.values.map(\.job)))
+    let states = SlurmCommands.states(of: Set(recorded.values.map(\.job))) ?? [:]
     let done = (try? runner.index.outputs(for: jobs.map(\.job.key))) ?? [:]
     var toSubmit: [(job: StageJob, attempt: Int)] = []
     for (job, attempt) in jobs {
@@ -153,7 +154,14 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     lock.withLock {
       if !tasks.isEmpty && Date().timeIntervalSince(lastPoll) >= settings.pollInterval {
         lastPoll = Date()
-        let states = SlurmCommands.states(of: Set(tasks.values.map(\.slurmJob)))
+        // Slurm unreachable: keep every task, and ask again at the next poll.
+        guard let states = SlurmCommands.states(of: Set(tasks.values.map(\.slurmJob))) else {
+          if !warnedUnreachable { notice("slurm: squeue failed; still waiting for \(tasks.count) job(s)") }
+          warnedUnreachable = true
+          defer { finished.removeAll() }
+          return finished
+        }
+        warnedUnreachable = false
         var again: [(job: StageJob, attempt: Int)] = []
         for (key, task) in tasks {
           let state = states[task.slurmJob]
@@ -211,7 +219,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
       // Wait (up to 30 s) until none of them runs any more.
       let deadline = Date().addingTimeInterval(30)
       while Date() < deadline {
-        let states = SlurmCommands.states(of: Set(owned.values.map(\.slurmJob)))
+        let states = SlurmCommands.states(of: Set(owned.values.map(\.slurmJob))) ?? ["?": "PENDING"]
         if !states.values.contains(where: SlurmCommands.activeStates.contains) { break }
         usleep(200_000)
       }
