@@ -5,7 +5,8 @@
 # squeue every 0.2 s, as the research notes' reference loop does). Rounds alternate which
 # goes first, each on fresh copies of a cache holding the upstream stages; the median of the
 # differences is the overhead. The sdfa process's own CPU time (with its sbatch and squeue
-# children) is printed too: on a loaded machine it is the steadier figure.
+# children) and its share of the wall time (before submitting, after the last task ended)
+# are printed too: on a loaded machine they are the steadier figures.
 #
 #   bash Tests/slurm/overhead.sh [path/to/sdfa-toy]     (as root; starts and stops its own cluster)
 # Env: N (tasks, default 100), ROUNDS (default 3), SLURM_TEST_CPUS (CPUs the node
@@ -29,7 +30,7 @@ seeds: $N
 dataset: {scale: 1}
 frames: {bins: 10}
 train: {lr: 0.01}
-executor: {kind: slurm, poll_interval: 0.2, max_jobs: $N}
+executor: {kind: slurm, max_jobs: $N}   # default polling
 SPEC
 grep -v '^train' s.yml >prep.yml
 "$TOY" run prep.yml -q >/dev/null                     # load and bin, cached for every measurement
@@ -43,7 +44,17 @@ sdfa_run() {   # round → seconds
   local t; t=$(now)
   /usr/bin/time -f '%U %S' -o "cpu$1" "$TOY" run s.yml -q --cache "run$1" --results "results$1" >"run$1.out" 2>&1 \
     || { cat "run$1.out"; exit 1; }
-  echo "$(now) - $t" | bc
+  local t1; t1=$(now)
+  # sdfa's own share of the wall time: before the array is submitted, and after its last
+  # task ended (noticing it, the local report stage, linking results).
+  python3 - "run$1" "$t" "$t1" >"own$1" <<'PY'
+import glob, json, sqlite3, sys
+cache, t0, t1 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+submitted = min(json.load(open(f))["submitted"] for f in glob.glob(cache + "/jobs/*.slurm.json"))
+last = sqlite3.connect(cache + "/index.sqlite").execute("SELECT max(finished) FROM stages WHERE kind = 'train'").fetchone()[0]
+print(f"{submitted - t0:.2f} {t1 - last:.2f}")
+PY
+  echo "$t1 - $t" | bc
 }
 bare_array() {   # round → seconds
   cp -a prepped "base$1"
@@ -62,8 +73,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
   d=$(echo "$a - $b" | bc)
   diffs+=("$d")
   cpu=$(awk '{print $1 + $2}' "cpu$r")
-  printf 'round %d: sdfa run --executor slurm %.2f s (its CPU time, sbatch/squeue included: %.2f s), same array by sbatch + squeue loop %.2f s, difference %+.2f s\n' \
-    "$r" "$a" "$cpu" "$b" "$d"
+  read -r before after <"own$r"
+  printf 'round %d: sdfa run --executor slurm %.2f s (until submitted %.2f s, after the last task %.2f s; CPU %.2f s), same array by sbatch + squeue loop %.2f s, difference %+.2f s\n' \
+    "$r" "$a" "$before" "$after" "$cpu" "$b" "$d"
 done
 median=$(printf '%s\n' "${diffs[@]}" | sort -g | sed -n "$(((ROUNDS + 1) / 2))p")
 printf 'tasks=%d node_cpus=%s rounds=%d: median overhead %+.2f s\n' "$N" "$SLURM_TEST_CPUS" "$ROUNDS" "$median"

@@ -15,6 +15,7 @@ import Foundation
 ///   sbatch_args: ["--constraint=avx2"]
 ///   max_jobs: 100             # stages submitted and unfinished at once
 ///   max_retries: 2            # resubmissions of a job lost to node failure or preemption
+///   poll_interval: 5          # longest wait between squeue polls (0.2 s while states change)
 /// ```
 /// The section changes where stages run, never what they compute: `Spec` keeps it apart
 /// from the configuration that stages read, so it enters no key.
@@ -32,8 +33,8 @@ public struct ExecutorSettings: Sendable, Equatable {
   public var sbatchArgs: [String] = []
   public var maxJobs = 100
   public var maxRetries = 2
-  /// Seconds between `squeue` polls.
-  public var pollInterval = 0.5
+  /// The longest wait between `squeue` polls (polls are every 0.2 s while job states change).
+  public var pollInterval = 5.0
   /// The `sdfa` executable jobs run (default: the running one).
   public var sdfa: String?
 
@@ -53,7 +54,7 @@ public struct ExecutorSettings: Sendable, Equatable {
       .init("sbatch_args", .list(of: .string), default: .list([])),
       .init("max_jobs", .positiveInteger, default: 100, doc: "stages submitted and unfinished at once"),
       .init("max_retries", .integer(min: 0), default: 2, doc: "resubmissions after node failure or preemption"),
-      .init("poll_interval", .positiveNumber, default: 0.5, doc: "seconds between squeue polls"),
+      .init("poll_interval", .positiveNumber, default: 5, doc: "longest wait in seconds between squeue polls"),
       .init("sdfa", .string, doc: "the sdfa executable jobs run (default: this one)"),
     ])
   }

@@ -33,6 +33,10 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
   private var finished: [(key: String, result: ExecutionResult)] = []
   private var lastPoll = Date.distantPast
   private var warnedUnreachable = false
+  /// Polls come every 0.2 s while states change, backing off to `settings.pollInterval`
+  /// while they do not (long jobs cost the controller little).
+  private var interval = 0.2
+  private var lastStates: [String: String] = [:]
   /// Array jobs this process submitted.
   public private(set) var submittedJobs: [String] = []
 
@@ -152,7 +156,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
 
   public func poll() -> [(key: String, result: ExecutionResult)] {
     lock.withLock {
-      if !tasks.isEmpty && Date().timeIntervalSince(lastPoll) >= settings.pollInterval {
+      if !tasks.isEmpty && Date().timeIntervalSince(lastPoll) >= min(interval, settings.pollInterval) {
         lastPoll = Date()
         // Slurm unreachable: keep every task, and ask again at the next poll.
         guard let states = SlurmCommands.states(of: Set(tasks.values.map(\.slurmJob))) else {
@@ -162,6 +166,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
           return finished
         }
         warnedUnreachable = false
+        interval = states == lastStates ? min(interval * 1.5, settings.pollInterval) : 0.2
+        lastStates = states
         var again: [(job: StageJob, attempt: Int)] = []
         for (key, task) in tasks {
           let state = states[task.slurmJob]

@@ -176,9 +176,11 @@ public final class Runner: @unchecked Sendable {
           executor.submit(batch)
           for job in batch { events(.started(label: job.label)) }
         }
-        for (key, result) in executor.poll() {
+        let results = executor.poll()
+        for (key, result) in results {
           for i in remote.removeValue(forKey: key) ?? [] { complete(i, result, verifiedNow: []) }
         }
+        if !results.isEmpty { continue }  // their consumers may be ready now
       }
       if interrupted, let executor, !remote.isEmpty {
         executor.cancelAll()
