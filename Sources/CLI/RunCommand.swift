@@ -45,6 +45,9 @@ struct RunCommand: ParsableCommand {
   @Flag(name: [.short, .long], help: "Print failures and the summary only.")
   var quiet = false
 
+  @Option(name: .long, help: ArgumentHelp("Where stages run: local, or slurm (the kinds in the spec's executor.slurm_kinds; default train). Default: the spec's executor.kind.", valueName: "name"))
+  var executor: ExecutorSettings.Kind?
+
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if let cpus, cpus < 1 { throw ValidationError("--cpus must be at least 1") }
@@ -60,8 +63,10 @@ struct RunCommand: ParsableCommand {
     var summaries: [(Spec, RunSummary)] = []
     for spec in loaded {
       let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
+      let remote = try makeExecutor(for: spec, runner: runner)
       let display = ProgressDisplay(total: graph.nodes.count, spec: spec.name, quiet: quiet || json, dryRun: dryRun)
-      let summary = runner.run(graph, options: runOptions, events: display.handle, isCancelled: { Interrupts.shared.requested })
+      let summary = runner.run(graph, options: runOptions, executor: remote, events: display.handle,
+                               isCancelled: { Interrupts.shared.requested })
       display.close()
       if !dryRun {
         do {
@@ -80,6 +85,23 @@ struct RunCommand: ParsableCommand {
     }
     if summaries.contains(where: \.1.interrupted) { throw ExitCode(130) }
     if summaries.contains(where: { !$0.1.failures.isEmpty || $0.1.skippedCount > 0 }) { throw ExitCode(1) }
+  }
+}
+
+extension ExecutorSettings.Kind: ExpressibleByArgument {}
+
+extension RunCommand {
+  /// The executor of the stages the spec's `executor` section (or `--executor`) sends away.
+  func makeExecutor(for spec: Spec, runner: Runner) throws -> (any Executor)? {
+    var settings = ExecutorSettings(spec.executor)
+    if let executor { settings.kind = executor }
+    guard settings.kind == .slurm, !dryRun else { return nil }
+    do {
+      return try SlurmExecutor(settings: settings, runner: runner, notice: { Terminal.error($0) })
+    } catch {
+      Terminal.error("cannot prepare Slurm jobs under \(runner.store.root.path)/jobs: \(error)")
+      throw ExitCode(1)
+    }
   }
 }
 

@@ -70,7 +70,7 @@ enum SpecTestRegistry {
     .init("accelerators", .list(of: .choice(["pipelayer", "pipesdfa"]), minCount: 1)),
   ])
 
-  /// No `report` or `executor` kind: specs declaring those sections get the "not built yet" error.
+  /// No `report` kind: specs declaring that section get the "not built yet" error.
   static let registry = StageRegistry([
     SchemaOnlyStage(kind: "load", sections: ["dataset": dataset], trigger: "dataset", reads: ["dataset"], consumes: []),
     SchemaOnlyStage(kind: "bin", sections: ["frames": frames], trigger: "frames", reads: ["frames"], consumes: ["load"]),

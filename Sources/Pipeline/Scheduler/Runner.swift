@@ -12,8 +12,8 @@ public final class Runner: @unchecked Sendable {
   public let store: ArtifactStore
   public let index: StageIndex
   public let registry: StageRegistry
-  private let host = ProcessInfo.processInfo.hostName
-  private let keyLocks = KeyLockTable()
+  let host = ProcessInfo.processInfo.hostName
+  let keyLocks = KeyLockTable()
 
   public init(cache: URL, registry: StageRegistry) throws {
     store = try ArtifactStore(root: cache)
@@ -94,9 +94,10 @@ public final class Runner: @unchecked Sendable {
     }
   }
 
-  /// Runs the graph; `events` receives progress; `isCancelled` is polled (Ctrl-C).
+  /// Runs the graph; `events` receives progress; `isCancelled` is polled (Ctrl-C). Stages of
+  /// the kinds `executor` routes run there (a Slurm cluster), the others on local threads.
   public func run(
-    _ graph: StageGraph, options: RunOptions = RunOptions(),
+    _ graph: StageGraph, options: RunOptions = RunOptions(), executor: (any Executor)? = nil,
     events: @escaping @Sendable (RunEvent) -> Void = { _ in },
     isCancelled: @escaping @Sendable () -> Bool = { false }
   ) -> RunSummary {
@@ -105,6 +106,35 @@ public final class Runner: @unchecked Sendable {
     let s = Scheduling(graph, events: events)
     let nodes = s.nodes
     var interrupted = false
+    var remote: [String: [Int]] = [:]  // keys handed to `executor`, with their nodes
+
+    /// What executing node `i` needs (its inputs are done).
+    func job(_ i: Int, threads: Int) -> StageJob {
+      let node = nodes[i]
+      return StageJob(
+        key: s.keys[i]!.hex, kind: node.kind, version: node.version, params: node.params,
+        inputs: node.inputs.compactMapValues { s.outcome($0)?.digest }, inputOrder: node.inputOrder, label: node.label,
+        spec: graph.spec.name, threads: threads, forced: options.force.contains { globMatches($0, node.label) })
+    }
+    /// Records how executing node `i` ended (under `s.condition`).
+    @Sendable func complete(_ i: Int, _ result: ExecutionResult, verifiedNow: [Int]) {
+      switch result {
+      case .outcome(.interrupted):
+        s.state[i] = .failed(.interrupted)
+      case .outcome(let outcome):
+        s.verified.formUnion(verifiedNow)
+        if case .ran = outcome { s.verified.insert(i) }
+        s.finish(i, outcome)
+      case .corruptInput(let digest, let reason):
+        if let producer = s.producers[i].first(where: { s.outcome($0)?.digest == digest }) {
+          events(.quarantined(label: nodes[producer].label, reason: reason))
+          s.rebuild(producer, thenRetry: i)
+        } else {  // another consumer already sent the producer back to rebuild
+          s.remaining[i] = s.producers[i].filter { s.outcome($0) == nil }.count
+          s.state[i] = s.remaining[i] == 0 ? .ready : .waiting
+        }
+      }
+    }
 
     s.condition.lock()
     while true {
@@ -132,42 +162,52 @@ public final class Runner: @unchecked Sendable {
         }
         continue  // newly finished nodes may have made others ready
       }
+      // Hand queued stages of the kinds the executor routes to it (outside the local budgets).
+      if let executor, !interrupted {
+        var batch: [StageJob] = []
+        s.queue.removeAll { i in
+          guard executor.routes(kind: nodes[i].kind), remote.count < executor.maxInFlight else { return false }
+          let key = s.keys[i]!.hex
+          if remote[key] == nil { batch.append(job(i, threads: registry.stage(nodes[i].kind)?.threads(for: nodes[i].params) ?? 1)) }
+          remote[key, default: []].append(i)
+          return true
+        }
+        if !batch.isEmpty {
+          executor.submit(batch)
+          for job in batch { events(.started(label: job.label)) }
+        }
+        let results = executor.poll()
+        for (key, result) in results {
+          for i in remote.removeValue(forKey: key) ?? [] { complete(i, result, verifiedNow: []) }
+        }
+        if !results.isEmpty { continue }  // their consumers may be ready now
+      }
+      if interrupted, let executor, !remote.isEmpty {
+        executor.cancelAll()
+        remote.removeAll()
+      }
       // Dispatch queued work under the job and thread budgets.
-      while !interrupted, let next = s.queue.first {
+      while !interrupted, let position = s.queue.firstIndex(where: { executor?.routes(kind: nodes[$0].kind) != true }) {
+        let next = s.queue[position]
         let threads = min(options.cpuBudget, registry.stage(nodes[next].kind)?.threads(for: nodes[next].params) ?? 1)
         guard s.running == 0 || (s.running < options.jobs && s.threadsInUse + threads <= options.cpuBudget) else { break }
-        s.queue.removeFirst()
+        s.queue.remove(at: position)
         s.running += 1
         s.threadsInUse += threads
-        let node = nodes[next], key = s.keys[next]!
         let mustVerify = s.producers[next].filter { !s.verified.contains($0) }
-        var inputs: [String: (digest: String, producer: Int)] = [:]
-        for (role, p) in node.inputs { if let d = s.outcome(p)?.digest { inputs[role] = (d, p) } }
-        let forced = options.force.contains { globMatches($0, node.label) }
-        let specName = graph.spec.name
-        let frozenInputs = inputs
+        let stageJob = job(next, threads: threads)
+        let verify = Set(mustVerify.compactMap { s.outcome($0)?.digest })
         Thread.detachNewThread { [self] in
-          let result = self.execute(node, key: key, inputs: frozenInputs, verify: Set(mustVerify), forced: forced,
-                                    threads: threads, spec: specName, events: events, isCancelled: isCancelled)
+          let result = self.execute(stageJob, verify: verify, events: events, isCancelled: isCancelled)
           s.condition.lock()
           s.running -= 1
           s.threadsInUse -= threads
-          switch result {
-          case .outcome(.interrupted):
-            s.state[next] = .failed(.interrupted)
-          case .outcome(let outcome):
-            s.verified.formUnion(mustVerify)
-            if case .ran = outcome { s.verified.insert(next) }
-            s.finish(next, outcome)
-          case .corruptInput(let producer, let reason):
-            events(.quarantined(label: nodes[producer].label, reason: reason))
-            s.rebuild(producer, thenRetry: next)
-          }
+          complete(next, result, verifiedNow: mustVerify)
           s.condition.broadcast()
           s.condition.unlock()
         }
       }
-      if s.running == 0 && (interrupted || (s.queue.isEmpty && s.readyNodes.isEmpty)) { break }
+      if s.running == 0 && remote.isEmpty && (interrupted || (s.queue.isEmpty && s.readyNodes.isEmpty)) { break }
       s.condition.wait(until: Date().addingTimeInterval(0.2))
     }
     s.condition.unlock()
@@ -187,84 +227,6 @@ public final class Runner: @unchecked Sendable {
     try? index.markLatest(spec: graph.spec.name, labels: moved)
     return RunSummary(labels: nodes.map(\.label), kinds: nodes.map(\.kind), keys: s.keys.map { $0?.hex }, outcomes: outcomes,
                       interrupted: interrupted, seconds: Date().timeIntervalSince(start))
-  }
-
-  private enum ExecutionResult {
-    case outcome(NodeOutcome)
-    case corruptInput(producer: Int, reason: String)
-  }
-
-  private func execute(
-    _ node: StageGraph.Node, key: StageKey, inputs: [String: (digest: String, producer: Int)], verify: Set<Int>,
-    forced: Bool, threads: Int, spec: String, events: @escaping @Sendable (RunEvent) -> Void,
-    isCancelled: @escaping @Sendable () -> Bool
-  ) -> ExecutionResult {
-    let inProcess = keyLocks.lock(key.hex)
-    defer { keyLocks.unlock(key.hex, inProcess) }
-    let fileLock: KeyLock
-    do { fileLock = try store.lock(key.hex) } catch { return .outcome(.failed(message: "\(error)", log: "")) }
-    defer { fileLock.unlock() }
-    // Another process may have finished it while we waited for the lock.
-    if !forced, let digest = try? index.outputs(for: [key.hex])[key.hex], store.exists(digest) {
-      return .outcome(.cached(digest: digest, byOther: true))
-    }
-    for (_, input) in inputs where verify.contains(input.producer) {
-      do {
-        try store.verify(input.digest)
-      } catch {
-        if store.exists(input.digest) { try? store.quarantine(input.digest) }
-        try? index.invalidate(output: input.digest)
-        return .corruptInput(producer: input.producer, reason: "\(error)")
-      }
-    }
-    guard let stage = registry.stage(node.kind) else {
-      return .outcome(.failed(message: "this build has no stage kind '\(node.kind)'", log: ""))
-    }
-    events(.started(label: node.label))
-    let logURL = store.logURL(key.hex)
-    try? ArtifactStore.writeFile(Data(), to: logURL)
-    let log = try? FileHandle(forWritingTo: logURL)
-    defer { try? log?.close() }
-    log?.write(Data("# \(node.label)\n# key \(key.hex)\n# params \(node.params.canonicalJSON)\n".utf8))
-    let started = Date()
-    var temporary: URL?
-    do {
-      let directory = try store.makeTemporaryDirectory()
-      temporary = directory
-      let context = StageContext(
-        params: node.params, inputs: inputs.mapValues { store.artifactURL($0.digest) }, inputOrder: node.inputOrder,
-        outputDirectory: directory, label: node.label, threads: threads, logHandle: log,
-        progress: { events(.progress($0)) }, isCancelled: isCancelled)
-      try stage.run(context)
-      try context.checkCancellation()
-      let digest = try store.commit(directory)
-      temporary = nil
-      let finished = Date()
-      try index.commit(record(node, key: key, inputs: inputs, spec: spec, output: digest, status: "done", started: started,
-                              finished: finished, error: nil, log: logURL.path))
-      return .outcome(.ran(digest: digest, seconds: finished.timeIntervalSince(started)))
-    } catch is CancellationError {
-      if let temporary { try? FileManager.default.removeItem(at: temporary) }
-      return .outcome(.interrupted)
-    } catch {
-      if let temporary { try? FileManager.default.removeItem(at: temporary) }
-      let message = "\(error)"
-      log?.write(Data("error: \(message)\n".utf8))
-      try? index.commit(record(node, key: key, inputs: inputs, spec: spec, output: nil, status: "failed", started: started,
-                               finished: Date(), error: message, log: logURL.path))
-      return .outcome(.failed(message: message, log: logURL.path))
-    }
-  }
-
-  private func record(
-    _ node: StageGraph.Node, key: StageKey, inputs: [String: (digest: String, producer: Int)], spec: String,
-    output: String?, status: String, started: Date, finished: Date, error: String?, log: String
-  ) -> StageIndex.Record {
-    StageIndex.Record(
-      key: key.hex, kind: node.kind, label: node.label, spec: spec, params: node.params.canonicalJSON,
-      inputs: SpecValue.object(inputs.mapValues { .string($0.digest) }).canonicalJSON, output: output, status: status,
-      started: started.timeIntervalSince1970, finished: finished.timeIntervalSince1970, host: host,
-      pid: Int(ProcessInfo.processInfo.processIdentifier), tool: PipelineInfo.toolVersion, error: error, log: log)
   }
 }
 

@@ -23,6 +23,9 @@ public struct Spec: Sendable {
   public internal(set) var points: [SweepPoint] = []
   /// Things the user should know about how the file was read (a reference config converted).
   public internal(set) var notices: [String] = []
+  /// The validated `executor:` section (where stages run), kept out of `base` and the points
+  /// so that it enters no stage's params or key.
+  public internal(set) var executor: SpecValue?
 
   /// Options that come from the command line rather than the file.
   public struct Overrides: Sendable {
@@ -38,7 +41,7 @@ public struct Spec: Sendable {
 
   /// Sections the design names whose stage kinds a build may not have yet, by owner.
   static let plannedSections = ["dataset": "load", "frames": "bin", "model": "train", "train": "train",
-                                "hardware": "map", "report": "report", "executor": "slurm executor"]
+                                "hardware": "map", "report": "report"]
 
   /// Loads, validates and compiles a spec file. Throws `SpecErrors` listing every problem.
   public static func load(
@@ -95,6 +98,7 @@ public struct Spec: Sendable {
                             description: "a seed count (≥ 1) or a list of seeds"), default: .number(1)),
     ]
     fields += sectionSchemas.map { Schema.Field($0.name, $0.schema) }
+    fields.append(.init("executor", ExecutorSettings.schema(kinds: registry.stages.map(\.kind)), doc: "where stages run"))
     // Handled apart (the loader resolves includes, sweeps are compiled below), but named
     // here so that a misspelling of them gets the right suggestion.
     fields += [.init("sweep", .object([])), .init("include", .string)]
@@ -125,6 +129,7 @@ public struct Spec: Sendable {
     let name = base.removeValue(forKey: "name")?.stringValue
       ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     base.removeValue(forKey: "description")
+    let executor = base.removeValue(forKey: "executor")
     let seedsValue = base.removeValue(forKey: "seeds") ?? .number(1)
     var seeds: [Int]
     if let count = seedsValue.intValue { seeds = Array(0..<count) } else { seeds = seedsValue.listValue?.compactMap(\.intValue) ?? [0] }
@@ -173,6 +178,7 @@ public struct Spec: Sendable {
     }
     if !errors.isEmpty { throw SpecErrors(errors) }
     spec.points = points
+    spec.executor = executor
     return spec
   }
 

@@ -1,0 +1,79 @@
+import Foundation
+
+extension Runner {
+  /// Executes one stage against the cache, the same way for every executor (the local
+  /// threads and `sdfa exec` on a cluster node): takes the key's lock (in-process and on
+  /// file), reuses a result another process committed meanwhile, verifies the inputs whose
+  /// digests are in `verify` (quarantining a corrupt one), runs the stage and commits its
+  /// artifact and index record (a failure is recorded too).
+  public func execute(
+    _ job: StageJob, verify: Set<String>, events: @escaping @Sendable (RunEvent) -> Void = { _ in },
+    isCancelled: @escaping @Sendable () -> Bool = { false }
+  ) -> ExecutionResult {
+    let inProcess = keyLocks.lock(job.key)
+    defer { keyLocks.unlock(job.key, inProcess) }
+    let fileLock: KeyLock
+    do { fileLock = try store.lock(job.key) } catch { return .outcome(.failed(message: "\(error)", log: "")) }
+    defer { fileLock.unlock() }
+    // Another process may have finished it while we waited for the lock.
+    if !job.forced, let digest = try? index.outputs(for: [job.key])[job.key], store.exists(digest) {
+      return .outcome(.cached(digest: digest, byOther: true))
+    }
+    for digest in Set(job.inputs.values) where verify.contains(digest) {
+      do {
+        try store.verify(digest)
+      } catch {
+        if store.exists(digest) { try? store.quarantine(digest) }
+        try? index.invalidate(output: digest)
+        return .corruptInput(digest: digest, reason: "\(error)")
+      }
+    }
+    guard let stage = registry.stage(job.kind) else {
+      return .outcome(.failed(message: "this build has no stage kind '\(job.kind)'", log: ""))
+    }
+    events(.started(label: job.label))
+    let logURL = store.logURL(job.key)
+    try? ArtifactStore.writeFile(Data(), to: logURL)
+    let log = try? FileHandle(forWritingTo: logURL)
+    defer { try? log?.close() }
+    log?.write(Data("# \(job.label)\n# key \(job.key)\n# params \(job.params.canonicalJSON)\n".utf8))
+    let started = Date()
+    var temporary: URL?
+    do {
+      let directory = try store.makeTemporaryDirectory()
+      temporary = directory
+      let context = StageContext(
+        params: job.params, inputs: job.inputs.mapValues { store.artifactURL($0) }, inputOrder: job.inputOrder,
+        outputDirectory: directory, label: job.label, threads: job.threads, logHandle: log,
+        progress: { events(.progress($0)) }, isCancelled: isCancelled)
+      try stage.run(context)
+      try context.checkCancellation()
+      let digest = try store.commit(directory)
+      temporary = nil
+      let finished = Date()
+      try index.commit(record(job, output: digest, status: "done", started: started, finished: finished, error: nil,
+                              log: logURL.path))
+      return .outcome(.ran(digest: digest, seconds: finished.timeIntervalSince(started)))
+    } catch is CancellationError {
+      if let temporary { try? FileManager.default.removeItem(at: temporary) }
+      return .outcome(.interrupted)
+    } catch {
+      if let temporary { try? FileManager.default.removeItem(at: temporary) }
+      let message = "\(error)"
+      log?.write(Data("error: \(message)\n".utf8))
+      try? index.commit(record(job, output: nil, status: "failed", started: started, finished: Date(), error: message,
+                               log: logURL.path))
+      return .outcome(.failed(message: message, log: logURL.path))
+    }
+  }
+
+  private func record(
+    _ job: StageJob, output: String?, status: String, started: Date, finished: Date, error: String?, log: String
+  ) -> StageIndex.Record {
+    StageIndex.Record(
+      key: job.key, kind: job.kind, label: job.label, spec: job.spec, params: job.params.canonicalJSON,
+      inputs: SpecValue.object(job.inputs.mapValues { .string($0) }).canonicalJSON, output: output, status: status,
+      started: started.timeIntervalSince1970, finished: finished.timeIntervalSince1970, host: host,
+      pid: Int(ProcessInfo.processInfo.processIdentifier), tool: PipelineInfo.toolVersion, error: error, log: log)
+  }
+}
