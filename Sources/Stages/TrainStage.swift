@@ -54,7 +54,7 @@ struct TrainStage: Stage {
 
   func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] {
     guard config[path: "train"] != nil else { return [] }
-    guard let model = config[path: "model"] else {
+    guard config[path: "model"] != nil else {
       return [SpecError(locate("train"), "'train' needs a 'model' section", hint: "add 'model: {arch: mlp, hidden: [1000]}'")]
     }
     return []

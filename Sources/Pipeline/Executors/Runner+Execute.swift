@@ -23,7 +23,7 @@ extension Runner {
       do {
         try store.verify(digest)
       } catch {
-        if store.exists(digest) { try? store.quarantine(digest) }
+        if store.exists(digest) { _ = try? store.quarantine(digest) }
         try? index.invalidate(output: digest)
         return .corruptInput(digest: digest, reason: "\(error)")
       }
@@ -36,7 +36,10 @@ extension Runner {
     try? ArtifactStore.writeFile(Data(), to: logURL)
     let log = try? FileHandle(forWritingTo: logURL)
     defer { try? log?.close() }
-    log?.write(Data("# \(job.label)\n# key \(job.key)\n# params \(job.params.canonicalJSON)\n".utf8))
+    // The params of a per-spec stage hold every point's configuration: the log keeps a glimpse.
+    let params = job.params.canonicalJSON
+    let shown = params.count > 2000 ? params.prefix(2000) + "… (\(params.count) characters; `sdfa explain` shows them all)" : params
+    log?.write(Data("# \(job.label)\n# key \(job.key)\n# params \(shown)\n".utf8))
     let started = Date()
     var temporary: URL?
     do {
