@@ -27,7 +27,8 @@ public protocol Stage: Sendable {
   func threads(for params: SpecValue) -> Int
   /// Rewrites one sweep point's configuration before the graph is built, so that what a
   /// stage reads from outside the spec becomes part of its params (and key): a technology
-  /// file named by `hardware.technology` is read into `hardware.technology_values`.
+  /// file named by `hardware.technology` is read into `hardware.technology_values`. It must
+  /// not depend on the seed: the seeds of a sweep point share one expansion.
   func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue
   /// Cross-field checks on one sweep point's configuration beyond the schema (for example a
   /// dataset kind this build cannot read); `locate` gives a path's source location.

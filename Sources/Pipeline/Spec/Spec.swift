@@ -150,13 +150,16 @@ public struct Spec: Sendable {
     var spec = Spec(name: name, file: file, files: files, base: .object(base), seeds: seeds, axes: axes, locations: locations)
     // Stage expansions (files a stage reads become params), presence and cross-field checks.
     var seen = Set<SpecError>()
-    var expansions: [String: SpecValue] = [:]  // by canonical config: sweep points share most
+    // Expansions are shared by the seeds of a sweep point (an expansion reads files, never the
+    // seed), so a technology file is read once per point, not once per run.
+    var expansions: [String: SpecValue] = [:]
     var points: [SweepPoint] = []
     let context = ExpansionContext(specFile: file, locate: spec.locate)
     for var point in spec.expandedPoints {
-      let canonical = point.config.canonicalJSON
+      let seed = point.config[path: "seed"] ?? .null
+      let canonical = point.config.setting("seed", to: .null).canonicalJSON
       if let done = expansions[canonical] {
-        point.config = done
+        point.config = done.setting("seed", to: seed)
       } else {
         for stage in registry.stages {
           do {
