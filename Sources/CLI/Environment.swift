@@ -28,10 +28,12 @@ public struct SpecOptions: ParsableArguments {
 
   public var overrides: Spec.Overrides { Spec.Overrides(seedCount: seeds, assignments: assignments) }
 
-  public var cacheURL: URL {
-    let path = cache ?? ProcessInfo.processInfo.environment["SDFA_CACHE"].flatMap { $0.isEmpty ? nil : $0 } ?? ".sdfa"
-    return URL(fileURLWithPath: path).standardizedFileURL
+  /// The cache directory as the user named it (for messages and files people read).
+  public var cachePath: String {
+    cache ?? ProcessInfo.processInfo.environment["SDFA_CACHE"].flatMap { $0.isEmpty ? nil : $0 } ?? ".sdfa"
   }
+
+  public var cacheURL: URL { URL(fileURLWithPath: cachePath).standardizedFileURL }
 
   public func validate() throws {
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }

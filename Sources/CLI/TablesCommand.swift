@@ -48,7 +48,7 @@ struct TablesCommand: ParsableCommand {
       entries.append(entry)
     }
     let readme = root.appendingPathComponent("README.md")
-    try TablesReadme.render(entries, cache: options.cacheURL.path, out: root)
+    try TablesReadme.render(entries, cache: options.cachePath, out: root)
       .write(to: readme, atomically: true, encoding: .utf8)
     let rendered = entries.filter { if case .rendered = $0.outcome { true } else { false } }.count
     Terminal.out("\(rendered) of \(entries.count) specs collected; wrote \(readme.relativePath)")

@@ -187,7 +187,8 @@ public struct SpecLoader: Sendable {
       if name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
         errors.append(SpecError(here, "malformed variable reference '${\(body)}'",
                                 hint: "write ${NAME} or ${NAME:-default}, NAME made of letters, digits and '_'"))
-      } else if let value = environment[String(name)] {
+      } else if let value = environment[String(name)], !(value.isEmpty && fallback != nil) {
+        // As in the shell, `${VAR:-default}` takes the default when VAR is empty too.
         out += value
       } else if let fallback {
         out += fallback
