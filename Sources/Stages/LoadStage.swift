@@ -25,6 +25,34 @@ struct LoadStage: Stage {
     ])]
   }
 
+  /// Adds `dataset.files`, a fingerprint of the dataset folder (names, sizes and modification
+  /// times of its entries two levels deep: the archives and class folders), so that replacing
+  /// the files under the same root reruns `load` and everything after it.
+  func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue {
+    guard let dataset = config[path: "dataset"], dataset[path: "kind"]?.stringValue != "synthetic",
+      let root = dataset[path: "root"]?.stringValue, FileManager.default.fileExists(atPath: root)
+    else { return config }
+    return config.setting("dataset.files", to: .string(Self.fingerprint(root)))
+  }
+
+  static func fingerprint(_ root: String, depth: Int = 2) -> String {
+    var lines: [String] = []
+    func walk(_ path: String, _ relative: String, _ level: Int) {
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+      for name in names.sorted() where !name.hasPrefix(".") {
+        let full = path + "/" + name
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: full)) ?? [:]
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let isDirectory = (attributes[.type] as? FileAttributeType) == .typeDirectory
+        lines.append("\(relative)\(name)\t\(isDirectory ? "dir" : String(size))\t\(Int64(modified * 1000))")
+        if isDirectory && level < depth { walk(full, relative + name + "/", level + 1) }
+      }
+    }
+    walk(root, "", 1)
+    return Digest.sha256(lines.joined(separator: "\n"))
+  }
+
   func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] {
     guard let dataset = config[path: "dataset"], dataset[path: "kind"]?.stringValue != "synthetic" else { return [] }
     if dataset[path: "root"] == nil {

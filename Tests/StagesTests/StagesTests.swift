@@ -146,4 +146,21 @@ import Testing
     let breakdown = try String(contentsOf: energy.appendingPathComponent("breakdown.txt"), encoding: .utf8)
     #expect(breakdown.contains("PipeSDFA"))
   }
+
+  @Test func replacingTheDatasetFilesChangesTheLoadKey() throws {
+    let dir = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let root = dir.appendingPathComponent("braille")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    let file = root.appendingPathComponent("tutorial5_braille_spiking_data.pkl.gz")
+    try Data([1, 2, 3]).write(to: file)
+    let path = try Self.write("name: b\ndataset: {kind: braille, root: \(root.path)}\nframes: {T: 4}\n", in: dir)
+    func loadIdentity() throws -> String {
+      StageGraph(spec: try Spec.load(path, registry: Stages.registry), registry: Stages.registry).nodes[0].identity
+    }
+    let before = try loadIdentity()
+    #expect(try loadIdentity() == before)
+    try Data([1, 2, 3, 4]).write(to: file)
+    #expect(try loadIdentity() != before)
+  }
 }
