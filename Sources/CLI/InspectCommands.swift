@@ -171,7 +171,8 @@ struct ValidateCommand: ParsableCommand {
   func run() throws {
     for spec in try options.loadSpecs(specs) {
       let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
-      Terminal.out("\(spec.file): ok (\(spec.points.count) points, \(graph.nodes.count) stages)")
+      let points = spec.points.count, stages = graph.nodes.count
+      Terminal.out("\(spec.file): ok (\(points) point\(points == 1 ? "" : "s"), \(stages) stage\(stages == 1 ? "" : "s"))")
     }
   }
 }
