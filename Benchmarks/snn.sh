@@ -19,4 +19,4 @@ if [ -f "$PEER_SCRIPT" ]; then
   fi
   "$VENV/bin/python" -c "import torch, spikingjelly" 2>/dev/null && PEER=(--peer-python "$VENV/bin/python" --peer-script "$PEER_SCRIPT")
 fi
-.build/release/snnbench --workload mlpa,shd --method bp,sdfa --density 0.05 --threads 2 --steps 20 --warmup 30 "${PEER[@]}"
+.build/release/snnbench --workload mlpa,mlp3,shd --method bp,sdfa --density 0.05 --threads 2 --steps 20 --warmup 30 "${PEER[@]}"
