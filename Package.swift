@@ -38,7 +38,8 @@ let package = Package(
       swiftSettings: numericSwift),
     .target(name: "SNN", dependencies: ["Tensor"], swiftSettings: numericSwift),
     .executableTarget(
-      name: "snnbench", dependencies: ["SNN"], path: "Benchmarks/snnbench", swiftSettings: numericSwift),
+      name: "snnbench", dependencies: ["SNN"], path: "Benchmarks/snnbench", exclude: ["RESULTS.md"],
+      swiftSettings: numericSwift),
     .target(name: "Hardware", dependencies: ["Tensor"], swiftSettings: numericSwift),
     .target(name: "Report"),
     .target(
@@ -72,11 +73,11 @@ let package = Package(
 
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], swiftSettings: numericSwift),
 
-    .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], swiftSettings: numericSwift),
+    .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], exclude: ["Fixtures"], swiftSettings: numericSwift),
 
     .executableTarget(name: "EventsBench", dependencies: ["Events"], path: "Benchmarks/EventsBench", exclude: ["peer_numpy.py"], swiftSettings: numericSwift),
 
-    .testTarget(name: "SNNTests", dependencies: ["SNN", "TestSupport"], swiftSettings: numericSwift),
+    .testTarget(name: "SNNTests", dependencies: ["SNN", "TestSupport"], exclude: ["Fixtures"], swiftSettings: numericSwift),
 
     .testTarget(name: "HardwareTests", dependencies: ["Hardware", "TestSupport"]),
 

@@ -11,7 +11,7 @@ extension Runner {
     isCancelled: @escaping @Sendable () -> Bool = { false }
   ) -> ExecutionResult {
     let inProcess = keyLocks.lock(job.key)
-    defer { keyLocks.unlock(job.key, inProcess) }
+    defer { inProcess.unlock() }
     let fileLock: KeyLock
     do { fileLock = try store.lock(job.key) } catch { return .outcome(.failed(message: "\(error)", log: "")) }
     defer { fileLock.unlock() }

@@ -95,12 +95,10 @@ public struct StageGraph: Sendable {
     return .object(fields)
   }
 
+  /// A node's identity is a key whose inputs are the producers' identities instead of their
+  /// output digests: the same encoding, known before anything runs.
   static func identity(kind: String, version: Int, params: SpecValue, inputs: [String: String]) -> String {
-    let encoded = SpecValue.object([
-      "kind": .string(kind), "version": .number(Double(version)), "params": params,
-      "inputs": .object(inputs.mapValues { .string($0) }),
-    ])
-    return Digest.sha256(encoded.canonicalJSON)
+    StageKey(kind: kind, version: version, params: params, inputDigests: inputs).hex
   }
 
   /// Problems with which stages a point's configuration puts into the graph: a section whose

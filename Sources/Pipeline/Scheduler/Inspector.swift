@@ -98,7 +98,8 @@ public struct Inspector: Sendable {
         }
       }
     }
-    if record.kind == node.kind, let oldVersion = try? SpecValue(json: record.params), oldVersion == node.params, result.isEmpty {
+    // Same params, same inputs, another key: the stage's version (or the encoding) changed.
+    if result.isEmpty {
       result.append("stage version or tool changed (recorded with sdfa \(record.tool))")
     }
     return result

@@ -107,6 +107,7 @@ public final class Runner: @unchecked Sendable {
     let nodes = s.nodes
     var interrupted = false
     var remote: [String: [Int]] = [:]  // keys handed to `executor`, with their nodes
+    let forced = nodes.map { node in options.force.contains { globMatches($0, node.label) } }
 
     /// What executing node `i` needs (its inputs are done).
     func job(_ i: Int, threads: Int) -> StageJob {
@@ -114,7 +115,7 @@ public final class Runner: @unchecked Sendable {
       return StageJob(
         key: s.keys[i]!.hex, kind: node.kind, version: node.version, params: node.params,
         inputs: node.inputs.compactMapValues { s.outcome($0)?.digest }, inputOrder: node.inputOrder, label: node.label,
-        spec: graph.spec.name, threads: threads, forced: options.force.contains { globMatches($0, node.label) })
+        spec: graph.spec.name, threads: threads, forced: forced[i])
     }
     /// Records how executing node `i` ended (under `s.condition`).
     @Sendable func complete(_ i: Int, _ result: ExecutionResult, verifiedNow: [Int]) {
@@ -150,11 +151,10 @@ public final class Runner: @unchecked Sendable {
         }
         let known = (try? index.outputs(for: ready.map { s.keys[$0]!.hex })) ?? [:]
         for i in ready {
-          let forced = options.force.contains { globMatches($0, nodes[i].label) }
-          if !forced, let digest = known[s.keys[i]!.hex], store.exists(digest) {
+          if !forced[i], let digest = known[s.keys[i]!.hex], store.exists(digest) {
             s.finish(i, .cached(digest: digest, byOther: false))
           } else if options.dryRun {
-            s.finish(i, .wouldRun(reason: forced ? "forced" : "not in the cache"))
+            s.finish(i, .wouldRun(reason: forced[i] ? "forced" : "not in the cache"))
           } else {
             s.state[i] = .running
             s.queue.append(i)
@@ -246,5 +246,4 @@ final class KeyLockTable: @unchecked Sendable {
     return lock
   }
 
-  func unlock(_ key: String, _ lock: NSLock) { lock.unlock() }
 }
