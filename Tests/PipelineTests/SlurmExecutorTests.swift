@@ -125,7 +125,8 @@ struct SlurmExecutorTests {
   @Test func aJobCancelledFromOutsideIsDetectedAndRetried() throws {
     let scratch = try Scratch()
     defer { scratch.cleanup() }
-    _ = try scratch.write("s.yml", spec(seeds: 2, train: ", work_ms: 3000"))
+    // Long enough that the job is still running when scancel reaches it, even on a busy machine.
+    _ = try scratch.write("s.yml", spec(seeds: 2, train: ", work_ms: 8000"))
     let p = try ToyProcess(["run", "s.yml", "--json"], in: scratch.url)
     var victim = ""
     let running = waitUntil(seconds: 60) {
