@@ -158,6 +158,11 @@ let warmup = Int(option("warmup", "30"))!
 let peerPython = option("peer-python", "")
 let peerScript = option("peer-script", "../shared/bench/peer_snn/bench_spikingjelly.py")
 
+if CommandLine.arguments.contains("--crossover") {
+  runCrossover(threads: threadCounts, densities: list("density", "0.02,0.05,0.1,0.15,0.2,0.3,0.45").map { Double($0)! })
+  exit(0)
+}
+
 print("# snnbench — BLAS core \(Kernels.blasCoreName), AVX-512 kernels: \(Kernels.cpuHasAVX512F)")
 print("# samples/CPU-s = batch / median process CPU seconds per step: on a shared machine it")
 print("# approximates the idle-machine rate for 1 thread (for 2 threads, multiply by ~2).")

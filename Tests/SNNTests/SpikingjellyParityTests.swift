@@ -43,8 +43,8 @@ import TestSupport
     }
   }
 
-  @Test(arguments: [0.0, 2.0])  // 0: dense BLAS path everywhere; 2: sparse kernels everywhere
-  func mlpForwardAndGradients(crossover: Double) throws {
+  @Test(arguments: [ProductKernels.dense, .sparse, .binary])
+  func mlpForwardAndGradients(kernels: ProductKernels) throws {
     for c in try Self.cases("mlp.json") {
       let sizes = c["sizes"] as! [Int]
       let (t, b) = (c["T"] as! Int, c["B"] as! Int)
@@ -59,7 +59,7 @@ import TestSupport
         shape: [sizes.last!, sizes.dropFirst().dropLast().max()!], scalars: Self.floats(c["feedback"]))
       for method in [TrainConfig.Method.bp, .sdfa] {
         let engine = MLPEngine(sizes: net.sizes, steps: t, neuron: net.neuron.parameters, threads: 1)
-        engine.sparseCrossover = crossover
+        engine.kernels = kernels
         engine.load(
           SparseRows(dense: Tensor(shape: [t * b, sizes[0]], scalars: Self.floats(c["x"]))))
         let rate = engine.forward(net.weights)

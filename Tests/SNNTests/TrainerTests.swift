@@ -7,9 +7,11 @@ import TestSupport
   static let train = syntheticFrames(samples: 400, seed: 1, purpose: "train")
   static let test = syntheticFrames(samples: 200, seed: 1, purpose: "test")
 
-  static func trainer(_ method: TrainConfig.Method, epochs: Int = 3, seed: UInt64 = 0) -> Trainer {
+  static func trainer(
+    _ method: TrainConfig.Method, epochs: Int = 3, seed: UInt64 = 0, hidden: [Int] = [64]
+  ) -> Trainer {
     Trainer(
-      model: ModelConfig(hidden: [64]),
+      model: ModelConfig(hidden: hidden),
       train: TrainConfig(
         method: method, epochs: epochs, batchSize: 32,
         optimizer: OptimizerConfig(kind: .adam, lr: 1e-2), schedule: .cosine, seed: seed))
@@ -76,15 +78,20 @@ import TestSupport
     }
   }
 
-  @Test func sparseAndDenseKernelsTrainAlike() throws {
-    var sparse = Self.trainer(.bp, epochs: 1)
-    sparse.sparseCrossover = 2
-    var dense = Self.trainer(.bp, epochs: 1)
-    dense.sparseCrossover = 0
-    let a = try sparse.train(on: Self.train, test: Self.test)
-    let b = try dense.train(on: Self.train, test: Self.test)
-    for (wa, wb) in zip(a.model.weights, b.model.weights) {
-      #expect(firstMismatch(wa.scalars, wb.scalars, rtol: 1e-3, atol: 1e-4) == nil)
+  @Test(arguments: [TrainConfig.Method.bp, .sdfa])
+  func sparseDenseAndBinaryKernelsTrainAlike(method: TrainConfig.Method) throws {
+    func trained(_ kernels: ProductKernels) throws -> [Tensor] {
+      var t = Self.trainer(method, epochs: 1, hidden: [64, 48])
+      t.kernels = kernels
+      return try t.train(on: Self.train, test: Self.test).model.weights
+    }
+    let dense = try trained(.dense)
+    for kernels in [ProductKernels.sparse, .binary] {
+      for (l, (w, reference)) in zip(try trained(kernels), dense).enumerated() {
+        #expect(
+          firstMismatch(w.scalars, reference.scalars, rtol: 1e-3, atol: 1e-4) == nil,
+          "\(kernels) layer \(l)")
+      }
     }
   }
 

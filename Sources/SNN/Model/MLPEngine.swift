@@ -17,6 +17,10 @@ final class LayerBuffers {
   var inputTransposed = SparseRows(columnCount: 0)
   /// Packed panels of the matrix a sparse kernel gathers from.
   var panels = Tensor.zeros([0])
+  /// This layer's spikes as a bitmap (filled when the next layer reads them by table lookup),
+  /// and the transpose of this layer's input bitmap, for the weight gradient.
+  var bits = SpikeBitmap()
+  var inputBitsTransposed = SpikeBitmap()
   var spikeCount = 0
 }
 
@@ -26,8 +30,8 @@ final class MLPEngine {
   let steps: Int
   let neuron: NeuronParameters
   var threads: Int
-  /// Input densities below this use gather/scatter kernels; above, dense BLAS.
-  var sparseCrossover: Double = Kernels.sparseCrossover
+  /// Which kernel each layer's products use, by the density of its input.
+  var kernels = ProductKernels.measured
   private(set) var batch = 0
   var input: SparseRows
   private var inputDense = Tensor.zeros([0])
@@ -78,6 +82,7 @@ final class MLPEngine {
       buf.spikeCount = Tensor.neuronForward(
         buf.z, steps: steps, neuron: neuron, h: &buf.h, s: &buf.s, spikes: &buf.spikes,
         scratch: &buf.scratch, threads: threads)
+      if l < weights.count - 1 && readsAsBitmap(buf.spikes) { buf.bits.fill(fromDense: buf.s) }
     }
     let out = layers[layers.count - 1]
     let classes = weights[weights.count - 1].shape[1]
@@ -111,9 +116,17 @@ final class MLPEngine {
     }
   }
 
+  /// Whether a layer reading `x` takes it as a bitmap: binary spikes at or above
+  /// ``ProductKernels/binaryFrom`` (the first layer's input holds event counts, so never).
+  private func readsAsBitmap(_ x: SparseRows) -> Bool {
+    x.values == nil && x.density >= kernels.binaryFrom
+  }
+
   private func multiplyInput(of l: Int, by w: Tensor, into z: inout Tensor) {
     let sparse = l == 0 ? input : layers[l - 1].spikes
-    if sparse.density < sparseCrossover {
+    if l > 0 && readsAsBitmap(sparse) {
+      Tensor.binaryMatmul(layers[l - 1].bits, w, into: &z, threads: threads)
+    } else if sparse.density < kernels.sparseBelow {
       gather(sparse, w, into: &z, panels: &layers[l].panels, threads: threads)
     } else {
       Tensor.gemm(l == 0 ? denseInput() : layers[l - 1].s, w, into: &z, threads: threads)
@@ -138,7 +151,10 @@ final class MLPEngine {
     let n = buf.z.shape[1]
     if buf.gradW.shape != [k, n] { buf.gradW = Tensor(shape: [k, n]) }
     let sparse = l == 0 ? input : layers[l - 1].spikes
-    if sparse.density < sparseCrossover {
+    if l > 0 && readsAsBitmap(sparse) {
+      layers[l - 1].bits.transpose(into: &buf.inputBitsTransposed)
+      Tensor.binaryMatmul(buf.inputBitsTransposed, buf.gradZ, into: &buf.gradW, threads: threads)
+    } else if sparse.density < kernels.sparseBelow {
       sparse.transpose(into: &buf.inputTransposed)
       gather(buf.inputTransposed, buf.gradZ, into: &buf.gradW, panels: &buf.panels, threads: threads)
     } else {
@@ -160,7 +176,9 @@ final class MLPEngine {
       h: out.h, s: out.s, gradS: out.gradS, steps: steps, neuron: neuron, gradX: &out.gradZ,
       scratch: &out.scratch, threads: threads)
     switch method {
-    case .shallow, .sdfa where last == 0:
+    case .shallow:
+      weightGradient(of: last, threads: threads)
+    case .sdfa where last == 0:  // no hidden layer: the output layer's true gradient only
       weightGradient(of: last, threads: threads)
     case .bp:
       weightGradient(of: last, threads: threads)

@@ -16,13 +16,13 @@ public enum Evaluator {
   /// ```
   public static func evaluate(
     _ model: SpikingMLP, on data: some SpikeFrameSource, batchSize: Int = 128,
-    loss: TrainConfig.Loss = .mse, threads: Int = 1, sparseCrossover: Double = Kernels.sparseCrossover,
+    loss: TrainConfig.Loss = .mse, threads: Int = 1, kernels: ProductKernels = .measured,
     transform: ((Int, Tensor) -> Tensor)? = nil
   ) -> Result {
     let weights = model.weights.enumerated().map { l, w in transform?(l, w) ?? w }
     let engine = MLPEngine(
       sizes: model.sizes, steps: data.timeSteps, neuron: model.neuron.parameters, threads: threads)
-    engine.sparseCrossover = sparseCrossover
+    engine.kernels = kernels
     let n = data.sampleCount
     var lossSum = 0.0, correct = 0
     var rates = [Double](repeating: 0, count: model.layerCount)

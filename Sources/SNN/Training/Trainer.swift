@@ -19,9 +19,8 @@ public struct Trainer {
   public var shouldCancel: (() -> Bool)?
   /// Called after every optimizer step with the old and new weights.
   public var weightObserver: ((WeightStep) -> Void)?
-  /// Density below which layers use the sparse kernels (default: ``Kernels/sparseCrossover``;
-  /// tests force either path).
-  public var sparseCrossover: Double = Kernels.sparseCrossover
+  /// Which kernels the layers' products use (tests force one path).
+  public var kernels = ProductKernels.measured
 
   public init(model: ModelConfig, train: TrainConfig) {
     self.model = model
@@ -63,7 +62,7 @@ public struct Trainer {
     Kernels.setBLASThreads(1)
     let session = TrainingSession(
       model: initial, config: train, timeSteps: trainData.timeSteps,
-      sparseCrossover: sparseCrossover)
+      kernels: kernels)
     let metrics = try runEpochs(
       layers: initial.layerCount, trainData: trainData,
       step: { session.step(trainData, samples: $0, lr: $1) },
@@ -71,7 +70,7 @@ public struct Trainer {
       evaluate: {
         Evaluator.evaluate(
           session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
-          threads: train.threads, sparseCrossover: sparseCrossover)
+          threads: train.threads, kernels: kernels)
       })
     return TrainingResult(model: session.model, epochs: metrics)
   }

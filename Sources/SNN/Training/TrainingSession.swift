@@ -37,14 +37,14 @@ public final class TrainingSession {
   /// SDFA's `B`, `[classes, F_max]`; nil for other methods or networks without hidden layers.
   public let feedback: Tensor?
 
-  public init(model: SpikingMLP, config: TrainConfig, timeSteps: Int, sparseCrossover: Double = Kernels.sparseCrossover)
+  public init(model: SpikingMLP, config: TrainConfig, timeSteps: Int, kernels: ProductKernels = .measured)
   {
     self.model = model
     self.config = config
     engine = MLPEngine(
       sizes: model.sizes, steps: timeSteps, neuron: model.neuron.parameters,
       threads: config.threads)
-    engine.sparseCrossover = sparseCrossover
+    engine.kernels = kernels
     optimizer = config.optimizer.makeOptimizer(threads: config.threads)
     let hidden = model.sizes.dropFirst().dropLast()
     feedback =

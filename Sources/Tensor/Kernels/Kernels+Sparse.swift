@@ -9,6 +9,12 @@ extension Kernels {
     return avx512Cores.contains(blasCoreName) ? 0.2 : 0.3
   }()
 
+  /// Spike density from which the binary table-lookup product
+  /// (``Tensor/binaryMatmul(_:_:into:accumulate:threads:)``) beats the gather kernels; it beats
+  /// BLAS at every density. Measured by `snnbench --crossover` on a `[1280, 1000] · [1000, 1000]`
+  /// product: the two meet between 20% and 30% on 1 and 2 threads.
+  public static let binaryCrossover: Double = 0.22
+
   /// Gather-accumulate: `out[r, :] = Σ_j val[j] · w[idx[j], :]` over row r's entries.
   ///
   /// The sparse rows are CSR (`rowStart[rows + 1]`, `indices`, optional `values`; nil values
@@ -77,4 +83,32 @@ extension Kernels {
         out, Int64(ldo), accumulate ? 1 : 0)
     }
   }
+}
+
+/// Which kernel computes a spiking layer's products (`X · W` and the weight gradient `Xᵀ · dZ`),
+/// chosen per layer and batch by the density of its input `X`.
+///
+/// `.measured` is the choice the training engine makes; tests force one path with the others.
+public struct ProductKernels: Sendable, Equatable {
+  /// Inputs sparser than this are gathered and scattered row by row.
+  public var sparseBelow: Double
+  /// Binary inputs (spikes) at least this dense go through the table-lookup product; other
+  /// inputs at or above ``sparseBelow`` go through BLAS.
+  public var binaryFrom: Double
+
+  public init(sparseBelow: Double, binaryFrom: Double) {
+    self.sparseBelow = sparseBelow
+    self.binaryFrom = binaryFrom
+  }
+
+  /// The crossovers measured on this machine (``Kernels/sparseCrossover``,
+  /// ``Kernels/binaryCrossover``).
+  public static let measured = ProductKernels(
+    sparseBelow: Kernels.sparseCrossover, binaryFrom: Kernels.binaryCrossover)
+  /// BLAS for every product.
+  public static let dense = ProductKernels(sparseBelow: 0, binaryFrom: .infinity)
+  /// Gather and scatter for every product.
+  public static let sparse = ProductKernels(sparseBelow: .infinity, binaryFrom: .infinity)
+  /// Table lookup wherever the input is binary, BLAS elsewhere.
+  public static let binary = ProductKernels(sparseBelow: 0, binaryFrom: 0)
 }
