@@ -19,4 +19,12 @@ if [ -f "$PEER_SCRIPT" ]; then
   fi
   "$VENV/bin/python" -c "import torch, spikingjelly" 2>/dev/null && PEER=(--peer-python "$VENV/bin/python" --peer-script "$PEER_SCRIPT")
 fi
-.build/release/snnbench --workload mlpa,mlp3,shd --method bp,sdfa --density 0.05 --threads 2 --steps 20 --warmup 30 "${PEER[@]}"
+# The matrix: every MLP workload, BP and SDFA, 5 % and 15 % input density, 1 and 2
+# threads (~15 min with the peer); SNN_BENCH_QUICK=1 keeps 5 % and 2 threads only.
+DENSITIES=0.05,0.15 THREADS=1,2
+if [ "${SNN_BENCH_QUICK:-0}" = 1 ]; then DENSITIES=0.05 THREADS=2; fi
+.build/release/snnbench --workload mlpa,mlp3,mlp4,mlp5,shd --method bp,sdfa --density "$DENSITIES" \
+  --threads "$THREADS" --steps 20 --warmup 30 "${PEER[@]}"
+# The DVS ConvNet: 3 timed steps after 3 warm-up steps (a step takes seconds).
+.build/release/snnbench --workload conv --method bp,sdfa --density 0.05 --threads 2 --steps 3 \
+  --warmup 3 "${PEER[@]}"

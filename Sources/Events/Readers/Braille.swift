@@ -79,8 +79,8 @@ public enum Braille: DatasetReader {
   /// Reads the dataset under `root` into an events container; see ``DatasetReader``.
   public static func load(root: URL, options: DatasetLoadOptions, to output: URL, progress: ((ProgressReport) -> Void)?) throws -> LoadSummary {
     var isDirectory: ObjCBool = false
-    FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
-    let url = isDirectory.boolValue ? root.appendingPathComponent(fileName) : root
+    let exists = FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory)
+    let url = exists && isDirectory.boolValue ? root.appendingPathComponent(fileName) : root
     guard let data = try? Data(contentsOf: url) else { throw EventsError(file: url.path, "missing or unreadable") }
     let recordings = try readRecordings(Array(data), file: url.path)
     let values = preprocess(recordings)

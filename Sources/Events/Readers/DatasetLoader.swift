@@ -36,7 +36,7 @@ public struct LoadSummary: Equatable, Sendable {
 }
 
 /// A reader of one dataset's original files into an events container.
-public protocol DatasetReader {
+public protocol DatasetReader: Sendable {
   /// Reads the dataset under `root` and writes every sample (both splits) to `output`.
   /// - Throws: ``EventsError`` naming the offending file and byte offset (or sample).
   static func load(
