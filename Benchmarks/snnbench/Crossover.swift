@@ -44,3 +44,16 @@ private func bestOf(_ body: () -> Void) -> Double {
   }
   return best
 }
+
+/// The machine's dense fp32 ceiling: GFLOP/s of BLAS on MLP-A's first-layer product
+/// (`[1280, 2312] · [2312, 1000]`), split over `threads` as the engine splits its products.
+func blasCeiling(threads: Int) -> Double {
+  let (m, k, n) = (1280, 2312, 1000)
+  Kernels.setBLASThreads(1)
+  var rng = RandomStream(seed: 0, purpose: "bench.ceiling")
+  let a = Tensor(shape: [m, k], scalars: (0..<(m * k)).map { _ in rng.nextNormal() })
+  let b = Tensor(shape: [k, n], scalars: (0..<(k * n)).map { _ in rng.nextNormal() })
+  var c = Tensor(shape: [m, n])
+  let ms = bestOf { Tensor.gemm(a, b, into: &c, threads: threads) }
+  return 2 * Double(m * k * n) / (ms * 1e6)
+}

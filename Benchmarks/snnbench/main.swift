@@ -168,6 +168,10 @@ print("# samples/CPU-s = batch / median process CPU seconds per step: on a share
 print("# approximates the idle-machine rate for 1 thread (for 2 threads, multiply by ~2).")
 print("# warm-up \(warmup) Adam(lr 1e-2) steps, then median of \(timedSteps) timed steps")
 print(
+  "# dense fp32 ceiling (BLAS, [1280, 2312] · [2312, 1000]): "
+    + threadCounts.map { String(format: "%.0f GFLOP/s on %d thread%@", blasCeiling(threads: $0), $0, $0 == 1 ? "" : "s") }
+      .joined(separator: ", "))
+print(
   "| workload | method | density | threads | samples/s | samples/CPU-s | step ms (fwd/bwd/opt) | rates (after warm-up) | dense-eq GFLOP/s | peer samples/s | ratio |"
 )
 print("|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|")
