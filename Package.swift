@@ -57,7 +57,7 @@ let package = Package(
     .target(
       name: "CLI",
       dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-    .executableTarget(name: "sdfa", dependencies: ["CLI", "Stages"]),
+    .executableTarget(name: "sdfa", dependencies: ["CLI", "Stages", "Report"]),
     // The CLI with toy stage kinds that only hash their inputs: the pipeline benchmark and the
     // crash-safety and concurrency tests drive it.
     .target(name: "ToyStages", dependencies: ["Pipeline"], path: "Benchmarks/ToyStages"),

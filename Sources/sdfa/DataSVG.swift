@@ -1,4 +1,5 @@
 import Foundation
+import Report
 
 /// A minimal SVG document writer: escaped text, numbers printed the same way on every
 /// platform (at most two decimals, no locale), elements in the order they are added.
@@ -41,25 +42,6 @@ struct SVGDocument {
     return sign + String(whole) + "." + (frac % 10 == 0 ? String(frac / 10) : (frac < 10 ? "0" : "") + String(frac))
   }
 
-  /// Text escaped for element content and attribute values.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      // XML 1.0 allows no other control characters.
-      case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r": out += "?"
-      case _ where scalar.value == 0xFFFE || scalar.value == 0xFFFF: out += "?"
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
-  }
-
   mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, stroke: String? = nil) {
     let n = Self.number
     var e = "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"\(fill)\""
@@ -78,7 +60,7 @@ struct SVGDocument {
     if anchor != .start { e += " text-anchor=\"\(anchor.rawValue)\"" }
     if bold { e += " font-weight=\"bold\"" }
     if fill != "#222222" { e += " fill=\"\(fill)\"" }
-    elements.append(e + ">\(Self.escape(content))</text>")
+    elements.append(e + ">\(HTML.escape(content))</text>")
   }
 
   /// Opens a group (`<g>`); close it with ``endGroup()``.
@@ -97,7 +79,7 @@ struct SVGDocument {
       <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" \
       viewBox="0 0 \(n(width)) \(n(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" \
       shape-rendering="crispEdges">
-      <title>\(Self.escape(title))</title>
+      <title>\(HTML.escape(title))</title>
       <rect width="100%" height="100%" fill="#ffffff"/>
 
       """

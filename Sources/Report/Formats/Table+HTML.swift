@@ -23,18 +23,23 @@ extension Table {
   }
 }
 
-/// Escaping shared by the HTML report and the SVG figures (both XML-compatible).
-enum HTML {
-  static func escape(_ s: String) -> String {
+/// Escaping for the HTML report, the SVG figures and any other XML text the project writes.
+public enum HTML {
+  /// `text` made safe for element content and attribute values: the five markup characters as
+  /// entities, and the characters XML 1.0 forbids (control characters other than tab, newline
+  /// and carriage return; U+FFFE, U+FFFF) as `?`.
+  public static func escape(_ text: String) -> String {
     var out = ""
-    for c in s {
-      switch c {
+    for scalar in text.unicodeScalars {
+      switch scalar {
       case "&": out += "&amp;"
       case "<": out += "&lt;"
       case ">": out += "&gt;"
       case "\"": out += "&quot;"
       case "'": out += "&#39;"
-      default: out.append(c)
+      case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r": out += "?"
+      case _ where scalar.value == 0xFFFE || scalar.value == 0xFFFF: out += "?"
+      default: out.unicodeScalars.append(scalar)
       }
     }
     return out
