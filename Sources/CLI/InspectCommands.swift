@@ -198,15 +198,18 @@ struct GCCommand: ParsableCommand {
     let specs = try options.loadSpecs(keep)
     let runner = try options.runner()
     let inspector = Inspector(store: runner.store, index: runner.index)
-    var keepKeys = Set<String>(), keepDigests = Set<String>()
+    var keepKeys = Set<String>(), keepDigests = Set<String>(), liveKeys = Set<String>()
     for spec in specs {
       for entry in try inspector.status(StageGraph(spec: spec, registry: CLIRuntime.registry)) {
+        if let key = entry.key { liveKeys.insert(key) }
         if case .cached(let digest) = entry.status, let key = entry.key {
           keepKeys.insert(key)
           keepDigests.insert(digest)
         }
       }
     }
+    // Saved progress of stages the kept specs still need stays; the rest goes.
+    let staleResume = runner.store.resumeKeys().filter { !liveKeys.contains($0) }
     let doomed = runner.store.allArtifacts().filter { !keepDigests.contains($0) }
     let bytes = doomed.reduce(0) { $0 + runner.store.directorySize(runner.store.artifactURL($1)) }
     if dryRun {
@@ -215,6 +218,7 @@ struct GCCommand: ParsableCommand {
     }
     _ = try runner.index.removeRecords(notIn: keepKeys)
     for digest in doomed { _ = try runner.store.remove(digest) }
+    for key in staleResume { runner.store.removeResume(key) }
     Terminal.out("removed \(doomed.count) artifacts (\(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file))), kept \(keepDigests.count)")
   }
 }

@@ -102,6 +102,23 @@ struct TrainStage: Stage {
     trainer.shouldCancel = { context.isCancelled }
     let recorder = TraceRecorder()
     trainer.weightObserver = { step in recorder.observe(old: step.old, new: step.new) }
+    // After an interruption, continue from the last completed epoch (same results as a run
+    // that never stopped); every completed epoch is saved for the next interruption.
+    let saved = context.resumeDirectory.map(TrainingProgressFolder.init)
+    if let saved, let (snapshot, recording) = saved.latest() {
+      trainer.resumeFrom = snapshot
+      recorder.recorder = recording
+      context.log("resuming after epoch \(snapshot.completedEpochs) of \(config.epochs) (saved in \(saved.folder.path))")
+    }
+    trainer.epochFinished = { snapshot in
+      let m = snapshot.metrics[snapshot.metrics.count - 1]
+      context.log(String(format: "epoch %d: train loss %.5f acc %.4f, test loss %.5f acc %.4f, %.2f s", m.epoch + 1,
+                         m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, m.wallSeconds))
+      guard let saved, snapshot.completedEpochs < config.epochs else { return }
+      do { try saved.save(snapshot, recording: recorder.recorder) } catch {
+        context.log("warning: could not save the progress of epoch \(snapshot.completedEpochs): \(error)")
+      }
+    }
     let network: TrainedNetwork
     let epochs: [EpochMetrics]
     do {
@@ -116,11 +133,8 @@ struct TrainStage: Stage {
       if case .cancelled = error { throw CancellationError() }
       throw StageFailure("\(error)")
     }
-    // Wall times go to the log and the index, not into the artifact: equal runs give equal bytes.
-    for m in epochs {
-      context.log(String(format: "epoch %d: train loss %.5f acc %.4f, test loss %.5f acc %.4f, %.2f s", m.epoch + 1,
-                         m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, m.wallSeconds))
-    }
+    // Wall times go to the log (above) and the index, not into the artifact: equal runs give
+    // equal bytes.
     try context.write(Data(network.checkpoint(metadata: ["seed": String(config.seed), "method": config.method.rawValue])),
                       to: "checkpoint.safetensors")
     try ArtifactFiles.write(epochs.map(EpochRecord.init), to: "metrics.json", in: context)
@@ -204,7 +218,8 @@ struct TrainedModel: Codable {
 /// at the default technology's weight and cell bits (the train stage reads no hardware
 /// params, so that a hardware change never retrains).
 final class TraceRecorder: @unchecked Sendable {
-  private var recorder: WeightUpdateRecorder?
+  /// Nil until the first step (the quantiser ranges come from the initial weights).
+  var recorder: WeightUpdateRecorder?
 
   /// Records one optimizer step (every layer's weights before and after).
   func observe(old: [Tensor], new: [Tensor]) {
@@ -254,5 +269,51 @@ enum TrainedNetwork {
     case .mlp(let m): Evaluator.evaluate(m, on: data, threads: threads, transform: transform)
     case .conv(let c): Evaluator.evaluate(c, on: data, threads: threads, transform: transform)
     }
+  }
+}
+
+/// A train stage's saved progress in its resume folder: one `epoch-<n>` folder holding the
+/// ``TrainingSnapshot`` after epoch n and the weight-change recording so far
+/// (`recording.json`). A new one is written under a temporary name and renamed into place
+/// before the older one is deleted, so a kill at any moment leaves a complete one.
+struct TrainingProgressFolder {
+  let folder: URL
+  static let recordingFile = "recording.json"
+
+  /// The most advanced complete save, if any.
+  func latest() -> (TrainingSnapshot, WeightUpdateRecorder?)? {
+    let saves = epochFolders()
+    for (_, url) in saves.reversed() {
+      guard let snapshot = try? TrainingSnapshot(contentsOf: url) else { continue }
+      let data = try? Data(contentsOf: url.appendingPathComponent(Self.recordingFile))
+      let recording = data.flatMap { try? JSONDecoder().decode(WeightUpdateRecorder.self, from: $0) }
+      return (snapshot, recording)
+    }
+    return nil
+  }
+
+  func save(_ snapshot: TrainingSnapshot, recording: WeightUpdateRecorder?) throws {
+    let fm = FileManager.default
+    let partial = folder.appendingPathComponent(".partial-\(snapshot.completedEpochs)")
+    for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".partial-") {
+      try? fm.removeItem(at: folder.appendingPathComponent(name))  // a save a kill cut short
+    }
+    try fm.createDirectory(at: partial, withIntermediateDirectories: true)
+    try snapshot.write(to: partial)
+    if let recording {
+      try JSONEncoder().encode(recording).write(to: partial.appendingPathComponent(Self.recordingFile))
+    }
+    let older = epochFolders()
+    try fm.moveItem(at: partial, to: folder.appendingPathComponent("epoch-\(snapshot.completedEpochs)"))
+    for (_, url) in older { try? fm.removeItem(at: url) }
+  }
+
+  /// `epoch-<n>` folders by n.
+  private func epochFolders() -> [(Int, URL)] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.compactMap { name -> (Int, URL)? in
+      guard name.hasPrefix("epoch-"), let n = Int(name.dropFirst(6)) else { return nil }
+      return (n, folder.appendingPathComponent(name))
+    }.sorted { $0.0 < $1.0 }
   }
 }

@@ -66,4 +66,13 @@ import TestSupport
     let vgg = SpikingConvNet.vgg11(inputShape: [2, 180, 240], classes: 101, neuron: NeuronConfig(), seed: 0)
     #expect(vgg.linearSizes == [512 * 5 * 7, 4096, 4096, 1010])
   }
+
+  @Test func framesTooSmallForThePoolingsAreAnError() {
+    let tiny = syntheticFrames(samples: 8, classes: 4, shape: [2, 16, 16], steps: 2, seed: 2, purpose: "tiny")
+    #expect {
+      _ = try Self.trainer(.bp).trainConvNet(on: tiny, test: tiny)
+    } throws: { error in
+      "\(error)".contains("frames of 16×16 are too small for convnet's 5 2×2 poolings: it needs at least 32×32")
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Pipeline
 import Stages
 import Testing
@@ -88,6 +89,44 @@ import Testing
     let b = try Self.run(path, cache: dir.appendingPathComponent("b"), set: ["hardware.crossbar=64"])
     #expect(a.succeeded && b.succeeded)
     #expect(a.outcomes.map(\.digest) == b.outcomes.map(\.digest))
+  }
+
+  @Test func anInterruptedTrainingResumesFromItsLastEpochWithTheSameResult() throws {
+    let dir = try Self.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let spec = """
+      name: resume
+      dataset: {kind: synthetic, like: nmnist, train: 300, test: 100}
+      frames: {T: 4}
+      model: {arch: mlp, hidden: [32]}
+      train: {method: sdfa, epochs: 5, batch_size: 50, optimizer: {lr: 0.01}}
+      """
+    let path = try Self.write(spec, in: dir)
+    let graph = StageGraph(spec: try Spec.load(path, registry: Stages.registry), registry: Stages.registry)
+    let cache = dir.appendingPathComponent("a")
+    // Interrupt (as Ctrl-C does) once the fourth epoch starts: three epochs are saved.
+    let stop = Mutex(false)
+    let first = try Runner(cache: cache, registry: Stages.registry).run(
+      graph,
+      events: { event in
+        if case .progress(let p) = event, p.message.hasPrefix("epoch 4/5") { stop.withLock { $0 = true } }
+      },
+      isCancelled: { stop.withLock { $0 } })
+    #expect(first.interrupted && !first.succeeded)
+    let trainIndex = try #require(first.kinds.firstIndex(of: "train"))
+    let key = try #require(first.keys[trainIndex])
+    let resume = cache.appendingPathComponent("resume/\(key)")
+    #expect(FileManager.default.fileExists(atPath: resume.appendingPathComponent("epoch-3/model.safetensors").path))
+
+    let second = try Runner(cache: cache, registry: Stages.registry).run(graph)
+    #expect(second.succeeded)
+    let log = try String(contentsOf: cache.appendingPathComponent("logs/\(key).log"), encoding: .utf8)
+    #expect(log.contains("resuming after epoch 3 of 5"), "\(log)")
+    #expect(!log.contains("epoch 3: "), "epochs 1-3 must not run again")
+    #expect(!FileManager.default.fileExists(atPath: resume.path), "the saved progress goes once the artifact is in")
+
+    let whole = try Self.run(path, cache: dir.appendingPathComponent("b"))
+    #expect(second.outcomes.map(\.digest) == whole.outcomes.map(\.digest))
   }
 
   @Test func aMissingDatasetSaysWhereToGetItAndHowToRunSynthetic() throws {

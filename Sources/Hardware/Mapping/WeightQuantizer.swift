@@ -12,7 +12,7 @@ import Tensor
 /// let q = WeightQuantizer(technology: .isaac32nm, range: 0.5)
 /// let hardwareWeights = q.quantized([0.1, -0.3])
 /// ```
-public struct WeightQuantizer: Sendable, Equatable {
+public struct WeightQuantizer: Codable, Sendable, Equatable {
   public var weightBits: Int
   public var cellBits: Int
   public var scheme: SignedWeightScheme

@@ -11,7 +11,7 @@
 /// recorder.observe(layer: 0, old: before, new: after)
 /// let trace = recorder.trace
 /// ```
-public struct WeightUpdateRecorder: Sendable {
+public struct WeightUpdateRecorder: Codable, Sendable {
   public private(set) var trace: WeightUpdateTrace
   public private(set) var quantizers: [WeightQuantizer?]
   public let technology: Technology

@@ -13,6 +13,7 @@ import Foundation
 /// .sdfa/tmp/<pid>-<n>/            private directories of running stages
 /// .sdfa/locks/<key>.lock          per-key locks (flock), so each stage runs once
 /// .sdfa/logs/<key>.log            stage logs
+/// .sdfa/resume/<key>/             what an interrupted stage saved to continue (see StageContext)
 /// .sdfa/quarantine/               corrupt artifacts, moved aside
 /// .sdfa/index.sqlite              the index
 /// ```
@@ -64,6 +65,20 @@ public final class ArtifactStore: @unchecked Sendable {
   }
 
   public func logURL(_ key: String) -> URL { root.appendingPathComponent("logs/\(key).log") }
+
+  /// The resume folder of `key` (not created here): a long stage's progress, kept across
+  /// crashes and kills until the stage's artifact is committed.
+  public func resumeURL(_ key: String) -> URL { root.appendingPathComponent("resume/\(key)") }
+
+  /// Keys that have a resume folder.
+  public func resumeKeys() -> [String] {
+    (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("resume").path)) ?? []
+  }
+
+  /// Deletes the resume folder of `key`, if any.
+  public func removeResume(_ key: String) {
+    try? FileManager.default.removeItem(at: resumeURL(key))
+  }
 
   public func exists(_ digest: String) -> Bool {
     FileManager.default.fileExists(atPath: artifactURL(digest).appendingPathComponent(Self.manifestName).path)

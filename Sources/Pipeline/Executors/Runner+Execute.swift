@@ -48,11 +48,13 @@ extension Runner {
       let context = StageContext(
         params: job.params, inputs: job.inputs.mapValues { store.artifactURL($0) }, inputOrder: job.inputOrder,
         outputDirectory: directory, label: job.label, threads: job.threads, logHandle: log,
-        progress: { events(.progress($0)) }, isCancelled: isCancelled)
+        resumeDirectory: store.resumeURL(job.key), progress: { events(.progress($0)) },
+        isCancelled: isCancelled)
       try stage.run(context)
       try context.checkCancellation()
       let digest = try store.commit(directory)
       temporary = nil
+      store.removeResume(job.key)
       let finished = Date()
       try index.commit(record(job, output: digest, status: "done", started: started, finished: finished, error: nil,
                               log: logURL.path))

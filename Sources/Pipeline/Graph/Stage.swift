@@ -73,15 +73,21 @@ public final class StageContext: @unchecked Sendable {
   public let label: String
   /// CPU threads granted by the scheduler.
   public let threads: Int
+  /// A folder private to this stage's key that survives crashes, kills and cancellation, and is
+  /// deleted once the stage's artifact is committed: a long stage saves its progress there
+  /// (atomically) and, when it finds some on start, continues from it. Nil where the caller
+  /// keeps no such state. Created on first use by the stage.
+  public let resumeDirectory: URL?
   private let progressSink: @Sendable (StageProgress) -> Void
   private let cancelled: @Sendable () -> Bool
   private let logHandle: FileHandle?
 
   public init(
     params: SpecValue, inputs: [String: URL], inputOrder: [String], outputDirectory: URL, label: String,
-    threads: Int, logHandle: FileHandle?, progress: @escaping @Sendable (StageProgress) -> Void,
-    isCancelled: @escaping @Sendable () -> Bool
+    threads: Int, logHandle: FileHandle?, resumeDirectory: URL? = nil,
+    progress: @escaping @Sendable (StageProgress) -> Void, isCancelled: @escaping @Sendable () -> Bool
   ) {
+    self.resumeDirectory = resumeDirectory
     self.params = params
     self.inputs = inputs
     self.inputOrder = inputOrder

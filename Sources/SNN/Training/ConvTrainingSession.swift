@@ -16,6 +16,14 @@ public final class ConvTrainingSession {
   /// SDFA's `B`, `[classes, F_max]` over the block outputs and hidden Linear layers.
   public let feedback: Tensor?
 
+  /// The optimizer's state over ``SpikingConvNet/parameters`` (see ``Optimizer/state``).
+  public var optimizerState: [String: Tensor] { optimizer.state }
+
+  /// Restores an optimizer state saved after the same model's steps.
+  public func restoreOptimizer(_ state: [String: Tensor]) throws(TrainingError) {
+    try optimizer.restore(state, weights: model.parameters)
+  }
+
   public init(model: SpikingConvNet, config: TrainConfig, timeSteps: Int) {
     self.model = model
     self.config = config

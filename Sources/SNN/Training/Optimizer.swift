@@ -2,6 +2,21 @@
 public protocol Optimizer {
   /// Updates `weights[l]` from `gradients[l]` at learning rate `lr`; nil gradients are frozen.
   mutating func step(weights: inout [Tensor], gradients: [Tensor?], lr: Float)
+  /// Everything the next steps depend on (moments, step counts) as named tensors: what
+  /// resuming an interrupted training needs besides the weights. Empty before the first step.
+  var state: [String: Tensor] { get }
+  /// Restores a ``state`` saved by an optimizer of the same kind over weights shaped as
+  /// `weights`.
+  mutating func restore(_ state: [String: Tensor], weights: [Tensor]) throws(TrainingError)
+}
+
+/// The tensor `name` of a saved optimizer state, checked against the shape it must have.
+private func savedTensor(_ state: [String: Tensor], _ name: String, shape: [Int]) throws(TrainingError) -> Tensor {
+  guard let t = state[name] else { throw .invalidSetup("the saved optimizer state has no '\(name)'") }
+  guard t.shape == shape else {
+    throw .invalidSetup("the saved optimizer state's '\(name)' is \(t.shape), the weights need \(shape)")
+  }
+  return t
 }
 
 /// Adam or AdamW, as `torch.optim.Adam` / `AdamW`.
@@ -30,6 +45,28 @@ public struct Adam: Optimizer {
         decoupled: config.kind == .adamw, threads: threads)
     }
   }
+
+  /// `m.<l>`, `v.<l>` and `steps` (each layer's step count, exact up to 2²⁴ steps).
+  public var state: [String: Tensor] {
+    guard !m.isEmpty else { return [:] }
+    var s = ["steps": Tensor(shape: [steps.count], scalars: steps.map(Float.init))]
+    for l in m.indices {
+      s["m.\(l)"] = m[l]
+      s["v.\(l)"] = v[l]
+    }
+    return s
+  }
+
+  public mutating func restore(_ state: [String: Tensor], weights: [Tensor]) throws(TrainingError) {
+    guard !state.isEmpty else { return }
+    let counts = try savedTensor(state, "steps", shape: [weights.count])
+    var (m, v): ([Tensor], [Tensor]) = ([], [])
+    for (l, w) in weights.enumerated() {
+      m.append(try savedTensor(state, "m.\(l)", shape: w.shape))
+      v.append(try savedTensor(state, "v.\(l)", shape: w.shape))
+    }
+    (self.m, self.v, steps) = (m, v, counts.scalars.map { Int($0) })
+  }
 }
 
 /// SGD with momentum and L2 weight decay, as `torch.optim.SGD`.
@@ -51,6 +88,22 @@ public struct SGD: Optimizer {
         weightDecay: config.weightDecay, firstStep: first)
       buffers[l] = buf
     }
+  }
+
+  /// `momentum.<l>` for every layer that has taken a step.
+  public var state: [String: Tensor] {
+    var s: [String: Tensor] = [:]
+    for (l, b) in buffers.enumerated() { if let b { s["momentum.\(l)"] = b } }
+    return s
+  }
+
+  public mutating func restore(_ state: [String: Tensor], weights: [Tensor]) throws(TrainingError) {
+    guard !state.isEmpty else { return }
+    var restored: [Tensor?] = []
+    for (l, w) in weights.enumerated() {
+      restored.append(state["momentum.\(l)"] == nil ? nil : try savedTensor(state, "momentum.\(l)", shape: w.shape))
+    }
+    buffers = restored
   }
 }
 

@@ -21,6 +21,12 @@ public struct Trainer {
   public var weightObserver: ((WeightStep) -> Void)?
   /// Which kernels the layers' products use (tests force one path).
   public var kernels = ProductKernels.measured
+  /// The state an interrupted training reached (its last completed epoch): training continues
+  /// from there instead of from the initial network, with the same results as if it had never
+  /// stopped.
+  public var resumeFrom: TrainingSnapshot?
+  /// Called after every completed epoch with the state to resume from.
+  public var epochFinished: ((TrainingSnapshot) -> Void)?
 
   public init(model: ModelConfig, train: TrainConfig) {
     self.model = model
@@ -60,13 +66,20 @@ public struct Trainer {
   ) throws(TrainingError) -> TrainingResult<SpikingMLP> {
     // The engine parallelises products itself; BLAS threads would busy-wait against it.
     Kernels.setBLASThreads(1)
+    var start = initial
+    if let resumeFrom {
+      do { start = try SpikingMLP(checkpoint: resumeFrom.model) } catch {
+        throw .invalidSetup("the network to resume from cannot be read: \(error)")
+      }
+    }
     let session = TrainingSession(
-      model: initial, config: train, timeSteps: trainData.timeSteps,
-      kernels: kernels)
+      model: start, config: train, timeSteps: trainData.timeSteps, kernels: kernels)
+    if let resumeFrom { try session.restoreOptimizer(resumeFrom.optimizer) }
     let metrics = try runEpochs(
       layers: initial.layerCount, trainData: trainData,
       step: { session.step(trainData, samples: $0, lr: $1) },
       setObserver: { session.weightObserver = $0 },
+      snapshot: { (session.model.checkpoint(), session.optimizerState) },
       evaluate: {
         Evaluator.evaluate(
           session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
@@ -88,6 +101,11 @@ public struct Trainer {
     let net = SpikingConvNet(
       config: model, inputShape: trainData.inputShape, classes: trainData.classCount,
       seed: train.seed)
+    guard let last = net.spatialSizes.last, last.allSatisfy({ $0 >= 1 }) else {
+      let pools = net.blocks.filter(\.pool).count
+      throw .invalidSetup(
+        "frames of \(trainData.inputShape[1])×\(trainData.inputShape[2]) are too small for \(model.arch.rawValue)'s \(pools) 2×2 poolings: it needs at least \(1 << pools)×\(1 << pools)")
+    }
     return try trainConvNet(net, on: trainData, test: testData)
   }
 
@@ -97,11 +115,19 @@ public struct Trainer {
     test testData: some SpikeFrameSource
   ) throws(TrainingError) -> TrainingResult<SpikingConvNet> {
     Kernels.setBLASThreads(1)
-    let session = ConvTrainingSession(model: initial, config: train, timeSteps: trainData.timeSteps)
+    var start = initial
+    if let resumeFrom {
+      do { start = try SpikingConvNet(checkpoint: resumeFrom.model) } catch {
+        throw .invalidSetup("the network to resume from cannot be read: \(error)")
+      }
+    }
+    let session = ConvTrainingSession(model: start, config: train, timeSteps: trainData.timeSteps)
+    if let resumeFrom { try session.restoreOptimizer(resumeFrom.optimizer) }
     let metrics = try runEpochs(
       layers: initial.blocks.count + initial.linearWeights.count, trainData: trainData,
       step: { session.step(trainData, samples: $0, lr: $1) },
       setObserver: { session.weightObserver = $0 },
+      snapshot: { (session.model.checkpoint(), session.optimizerState) },
       evaluate: {
         Evaluator.evaluate(
           session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
@@ -111,19 +137,24 @@ public struct Trainer {
   }
 
   /// The epoch loop shared by every model: seeded shuffling, schedule, progress, cancellation,
-  /// divergence, observer and metrics.
+  /// divergence, observer, metrics and snapshots. Every epoch's randomness is keyed by its
+  /// number, so a resumed training draws what the uninterrupted one would have.
   private func runEpochs(
     layers: Int, trainData: some SpikeFrameSource,
     step: (ArraySlice<Int>, Float) -> TrainingSession.StepResult,
     setObserver: (((_ old: [Tensor], _ new: [Tensor]) -> Void)?) -> Void,
+    snapshot: () -> (model: [UInt8], optimizer: [String: Tensor]),
     evaluate: () -> Evaluator.Result
   ) throws(TrainingError) -> [EpochMetrics] {
     let shuffle = RandomStream(seed: train.seed, purpose: "train.shuffle")
     let n = trainData.sampleCount
     let batches = (n + train.batchSize - 1) / train.batchSize
-    var metrics: [EpochMetrics] = []
+    var metrics = resumeFrom?.metrics ?? []
+    guard metrics.count <= train.epochs else {
+      throw .invalidSetup("the state to resume from has \(metrics.count) epochs, more than the \(train.epochs) to train")
+    }
 
-    for epoch in 0..<train.epochs {
+    for epoch in metrics.count..<train.epochs {
       let start = DispatchTime.now().uptimeNanoseconds
       let lr = train.learningRate(epoch: epoch)
       var order = shuffle.substream("epoch\(epoch)")
@@ -156,6 +187,10 @@ public struct Trainer {
           trainAccuracy: Double(correct) / Double(n), testLoss: eval.loss,
           testAccuracy: eval.accuracy, trainSpikeRates: rates.map { $0 / Double(n) },
           testSpikeRates: eval.spikeRates, wallSeconds: seconds))
+      if let epochFinished {
+        let state = snapshot()
+        epochFinished(TrainingSnapshot(metrics: metrics, model: state.model, optimizer: state.optimizer))
+      }
     }
     return metrics
   }

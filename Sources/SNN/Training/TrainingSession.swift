@@ -53,6 +53,14 @@ public final class TrainingSession {
       : nil
   }
 
+  /// The optimizer's state (see ``Optimizer/state``).
+  public var optimizerState: [String: Tensor] { optimizer.state }
+
+  /// Restores an optimizer state saved after the same model's steps.
+  public func restoreOptimizer(_ state: [String: Tensor]) throws(TrainingError) {
+    try optimizer.restore(state, weights: model.weights)
+  }
+
   /// Trains on `samples` of `data` at learning rate `lr`.
   public func step(_ data: some SpikeFrameSource, samples: ArraySlice<Int>, lr: Float) -> StepResult {
     engine.load(data, samples: samples)
