@@ -9,7 +9,7 @@ import SNN
 /// (`figures/*.svg`) and a self-contained `report.html`.
 struct ReportStage: Stage {
   let kind = "report"
-  let version = 1
+  let version = 2
   let reads = ["name", "axes", "points", "report"]
   let scope = StageScope.perSpec
   var trigger: String? { nil }
@@ -92,7 +92,23 @@ struct ReportStage: Stage {
     }
     let timeByLayer = Dictionary(e.timing.layers.map { ($0.name, ($0.forwardNsPerBatch + $0.errorNsPerBatch) * 1e-9) }, uniquingKeysWith: +)
     return HardwareResult(accelerator: name, totalTime: e.epochSeconds, totalEnergy: e.epochJoules,
-                          timeByLayer: timeByLayer, energyByLayer: byLayer, energyByComponent: byComponent)
+                          timeByLayer: timeByLayer, energyByLayer: byLayer,
+                          timeByComponent: timeByPhase(e.timing), energyByComponent: byComponent)
+  }
+
+  /// An epoch's time split by what the pipeline is doing: full (every stage busy), filling and
+  /// draining, and the steps outside the pipeline (the exposed weight update, SDFA's error
+  /// projection and gradient). The parts add up to the epoch time.
+  static func timeByPhase(_ t: TimingEstimate) -> [String: Double] {
+    let extras = t.updateNs + t.projectionNs + t.gradientNs
+    let perBatch = [
+      "pipelined compute": t.batchNs - t.bubbleNsPerBatch,
+      "pipeline fill and drain": t.bubbleNsPerBatch - extras,
+      "weight update (exposed)": t.updateNs,
+      "error projection e·B": t.projectionNs,
+      "output gradient": t.gradientNs,
+    ]
+    return perBatch.filter { $0.value > 0 }.mapValues { $0 * Double(t.batchesPerEpoch) * 1e-9 }
   }
 
   /// One table per stage kind: a row per sweep point, a column per summary value.

@@ -72,6 +72,15 @@ import Testing
     let accuracy = try String(contentsOf: report.appendingPathComponent("tables/accuracy.md"), encoding: .utf8)
     #expect(accuracy.contains("N-MNIST (synthetic)") && accuracy.contains("Data: synthetic"))
     #expect(FileManager.default.fileExists(atPath: report.appendingPathComponent("report.html").path))
+    // The time breakdown splits each epoch by pipeline phase, the parts adding up to the total.
+    let records = try JSONSerialization.jsonObject(with: Data(contentsOf: report.appendingPathComponent("records.json"))) as! [[String: Any]]
+    for accelerator in records[0]["hardware"] as! [[String: Any]] {
+      let phases = accelerator["timeByComponent"] as! [String: Double]
+      let total = accelerator["totalTime"] as! Double
+      #expect(phases["pipelined compute"] != nil && abs(phases.values.reduce(0, +) - total) < 1e-9 * total, "\(phases)")
+    }
+    let timeFigure = try String(contentsOf: report.appendingPathComponent("figures/breakdown-time-component.svg"), encoding: .utf8)
+    #expect(timeFigure.contains("Time by phase") && !timeFigure.contains(">other<"))
 
     let second = try Self.run(path, cache: cache)
     #expect(second.ranCount == 0 && second.cachedCount == first.labels.count)

@@ -12,7 +12,8 @@ public enum BreakdownGrouping: String, Codable, Hashable, Sendable, CaseIterable
 }
 
 extension Figure {
-  /// Stacked bars per workload, one for each accelerator, split by component (or layer).
+  /// Stacked bars per workload, one for each accelerator, split by component (phase, for time)
+  /// or by layer.
   ///
   /// With `normalizeToBaseline` every workload's baseline total is 100 %, so workloads of very
   /// different size share one axis and the proposed bar's height reads as the saving; without
@@ -57,7 +58,7 @@ extension Figure {
     let groups = workloads.map { workloadLabel($0.workload, coordinates: $0.coordinates) }
     let groupWidth = max(130.0, (groups.flatMap { $0 }.map { SVG.textWidth($0, size: 10) }.max() ?? 0) + 12)
     let frame = PlotFrame(left: 72, top: 44, width: groupWidth * Double(max(groups.count, 1)), height: 280)
-    let what = grouping == .component ? "component" : "layer"
+    let what = grouping == .layer ? "layer" : quantity == .time ? "phase" : "component"
     let title = "\(quantity.noun) by \(what), \(baselineName) against \(proposedName)"
     let width = figureWidth(plotRight: frame.right, legend: names, title: title)
     let footer = footerHeight(provenance, width: width)
