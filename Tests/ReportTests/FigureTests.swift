@@ -61,6 +61,19 @@ final class SVGCensus: NSObject, XMLParserDelegate {
     #expect(census.texts.contains { $0.hasPrefix("Data: synthetic") })
   }
 
+  @Test func flatCoincidentCurvesStayReadable() throws {
+    // Both methods stuck at chance (10 %) with no spread: the axis keeps a 10-point span instead
+    // of zooming into nothing, and the second line is dashed so that both remain visible.
+    let flat = (1...3).map { CurvePoint(epoch: $0, summary: Summary(n: 3, mean: 0.1, std: 0)) }
+    let figure = Figure.learningCurves(
+      series: [CurveSeries(label: "BP (n=3)", points: flat), CurveSeries(label: "SDFA (n=3)", points: flat)],
+      title: "Test accuracy, stuck", metric: .testAccuracy, identifier: "stuck")
+    let census = try SVGCensus.of(figure.svg)
+    let ticks = census.texts.compactMap(Double.init).filter { $0 != 1 && $0 != 2 && $0 != 3 }
+    #expect((ticks.max() ?? 0) - (ticks.min() ?? 0) >= 10, "\(ticks)")
+    #expect(figure.svg.components(separatedBy: "stroke-dasharray").count - 1 == 1)
+  }
+
   @Test func singleSeedCurveHasNoBand() throws {
     let records = Fixtures.small.filter { $0.value(of: "dataset") == "shd" && $0.value(of: "method") == "bp" }
     let comparison = Report.compareMethods(Report.aggregate(records))[0]

@@ -80,7 +80,14 @@ extension Figure {
         epochs.append(Double(p.epoch))
       }
     }
-    var yAxis = Axis(min: lows.min() ?? 0, max: highs.max() ?? 1)
+    // A minimum span, so that a flat curve (a run stuck at chance) is not zoomed into noise.
+    var (low, high) = (lows.min() ?? 0, highs.max() ?? 1)
+    let minimumSpan = metric.isAccuracy ? 10 : max(0.1 * abs(high), 1e-3)
+    if high - low < minimumSpan {
+      let middle = (low + high) / 2
+      (low, high) = (max(middle - minimumSpan / 2, min(0, lows.min() ?? 0)), middle + minimumSpan / 2)
+    }
+    var yAxis = Axis(min: low, max: high)
     if metric.isAccuracy {
       yAxis = Axis(min: max(yAxis.lower, 0), max: min(yAxis.upper, 100))
     }
@@ -105,7 +112,10 @@ extension Figure {
         svg.path(upper + lower, closed: true, [("class", "band"), ("fill", color), ("fill-opacity", "0.2"), ("stroke", "none")])
       }
       let line = points.map { ($0.x, frame.y(min(max($0.mean, yAxis.lower), yAxis.upper), yAxis)) }
-      svg.path(line, [("class", "mean"), ("fill", "none"), ("stroke", color), ("stroke-width", "2")])
+      // Every other series dashed: where two methods coincide, both stay visible.
+      var style = [("class", "mean"), ("fill", "none"), ("stroke", color), ("stroke-width", "2")]
+      if i % 2 == 1 { style.append(("stroke-dasharray", "7 4")) }
+      svg.path(line, style)
       if line.count == 1 {
         svg.circle(cx: line[0].0, cy: line[0].1, r: 3, [("fill", color)])
       }
