@@ -141,12 +141,19 @@ func benchConv(method: TrainConfig.Method, density: Double, threads: Int, steps:
   }
   let step = median(times)
   let rates = (last?.spikeRates ?? []).map { String(format: "%.3f", $0) }.joined(separator: ", ")
-  let peer = method == .bp ? 4.91 : 4.67
+  let sps = Double(b) / step
+  // The peer side by side when it is installed, else its recorded idle figures (2 threads).
+  let measured = peerPython.isEmpty
+    ? nil
+    : runPeer(
+      python: peerPython, script: peerScript, workload: "conv", method: method.rawValue, density: density,
+      threads: threads, steps: steps)
+  let peer = measured ?? (method == .bp ? 4.91 : 4.67)
   print(
-    "| conv | \(method.rawValue) | \(density) | \(threads) | \(String(format: "%.2f", Double(b) / step)) | "
+    "| conv | \(method.rawValue) | \(density) | \(threads) | \(String(format: "%.2f", sps)) | "
       + "\(String(format: "%.2f", Double(b) / median(cpu))) | "
       + String(format: "%.0f (%.0f/%.0f/%.0f)", step * 1e3, (last?.forwardSeconds ?? 0) * 1e3, (last?.backwardSeconds ?? 0) * 1e3, (last?.optimizerSeconds ?? 0) * 1e3)
-      + " | [\(rates)] | – | \(String(format: "%.2f (recorded)", peer)) | \(String(format: "%.2f×", Double(b) / step / peer)) |")
+      + " | [\(rates)] | – | \(String(format: measured == nil ? "%.2f (recorded)" : "%.2f (same run)", peer)) | \(String(format: "%.2f×", sps / peer)) |")
 }
 
 let names = list("workload", "mlpa")
@@ -181,7 +188,7 @@ for name in names {
     for density in densities {
       for threads in threadCounts {
         for method in methods {
-          benchConv(method: method, density: density, threads: threads, steps: min(timedSteps, 3), warmup: min(warmup, 1))
+          benchConv(method: method, density: density, threads: threads, steps: min(timedSteps, 3), warmup: min(warmup, 3))
         }
       }
     }
