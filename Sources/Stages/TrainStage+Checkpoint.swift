@@ -24,6 +24,15 @@ extension TrainStage: CheckpointEvaluating {
       expected = .conv(SpikingConvNet(config: model, inputShape: frames.inputShape, classes: frames.classCount, seed: 0))
     }
     let checkpoint = try CheckpointFile(contentsOf: file, arch: model.arch)
+    if let trained = checkpoint.neuron, trained != model.neuron {
+      let fix = [
+        trained.kind != model.neuron.kind ? "model.neuron.type=\(trained.kind.rawValue)" : nil,
+        trained.tau != model.neuron.tau ? "model.neuron.tau=\(trained.tau)" : nil,
+        trained.vThreshold != model.neuron.vThreshold ? "model.neuron.v_threshold=\(trained.vThreshold)" : nil,
+        trained.alpha != model.neuron.alpha ? "model.neuron.alpha=\(trained.alpha)" : nil,
+      ].compactMap { $0.map { "--set \($0)" } }
+      throw StageFailure("\(file.lastPathComponent) was trained with another neuron (\(Self.describe(trained))) than the spec's model has (\(Self.describe(model.neuron)))\n  fix: validate with \(fix.joined(separator: " ")), or the spec it was trained with")
+    }
     let network: TrainedNetwork
     do { network = try expected.loadingWeights(checkpoint.tensors) } catch {
       throw StageFailure("\(file.lastPathComponent) does not fit the spec's model (\(expected.summary)):\n"
@@ -33,6 +42,13 @@ extension TrainStage: CheckpointEvaluating {
     return CheckpointEvaluation(
       format: checkpoint.format, model: expected.summary, samples: test.sampleCount, accuracy: result.accuracy,
       loss: result.loss, spikeRates: Array(zip(network.layerNames, result.spikeRates)), details: checkpoint.details)
+  }
+}
+
+extension TrainStage {
+  /// A neuron in the spec's words: `lif tau 2.0, v_threshold 1.0, alpha 2.0`.
+  static func describe(_ n: NeuronConfig) -> String {
+    "\(n.kind.rawValue) tau \(n.tau), v_threshold \(n.vThreshold), alpha \(n.alpha)"
   }
 }
 

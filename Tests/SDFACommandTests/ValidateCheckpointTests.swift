@@ -55,6 +55,12 @@ import Testing
     #expect(result.err.contains("tensor 'layers.0.weight' has shape [64, 2312]; the model expects [32, 2312]"))
     #expect(result.out.isEmpty)
 
+    let neuron = try SDFAProcess.run(
+      ["validate", "tiny.yml", "--checkpoint", Self.checkpoint, "--set", "model.neuron.tau=3"], in: scratch.url)
+    #expect(neuron.status == 1)
+    #expect(neuron.err.contains("was trained with another neuron (lif tau 2.0, v_threshold 1.0, alpha 2.0) than the spec's model has (lif tau 3.0,"))
+    #expect(neuron.err.contains("fix: validate with --set model.neuron.tau=2.0"))
+
     let unknown = try SDFAProcess.run(["validate", "tiny.yml", "--checkpoint", Self.checkpoint, "--point", "seed=7"], in: scratch.url)
     #expect(unknown.status == 2)
     #expect(unknown.err.contains("has no point 'seed=7'") && unknown.err.contains("valid points: seed=0"))

@@ -92,10 +92,10 @@ import TestSupport
         && text.contains("tensor 'fc.3.weight' (layers.1.weight) has shape [10, 20]; the model expects [10, 24]")
     }
     let deeper = SpikingMLP(inputFeatures: 32, hidden: [20, 20], classes: 10, neuron: NeuronConfig(), seed: 0)
-    #expect { _ = try deeper.loadingWeights(tensors) } throws: { "\($0)".contains("no tensor for layers.2.weight [10, 20]") }
+    #expect { _ = try deeper.loadingWeights(tensors) } throws: { "\($0)".contains("no tensor for layers.2.weight [10, 20]: the checkpoint lacks this layer") }
     // A conv checkpoint offered to the MLP: every tensor is out of place.
     let (conv, _) = try Self.tensors("ref_convnet.pth", arch: .mlp)
-    #expect { _ = try wider.loadingWeights(conv) } throws: { "\($0)".contains("tensor 'conv_fc.0.weight' (conv.0.weight) with shape [1, 2, 3, 3] has no place in the model") }
+    #expect { _ = try wider.loadingWeights(conv) } throws: { "\($0)".contains("tensors 'conv_fc.0.weight' (conv.0.weight) [1, 2, 3, 3], ") && "\($0)".contains("(27 in all) have no place in the model") }
   }
 
   @Test func roleErrorsNameTheKey() {

@@ -32,18 +32,28 @@ public struct CheckpointTensors: Sendable {
   ///   has no place in the model.
   func check(against expected: [(name: String, shape: [Int])]) throws(CheckpointError) {
     var problems: [String] = []
+    var missing: [String] = []
     for (name, shape) in expected {
       guard let t = tensors[name] else {
-        problems.append("no tensor for \(name) \(shape): the checkpoint has fewer layers than the model")
+        missing.append("\(name) \(shape)")
         continue
       }
       if t.shape != shape { problems.append("tensor \(describe(name)) has shape \(t.shape); the model expects \(shape)") }
     }
+    if !missing.isEmpty {
+      problems.append("no tensor for " + Self.list(missing) + ": the checkpoint lacks \(missing.count == 1 ? "this layer" : "these layers")")
+    }
     let known = Set(expected.map(\.name))
-    for name in tensors.keys.sorted() where !known.contains(name) {
-      problems.append("tensor \(describe(name)) with shape \(tensors[name]!.shape) has no place in the model")
+    let extra = tensors.keys.filter { !known.contains($0) }.sorted { key($0) < key($1) }.map { "\(describe($0)) \(tensors[$0]!.shape)" }
+    if !extra.isEmpty {
+      problems.append("tensor\(extra.count == 1 ? "" : "s") " + Self.list(extra) + " \(extra.count == 1 ? "has" : "have") no place in the model")
     }
     if !problems.isEmpty { throw CheckpointError(problems) }
+  }
+
+  /// The first few items, then how many there are in all.
+  private static func list(_ items: [String], limit: Int = 6) -> String {
+    items.prefix(limit).joined(separator: ", ") + (items.count > limit ? ", … (\(items.count) in all)" : "")
   }
 }
 

@@ -12,6 +12,8 @@ struct CheckpointFile {
   var tensors: CheckpointTensors
   /// What the file says beside its tensors, and the keys ignored.
   var details: [(key: String, value: String)]
+  /// The neuron the network was trained with, where the file says (our safetensors do).
+  var neuron: NeuronConfig?
 
   /// The safetensors metadata that describes the network (the spec's model decides that).
   private static let structuralMetadata: Set<String> = ["arch", "sizes", "neuron", "blocks", "input_shape", "linear_sizes", "voting"]
@@ -40,13 +42,16 @@ struct CheckpointFile {
       throw StageFailure("\(name) holds a \(found) network; the spec's model is \(arch.rawValue)")
     }
     let details = decoded.metadata.filter { !Self.structuralMetadata.contains($0.key) }.sorted { $0.key < $1.key }
-    self.init(format: "safetensors", tensors: CheckpointTensors(decoded.tensors), details: details.map { ($0.key, $0.value) })
+    let neuron = decoded.metadata["neuron"].flatMap { try? JSONDecoder().decode(NeuronConfig.self, from: Data($0.utf8)) }
+    self.init(format: "safetensors", tensors: CheckpointTensors(decoded.tensors), details: details.map { ($0.key, $0.value) },
+              neuron: neuron)
   }
 
-  private init(format: String, tensors: CheckpointTensors, details: [(key: String, value: String)]) {
+  private init(format: String, tensors: CheckpointTensors, details: [(key: String, value: String)], neuron: NeuronConfig? = nil) {
     self.format = format
     self.tensors = tensors
     self.details = details
+    self.neuron = neuron
   }
 
   private static func torch(_ url: URL, arch: ModelConfig.Architecture) throws -> CheckpointFile {
