@@ -175,8 +175,8 @@ struct ValidateCommand: ParsableCommand {
 
       Examples:
         sdfa validate experiments/*.yml experiments/paper/*.yml
-        sdfa validate experiments/quickstart.yml --checkpoint results/quickstart/…/checkpoint.safetensors
-        sdfa validate spec.yml --checkpoint reference/checkpoint_max.pth --point method=bp/seed=0 --json
+        sdfa validate spec.yml --checkpoint checkpoint.safetensors
+        sdfa validate spec.yml --checkpoint ref.pth --point method=bp/seed=0 --json
       """)
 
   @Argument(help: "Spec files.", completion: .file(extensions: ["yml", "yaml"])) var specs: [String]
