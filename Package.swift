@@ -77,7 +77,7 @@ let package = Package(
 
     .executableTarget(name: "EventsBench", dependencies: ["Events"], path: "Benchmarks/EventsBench", exclude: ["peer_numpy.py"], swiftSettings: numericSwift),
 
-    .testTarget(name: "SNNTests", dependencies: ["SNN", "TestSupport"], exclude: ["Fixtures"], swiftSettings: numericSwift),
+    .testTarget(name: "SNNTests", dependencies: ["SNN", "Events", "TestSupport"], exclude: ["Fixtures"], swiftSettings: numericSwift),
 
     .testTarget(name: "HardwareTests", dependencies: ["Hardware", "TestSupport"]),
 

@@ -162,14 +162,44 @@ struct DagCommand: ParsableCommand {
 struct ValidateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "validate",
-    abstract: "Check specs without running anything; print every problem with file:line:column.",
-    discussion: "Example:\n  sdfa validate experiments/*.yml experiments/paper/*.yml")
+    abstract: "Check specs without running anything; or evaluate a checkpoint as a spec's model.",
+    discussion: """
+      Without --checkpoint, prints every problem of the specs with file:line:column.
+
+      With --checkpoint FILE, loads FILE as the model of one sweep point of the spec (--point, \
+      default the first), checks every tensor's shape against it, and evaluates it on the test \
+      split: accuracy, loss and spike rate per layer. FILE is a safetensors checkpoint as the \
+      train stage writes it, or a PyTorch .pth as the reference code saves it ({'net': \
+      state_dict, …}, or a bare state dict). The point's load and bin stages run first through \
+      the cache, as `sdfa run` would run them.
+
+      Examples:
+        sdfa validate experiments/*.yml experiments/paper/*.yml
+        sdfa validate spec.yml --checkpoint checkpoint.safetensors
+        sdfa validate spec.yml --checkpoint ref.pth --point method=bp/seed=0 --json
+      """)
 
   @Argument(help: "Spec files.", completion: .file(extensions: ["yml", "yaml"])) var specs: [String]
   @OptionGroup var options: SpecOptions
+  @Option(name: .long, help: ArgumentHelp("Evaluate this checkpoint (.safetensors or PyTorch .pth) on the test split.", valueName: "file"),
+          completion: .file(extensions: ["safetensors", "pth", "pt"]))
+  var checkpoint: String?
+  @Option(name: .long, help: ArgumentHelp("The sweep point whose model the checkpoint is (with --checkpoint; default: the first).", valueName: "id"))
+  var point: String?
+  @Flag(name: .long, help: "Print the evaluation as JSON on stdout (with --checkpoint).") var json = false
+
+  func validate() throws {
+    if checkpoint == nil, point != nil || json { throw ValidationError("--point and --json need --checkpoint") }
+    if checkpoint != nil, specs.count != 1 { throw ValidationError("--checkpoint evaluates against one spec; \(specs.count) were given") }
+  }
 
   func run() throws {
-    for spec in try options.loadSpecs(specs) {
+    let loaded = try options.loadSpecs(specs)
+    if let checkpoint, let spec = loaded.first {
+      try evaluate(checkpoint, spec: spec)
+      return
+    }
+    for spec in loaded {
       let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
       let points = spec.points.count, stages = graph.nodes.count
       Terminal.out("\(spec.file): ok (\(points) point\(points == 1 ? "" : "s"), \(stages) stage\(stages == 1 ? "" : "s"))")

@@ -264,10 +264,14 @@ enum TrainedNetwork {
     }
   }
 
-  func evaluate(on data: some SpikeFrameSource, threads: Int, transform: ((Int, Tensor) -> Tensor)? = nil) -> Evaluator.Result {
+  /// Evaluates on `data`; `batchSize` defaults to the evaluator's for the family.
+  func evaluate(
+    on data: some SpikeFrameSource, batchSize: Int? = nil, loss: TrainConfig.Loss = .mse, threads: Int,
+    transform: ((Int, Tensor) -> Tensor)? = nil
+  ) -> Evaluator.Result {
     switch self {
-    case .mlp(let m): Evaluator.evaluate(m, on: data, threads: threads, transform: transform)
-    case .conv(let c): Evaluator.evaluate(c, on: data, threads: threads, transform: transform)
+    case .mlp(let m): Evaluator.evaluate(m, on: data, batchSize: batchSize ?? 128, loss: loss, threads: threads, transform: transform)
+    case .conv(let c): Evaluator.evaluate(c, on: data, batchSize: batchSize ?? 16, loss: loss, threads: threads, transform: transform)
     }
   }
 }

@@ -34,7 +34,7 @@ public enum Braille: DatasetReader {
         switch (k, value) {
         case ("letter", .string(let s)): letter = s
         case ("repetition", .int(let r)): repetition = r
-        case ("taxel_data", .array(let a)): array = a
+        case ("taxel_data", .object(let a as RestrictedUnpickler.ArrayBox)): array = a
         default: break
         }
       }

@@ -20,9 +20,9 @@ public struct StageGraph: Sendable {
   public let spec: Spec
   public let registry: StageRegistry
   /// Nodes in topological order.
-  public private(set) var nodes: [Node] = []
+  public internal(set) var nodes: [Node] = []
   /// For each point (in `spec.points` order), its node per kind.
-  public private(set) var pointNodes: [(point: SweepPoint, nodes: [String: Int])] = []
+  public internal(set) var pointNodes: [(point: SweepPoint, nodes: [String: Int])] = []
 
   public init(spec: Spec, registry: StageRegistry) {
     self.spec = spec

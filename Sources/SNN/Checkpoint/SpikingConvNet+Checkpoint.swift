@@ -71,3 +71,44 @@ extension SpikingConvNet {
     self = net
   }
 }
+
+extension SpikingConvNet {
+  /// The tensors of this network's checkpoint, by name, with their shapes (Linear `[out, in]`).
+  public var checkpointShapes: [(name: String, shape: [Int])] {
+    var shapes: [(name: String, shape: [Int])] = []
+    for (i, b) in blocks.enumerated() {
+      shapes.append(("conv.\(i).weight", [b.outChannels, b.inChannels, 3, 3]))
+      if b.batchNorm {
+        for p in ["weight", "bias", "running_mean", "running_var"] { shapes.append(("bn.\(i).\(p)", [b.outChannels])) }
+      }
+    }
+    for j in 0..<(linearSizes.count - 1) {
+      shapes.append(("linear.\(j).weight", [linearSizes[j + 1], linearSizes[j]]))
+      shapes.append(("linear.\(j).bias", [linearSizes[j + 1]]))
+    }
+    return shapes
+  }
+
+  /// This network (blocks, sizes, voting and neuron) with the parameters and batch-norm
+  /// statistics of `tensors`, every tensor checked against this network's shape first.
+  /// - Throws: ``CheckpointError`` naming each missing, misshapen or extra tensor.
+  public func loadingWeights(_ tensors: CheckpointTensors) throws(CheckpointError) -> SpikingConvNet {
+    try tensors.check(against: checkpointShapes)
+    let t = tensors.tensors
+    var net = self
+    for (i, b) in blocks.enumerated() {
+      net.convWeights[i] = t["conv.\(i).weight"]!
+      if b.batchNorm {
+        net.bnGamma[i] = t["bn.\(i).weight"]!
+        net.bnBeta[i] = t["bn.\(i).bias"]!
+        net.runningMean[i] = t["bn.\(i).running_mean"]!
+        net.runningVariance[i] = t["bn.\(i).running_var"]!
+      }
+    }
+    for j in linearWeights.indices {
+      net.linearWeights[j] = t["linear.\(j).weight"]!.transposed()
+      net.linearBiases[j] = t["linear.\(j).bias"]!
+    }
+    return net
+  }
+}

@@ -36,3 +36,20 @@ extension SpikingMLP {
     self.init(weights: weights, neuron: neuron)
   }
 }
+
+extension SpikingMLP {
+  /// The tensors of this network's checkpoint, by name, with their shapes (`[out, in]`).
+  public var checkpointShapes: [(name: String, shape: [Int])] {
+    weights.indices.map { ("layers.\($0).weight", [sizes[$0 + 1], sizes[$0]]) }
+  }
+
+  /// This network (sizes and neuron) with the weights of `tensors`, every tensor checked
+  /// against this network's shape first.
+  /// - Throws: ``CheckpointError`` naming each missing, misshapen or extra tensor.
+  public func loadingWeights(_ tensors: CheckpointTensors) throws(CheckpointError) -> SpikingMLP {
+    try tensors.check(against: checkpointShapes)
+    var net = self
+    net.weights = checkpointShapes.map { tensors.tensors[$0.name]!.transposed() }
+    return net
+  }
+}
