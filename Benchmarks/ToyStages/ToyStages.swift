@@ -52,7 +52,7 @@ public struct ToyStage: Stage {
     let workMs = section["work_ms"]?.intValue ?? 0
     let chunks = max(1, min(16, bytes / 4096))
     if bytes > 0 || workMs > 0 {
-      FileManager.default.createFile(atPath: context.outputDirectory.appendingPathComponent("payload.bin").path, contents: nil)
+      _ = FileManager.default.createFile(atPath: context.outputDirectory.appendingPathComponent("payload.bin").path, contents: nil)
       let handle = try FileHandle(forWritingTo: context.outputDirectory.appendingPathComponent("payload.bin"))
       let seed = Digest.sha256(material)
       for chunk in 0..<chunks {

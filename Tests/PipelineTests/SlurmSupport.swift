@@ -76,8 +76,8 @@ enum SlurmCluster {
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b }
     let base = FileManager.default.temporaryDirectory.appendingPathComponent("sdfa-shell-\(UUID().uuidString)")
     let out = base.appendingPathExtension("out"), err = base.appendingPathExtension("err")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     defer {
       try? FileManager.default.removeItem(at: out)
       try? FileManager.default.removeItem(at: err)

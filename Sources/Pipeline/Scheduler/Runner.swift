@@ -208,7 +208,7 @@ public final class Runner: @unchecked Sendable {
         }
       }
       if s.running == 0 && remote.isEmpty && (interrupted || (s.queue.isEmpty && s.readyNodes.isEmpty)) { break }
-      s.condition.wait(until: Date().addingTimeInterval(0.2))
+      _ = s.condition.wait(until: Date().addingTimeInterval(0.2))
     }
     s.condition.unlock()
 
