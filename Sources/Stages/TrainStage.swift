@@ -7,13 +7,14 @@ import Tensor
 
 /// `train`: trains the spec's network on the frames with BP, SDFA or the output layer alone.
 ///
-/// Artifact: `checkpoint.safetensors`, `metrics.json` (per epoch: losses, accuracies, spike
-/// rates, wall time), `summary.json`, `model.json` (layer shapes and training sizes for the
+/// Artifact: `checkpoint.safetensors` (with the params read and the metrics in its metadata),
+/// `metrics.json` (per epoch: losses, accuracies, spike rates; wall times go to the log),
+/// `summary.json`, `model.json` (layer shapes and training sizes for the
 /// hardware model) and `trace.json` (the weight-change trace at the default technology's
 /// weight and cell bits).
 struct TrainStage: Stage {
   let kind = "train"
-  let version = 1
+  let version = 2
   let reads = ["model", "train", "seed"]
   let consumes = ["bin"]
   var trigger: String? { "train" }
@@ -135,8 +136,15 @@ struct TrainStage: Stage {
     }
     // Wall times go to the log (above) and the index, not into the artifact: equal runs give
     // equal bytes.
-    try context.write(Data(network.checkpoint(metadata: ["seed": String(config.seed), "method": config.method.rawValue])),
-                      to: "checkpoint.safetensors")
+    // The checkpoint carries what made it: the params the stage read and its metrics.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let metadata = [
+      "seed": String(config.seed), "method": config.method.rawValue, "spec": context.params.canonicalJSON,
+      "metrics": String(decoding: try encoder.encode(epochs.map(EpochRecord.init)), as: UTF8.self),
+    ]
+    try context.write(Data(network.checkpoint(metadata: metadata)), to: "checkpoint.safetensors")
     try ArtifactFiles.write(epochs.map(EpochRecord.init), to: "metrics.json", in: context)
     try ArtifactFiles.write(recorder.trace(layers: network.layerCount), to: "trace.json", in: context)
     let description = TrainedModel(

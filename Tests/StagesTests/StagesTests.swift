@@ -60,6 +60,14 @@ import Testing
     for file in ["checkpoint.safetensors", "metrics.json", "model.json", "trace.json", "summary.json"] {
       #expect(FileManager.default.fileExists(atPath: train.appendingPathComponent(file).path), "\(file)")
     }
+    // The checkpoint's safetensors header carries the params that made it and its metrics.
+    let checkpoint = try Data(contentsOf: train.appendingPathComponent("checkpoint.safetensors"))
+    let headerLength = checkpoint.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+    let header = try JSONSerialization.jsonObject(with: checkpoint.subdata(in: 8..<(8 + headerLength))) as! [String: Any]
+    let metadata = try #require(header["__metadata__"] as? [String: String])
+    #expect(metadata["spec"]?.contains("\"method\":\"sdfa\"") == true, "\(metadata)")
+    let recorded = try JSONSerialization.jsonObject(with: Data(try #require(metadata["metrics"]).utf8)) as! [[String: Any]]
+    #expect(recorded.count == 3 && recorded[2]["testAccuracy"] != nil)
     let summary = try JSONDecoder().decode([String: Double].self, from: Data(contentsOf: train.appendingPathComponent("summary.json")))
     // Ten classes: chance is 10 %; the synthetic glyphs are learnable in three epochs.
     #expect(summary["final_test_accuracy"]! > 0.4)
