@@ -47,6 +47,11 @@ struct TablesCommand: ParsableCommand {
       Terminal.out(entry.line(out: out))
       entries.append(entry)
     }
+    // Collections of other specs from earlier calls stay listed: the README covers the folder.
+    for entry in ReportCopy.earlierCollections(in: root, except: Set(entries.compactMap(\.name))) {
+      Terminal.out(entry.line(out: out))
+      entries.append(entry)
+    }
     let readme = root.appendingPathComponent("README.md")
     try TablesReadme.render(entries, cache: options.cachePath, out: root)
       .write(to: readme, atomically: true, encoding: .utf8)
@@ -117,6 +122,8 @@ struct TablesEntry {
     case missing(command: String, progress: String, earlier: Bool)
     /// The spec does not validate in this build.
     case skipped(reason: String)
+    /// Not named in this call: OUT/<spec>/ holds what an earlier call collected.
+    case earlier(files: [String])
   }
 
   var file: String
@@ -129,6 +136,7 @@ struct TablesEntry {
     case .rendered(let files, _): "collected \(name ?? file) → \(out)/\(name ?? file)/ (\(files.count) files)"
     case .missing(let command, let progress, _): "missing   \(name ?? file): not run yet (\(progress)); run: \(command)"
     case .skipped(let reason): "skipped   \(file): does not validate in this build: \(reason)"
+    case .earlier: "kept      \(name ?? file): collected by an earlier call"
     }
   }
 }
@@ -138,6 +146,25 @@ enum ReportCopy {
   /// What is collected: these folders and files of a report artifact.
   static let folders = ["tables", "figures"]
   static let files = ["report.html", "report.md"]
+
+  /// The spec folders under `root` that hold a collection, other than `names`, as entries.
+  static func earlierCollections(in root: URL, except names: Set<String>) -> [TablesEntry] {
+    let fm = FileManager.default
+    let folders = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).sorted().filter { !names.contains($0) }
+    return folders.compactMap { name in
+      let folder = root.appendingPathComponent(name)
+      let collected = (filesInFolders(of: folder) + files.filter { fm.fileExists(atPath: folder.appendingPathComponent($0).path) })
+      guard !collected.isEmpty else { return nil }
+      return TablesEntry(file: "\(name)/", name: name, outcome: .earlier(files: collected.sorted()))
+    }
+  }
+
+  /// The files under `folder`'s collected subfolders, relative to `folder`.
+  private static func filesInFolders(of folder: URL) -> [String] {
+    folders.flatMap { sub in
+      (FileManager.default.subpaths(atPath: folder.appendingPathComponent(sub).path) ?? []).map { "\(sub)/\($0)" }
+    }
+  }
 
   /// Replaces the collected parts of `destination` with the artifact's; returns the copied
   /// paths relative to `destination`, sorted. Copies are fresh writable files (the store's
@@ -191,25 +218,36 @@ enum TablesReadme {
       let name = entry.name ?? URL(fileURLWithPath: entry.file).deletingPathExtension().lastPathComponent
       switch entry.outcome {
       case .rendered(let files, let digest):
-        let links = ReportCopy.folders.filter { f in files.contains { $0.hasPrefix(f + "/") } }.map { "[\($0)](\(name)/\($0)/)" }
-          + ReportCopy.files.filter(files.contains).map { "[\($0)](\(name)/\($0))" }
-        text += "| \(name) | collected (report \(digest.prefix(12))) | \(links.joined(separator: ", ")) |\n"
+        text += "| \(name) | collected (report \(digest.prefix(12))) | \(links(files, name).joined(separator: ", ")) |\n"
       case .missing(let command, let progress, let earlier):
         let old = earlier ? "; `\(name)/` holds an earlier collection" : ""
         text += "| \(name) | not run yet (\(cell(progress))\(old)) | `\(command)` |\n"
       case .skipped(let reason):
         text += "| \(name) | skipped: does not validate in this build | \(cell(reason)) |\n"
+      case .earlier(let files):
+        text += "| \(name) | collected by an earlier call (not checked against the cache this time) | \(links(files, name).joined(separator: ", ")) |\n"
       }
     }
     for entry in entries {
-      guard case .rendered(let files, _) = entry.outcome, let name = entry.name else { continue }
-      text += "\n## \(name)\n\nFrom `\(entry.file)`.\n"
+      let files: [String]
+      switch entry.outcome {
+      case .rendered(let f, _), .earlier(let f): files = f
+      default: continue
+      }
+      guard let name = entry.name else { continue }
+      text += "\n## \(name)\n\n" + (entry.file.hasSuffix("/") ? "Collected earlier.\n" : "From `\(entry.file)`.\n")
       for file in files where file.hasPrefix("tables/") && file.hasSuffix(".md") {
         guard let table = try? String(contentsOf: out.appendingPathComponent(name).appendingPathComponent(file), encoding: .utf8) else { continue }
         text += "\n" + demoteHeadings(table).trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
       }
     }
     return text
+  }
+
+  /// Links to the collected folders and files of spec `name`.
+  static func links(_ files: [String], _ name: String) -> [String] {
+    ReportCopy.folders.filter { f in files.contains { $0.hasPrefix(f + "/") } }.map { "[\($0)](\(name)/\($0)/)" }
+      + ReportCopy.files.filter(files.contains).map { "[\($0)](\(name)/\($0))" }
   }
 
   /// A Markdown table cell: no pipes or line breaks.
