@@ -1,22 +1,52 @@
 /// Forward and backward passes of a ``SpikingConvNet`` over one batch: `N = T · B` images in
-/// time-major order (image `t · B + b`), convolutions by im2col + BLAS.
+/// time-major order (image `t · B + b`).
+///
+/// A block's convolution (and its weight gradient) is spike-driven when its input is sparser
+/// than ``sparseCrossover``, im2col + BLAS otherwise. Every buffer lives in a ``Stage`` and is
+/// reused from batch to batch, so a training step allocates only small tensors.
 final class ConvEngine {
+  /// Buffers of one conv block or Linear layer, reused across batches.
   final class Stage {
+    /// Linear layers: the input `[N, features]`.
     var input = Tensor.zeros([0])
-    var cols = Tensor.zeros([0])
-    var bn: Tensor.BatchNormCache?
+    /// Conv output `[N, cOut, H, W]`; after a training-mode batch norm, its normalised x̂.
+    var z = Tensor.zeros([0])
+    /// Batch-norm output, the neuron's input.
+    var y = Tensor.zeros([0])
+    var bnStatistics: Tensor.BatchNormStatistics?
+    /// Membrane before reset and spikes, `[N, cOut · H · W]` (Linear: `[N, out]`).
     var h = Tensor.zeros([0])
     var s = Tensor.zeros([0])
     var spikes = SparseRows(columnCount: 0)
     var scratch = Tensor.zeros([0])
+    /// Max-pooled spikes `[N, cOut, H/2, W/2]`, their argmax, and their active positions per
+    /// image (the next block's sparse input).
+    var pooled = Tensor.zeros([0])
     var argmax: [Int32] = []
+    var pooledSpikes = SparseRows(columnCount: 0)
+    /// Whether the last forward pass took the spike-driven convolution.
+    var sparseInput = false
+    /// Convolution scratch: transposed kernel, channels-last images, im2col, dW partials.
+    var weightTransposed = Tensor.zeros([0])
+    var convScratch = Tensor.zeros([0])
+    var cols = Tensor.zeros([0])
+    var partials = Tensor.zeros([0])
+    /// dL/dS, dL/dZ (then dL/d(conv output) in place), dL/dW and, for BP, dL/d(block input).
+    var gradS = Tensor.zeros([0])
+    var gradZ = Tensor.zeros([0])
+    var gradW = Tensor.zeros([0])
+    var gradInput = Tensor.zeros([0])
     var spikeCount = 0
   }
 
   let steps: Int
   let neuron: NeuronParameters
   let threads: Int
+  /// Input densities below this take the spike-driven convolution.
+  var sparseCrossover = Kernels.sparseConvCrossover
   private(set) var batch = 0
+  /// The batch's frames: active inputs per image (event counts) and the dense `[N, C, H, W]`.
+  private var inputSpikes = SparseRows(columnCount: 0, binary: false)
   private var input = Tensor.zeros([0])
   let blocks: [Stage]
   let linears: [Stage]
@@ -33,57 +63,68 @@ final class ConvEngine {
 
   func load(_ data: some SpikeFrameSource, samples: ArraySlice<Int>) {
     batch = samples.count
-    var rows = SparseRows(columnCount: data.featureCount, binary: false)
-    var values: [Float] = []
-    rows.values = nil
+    inputSpikes.removeAll()
+    inputSpikes.columnCount = data.featureCount
+    var values = inputSpikes.values ?? []
+    inputSpikes.values = nil
     for t in 0..<steps {
       for i in samples {
-        data.appendActiveFeatures(sample: i, step: t, indices: &rows.indices, values: &values)
-        rows.closeRow()
+        data.appendActiveFeatures(
+          sample: i, step: t, indices: &inputSpikes.indices, values: &values)
+        inputSpikes.closeRow()
       }
     }
-    rows.values = values
-    input = rows.dense().reshaped([steps * batch] + data.inputShape)
+    inputSpikes.values = values
+    let shape = [steps * batch] + data.inputShape
+    if input.shape != shape { input = Tensor(shape: shape) }
+    inputSpikes.denseInto(&input)
+  }
+
+  /// Block `i`'s input: dense `[N, C, H, W]` and its active positions per image.
+  private func blockInput(_ i: Int, _ net: SpikingConvNet) -> (dense: Tensor, sparse: SparseRows) {
+    guard i > 0 else { return (input, inputSpikes) }
+    let below = blocks[i - 1]
+    if net.blocks[i - 1].pool { return (below.pooled, below.pooledSpikes) }
+    let shape = [steps * batch, net.blocks[i - 1].outChannels] + net.spatialSizes[i]
+    return (below.s.reshaped(shape), below.spikes)
   }
 
   /// Runs the network (batch norm from batch statistics when `training`, else running ones);
   /// returns the output rate `[B, classes]`.
   @discardableResult
   func forward(_ net: SpikingConvNet, training: Bool) -> Tensor {
-    var a = input
+    let rows = steps * batch
     batchStatistics = Array(repeating: nil, count: net.blocks.count)
     for (i, block) in net.blocks.enumerated() {
       let st = blocks[i]
-      st.input = a
-      var y = Tensor.conv2d(
-        a, weight: net.convWeights[i], pad: 1, cols: &st.cols, threads: threads)
+      convolve(i, net)
       if block.batchNorm {
         if training {
-          let (z, cache) = Tensor.batchNorm2d(
-            y, gamma: net.bnGamma[i].scalars, beta: net.bnBeta[i].scalars)
-          st.bn = cache
-          batchStatistics[i] = (cache.mean, cache.unbiasedVariance)
-          y = z
+          let stats = Tensor.batchNorm2d(
+            normalizing: &st.z, gamma: net.bnGamma[i].scalars, beta: net.bnBeta[i].scalars,
+            into: &st.y, threads: threads)
+          st.bnStatistics = stats
+          batchStatistics[i] = (stats.mean, stats.unbiasedVariance)
         } else {
-          y = Tensor.batchNorm2dInference(
-            y, gamma: net.bnGamma[i].scalars, beta: net.bnBeta[i].scalars,
+          st.y = Tensor.batchNorm2dInference(
+            st.z, gamma: net.bnGamma[i].scalars, beta: net.bnBeta[i].scalars,
             mean: net.runningMean[i].scalars, variance: net.runningVariance[i].scalars)
         }
       }
-      let shape = y.shape
+      let shape = st.z.shape
       st.spikeCount = Tensor.neuronForward(
-        y.reshaped([steps * batch, y.count / (steps * batch)]), steps: steps, neuron: neuron,
-        h: &st.h, s: &st.s, spikes: &st.spikes, scratch: &st.scratch, threads: threads)
-      let s = st.s.reshaped(shape)
+        (block.batchNorm ? st.y : st.z).reshaped([rows, st.z.count / rows]), steps: steps,
+        neuron: neuron, h: &st.h, s: &st.s, spikes: &st.spikes, scratch: &st.scratch,
+        threads: threads)
       if block.pool {
-        let (p, arg) = Tensor.maxPool2x2(s)
-        st.argmax = arg
-        a = p
-      } else {
-        a = s
+        Tensor.maxPool2x2(
+          st.s.reshaped(shape), into: &st.pooled, argmax: &st.argmax, threads: threads)
+        st.pooledSpikes.setNonzeros(
+          of: st.pooled.reshaped([rows, st.pooled.count / rows]), threads: threads)
       }
     }
-    a = a.reshaped([steps * batch, a.count / (steps * batch)])
+    var a = blockInput(net.blocks.count, net).dense
+    a = a.reshaped([rows, a.count / rows])
     for (j, st) in linears.enumerated() {
       st.input = a
       var z = Tensor(shape: [steps * batch, net.linearSizes[j + 1]])
@@ -109,6 +150,47 @@ final class ConvEngine {
       }
     }
     return rate
+  }
+
+  /// Block `i`'s convolution into its `z`, spike-driven when its input is sparse enough.
+  private func convolve(_ i: Int, _ net: SpikingConvNet) {
+    let st = blocks[i]
+    let (dense, sparse) = blockInput(i, net)
+    st.sparseInput = sparse.density < sparseCrossover
+    if st.sparseInput {
+      Tensor.conv2d(
+        sparse: sparse, imageShape: Array(dense.shape.dropFirst()), weight: net.convWeights[i],
+        pad: 1, into: &st.z, weightTransposed: &st.weightTransposed, scratch: &st.convScratch,
+        threads: threads)
+    } else {
+      Tensor.conv2d(
+        dense, weight: net.convWeights[i], pad: 1, into: &st.z, cols: &st.cols, threads: threads)
+    }
+  }
+
+  /// Block `i`'s dL/dW (returned) and, when `inputGradient`, dL/d(input) into its `gradInput`,
+  /// from dL/d(conv output) in its `gradZ`.
+  private func convolutionGradients(_ i: Int, _ net: SpikingConvNet, inputGradient: Bool)
+    -> Tensor
+  {
+    let st = blocks[i], weight = net.convWeights[i]
+    let (dense, sparse) = blockInput(i, net)
+    let gradOut = st.gradZ.reshaped(st.z.shape)
+    if st.sparseInput {
+      Tensor.conv2dWeightGradient(
+        sparse: sparse, imageShape: Array(dense.shape.dropFirst()), weightShape: weight.shape,
+        pad: 1, gradOut: gradOut, into: &st.gradW, scratch: &st.convScratch, threads: threads)
+    } else {
+      Tensor.conv2dWeightGradient(
+        dense, weightShape: weight.shape, pad: 1, gradOut: gradOut, into: &st.gradW,
+        cols: &st.cols, partials: &st.partials, threads: threads)
+    }
+    if inputGradient {
+      Tensor.conv2dInputGradient(
+        weight: weight, pad: 1, gradOut: gradOut, inputShape: dense.shape, into: &st.gradInput,
+        cols: &st.cols, threads: threads)
+    }
+    return st.gradW
   }
 
   /// Spike rate of each block and Linear layer in the last forward pass.
@@ -189,48 +271,33 @@ final class ConvEngine {
       }
     }
     if method == .bp || method == .sdfa {
-      let sizes = net.spatialSizes
       for i in stride(from: nb - 1, through: 0, by: -1) {
         let st = blocks[i], block = net.blocks[i]
-        let outShape = [rows, block.outChannels] + sizes[i + 1]
-        var gradPooled: Tensor
-        if method == .bp {
-          gradPooled = gradA!.reshaped(outShape)
-        } else {
-          let width = outShape.dropFirst().reduce(1, *)
-          let g = feedbackSlice(width: width)
-          var expanded = Tensor(shape: outShape)
-          g.withUnsafeBufferPointer { g in
-            expanded.withUnsafeMutableBufferPointer { x in
-              for t in 0..<steps {
-                (x.baseAddress! + t * batch * width).update(from: g.baseAddress!, count: batch * width)
-              }
-            }
-          }
-          gradPooled = expanded
+        let pooledShape = [block.outChannels] + net.spatialSizes[i + 1]
+        // dL/d(block output): from the block above (BP), or SDFA's projection, the same at
+        // every step ([B, …], repeated over time by the kernels below).
+        let gradOut =
+          method == .bp
+          ? gradA!.reshaped([rows] + pooledShape)
+          : feedbackSlice(width: pooledShape.reduce(1, *)).reshaped([batch] + pooledShape)
+        var gradS = gradOut
+        if block.pool {
+          Tensor.maxPool2x2Backward(
+            gradOut, argmax: st.argmax, into: &st.gradS, inputShape: st.z.shape, threads: threads)
+          gradS = st.gradS
         }
-        let sShape = [rows, block.outChannels] + sizes[i]
-        let gradS =
-          block.pool
-          ? Tensor.maxPool2x2Backward(gradPooled, argmax: st.argmax, inputShape: sShape)
-          : gradPooled
-        var dz = Tensor.zeros([0])
         Tensor.neuronBackward(
-          h: st.h, s: st.s, gradS: gradS.reshaped(st.h.shape), steps: steps, neuron: neuron,
-          gradX: &dz, scratch: &st.scratch, threads: threads)
-        var dy = dz.reshaped(sShape)
-        if block.batchNorm, let cache = st.bn {
-          let (dx, dg, dbeta) = Tensor.batchNorm2dBackward(
-            dy, cache: cache, gamma: net.bnGamma[i].scalars)
-          dy = dx
+          h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: neuron, gradX: &st.gradZ,
+          scratch: &st.scratch, threads: threads)
+        if block.batchNorm, let stats = st.bnStatistics {
+          let (dg, dbeta) = Tensor.batchNorm2dBackward(
+            &st.gradZ, normalized: st.z, invStd: stats.invStd, gamma: net.bnGamma[i].scalars,
+            threads: threads)
           gammaGrads[i] = Tensor(shape: [block.outChannels], scalars: dg)
           betaGrads[i] = Tensor(shape: [block.outChannels], scalars: dbeta)
         }
-        let (dw, dx) = Tensor.conv2dBackward(
-          st.input, weight: net.convWeights[i], pad: 1, gradOut: dy,
-          inputGradient: method == .bp && i > 0, cols: &st.cols, threads: threads)
-        convGrads[i] = dw
-        gradA = dx
+        convGrads[i] = convolutionGradients(i, net, inputGradient: method == .bp && i > 0)
+        gradA = method == .bp && i > 0 ? st.gradInput : nil
       }
     }
     return convGrads + gammaGrads + betaGrads + weightGrads + biasGrads

@@ -1,3 +1,5 @@
+import _CKernels
+
 /// Convolution (im2col), pooling and batch-norm kernels on NCHW images.
 extension Kernels {
   /// Unrolls one image `x` `[c, h, w]` into `cols` `[c · k · k, h · w]` for a k×k, stride-1
@@ -58,42 +60,71 @@ extension Kernels {
 
   /// 2×2, stride-2 max pooling of `n` planes `[h, w]` into `[h/2, w/2]` (floor), recording the
   /// flat in-plane index of each maximum; ties go to the first in row-major window order, as
-  /// PyTorch's CPU kernel.
+  /// PyTorch's CPU kernel. Planes are split over `threads`.
   public static func maxPool2x2(
     _ x: UnsafePointer<Float>, planes n: Int, height h: Int, width w: Int,
-    out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>
+    out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, threads: Int = 1
   ) {
-    let oh = h / 2, ow = w / 2
-    for p in 0..<n {
-      let src = x + p * h * w
-      let dst = out + p * oh * ow, arg = argmax + p * oh * ow
-      for y in 0..<oh {
-        for xo in 0..<ow {
-          var best = (2 * y) * w + 2 * xo
-          var value = src[best]
-          for (dy, dx) in [(0, 1), (1, 0), (1, 1)] {
-            let i = (2 * y + dy) * w + 2 * xo + dx
-            if src[i] > value || src[i].isNaN {
-              value = src[i]
-              best = i
-            }
-          }
-          dst[y * ow + xo] = value
-          arg[y * ow + xo] = Int32(best)
-        }
-      }
+    let po = (h / 2) * (w / 2)
+    let parts = max(1, min(threads, n))
+    parallelFor(parts, threads: parts) { p in
+      let p0 = n * p / parts, p1 = n * (p + 1) / parts
+      sdfa_maxpool2x2(
+        Int64(p1 - p0), Int64(h), Int64(w), x + p0 * h * w, out + p0 * po, argmax + p0 * po)
     }
   }
 
   /// Routes pooled gradients back to the recorded maxima: `dx` (zeroed here) `[n, h, w]`.
+  ///
+  /// `gradOut` and `argmax` are `[n, h/2, w/2]`. Planes are split over `threads`.
   public static func maxPool2x2Backward(
     _ gradOut: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, planes n: Int, height h: Int,
-    width w: Int, dx: UnsafeMutablePointer<Float>
+    width w: Int, dx: UnsafeMutablePointer<Float>, threads: Int = 1
   ) {
-    let oh = h / 2, ow = w / 2
-    dx.update(repeating: 0, count: n * h * w)
-    for p in 0..<n {
-      for i in 0..<(oh * ow) { dx[p * h * w + Int(argmax[p * oh * ow + i])] += gradOut[p * oh * ow + i] }
+    let po = (h / 2) * (w / 2)
+    let parts = max(1, min(threads, n))
+    parallelFor(parts, threads: parts) { p in
+      let p0 = n * p / parts, p1 = n * (p + 1) / parts
+      sdfa_maxpool2x2_backward(
+        Int64(p1 - p0), Int64(h), Int64(w), gradOut + p0 * po, argmax + p0 * po, dx + p0 * h * w)
+    }
+  }
+}
+
+extension Kernels {
+  /// Training-mode batch norm of `x` `[n, c, plane]`, in place: `x` becomes x̂ and `y` receives
+  /// `γ · x̂ + β`; `stats` `[c, 3]` receives each channel's mean, `1 / sqrt(var + eps)` (biased
+  /// variance) and unbiased variance. Sums in double in a fixed order; channels split over
+  /// `threads`.
+  public static func batchNorm2d(
+    _ x: UnsafeMutablePointer<Float>, images n: Int, channels c: Int, plane: Int,
+    gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
+    y: UnsafeMutablePointer<Float>, stats: UnsafeMutablePointer<Float>, threads: Int = 1
+  ) {
+    let parts = max(1, min(threads, c))
+    parallelFor(parts, threads: parts) { p in
+      for ch in (c * p / parts)..<(c * (p + 1) / parts) {
+        sdfa_batchnorm_forward(
+          Int64(n), Int64(c * plane), Int64(plane), x + ch * plane, y + ch * plane, gamma[ch],
+          beta[ch], eps, stats + 3 * ch)
+      }
+    }
+  }
+
+  /// Backward of ``batchNorm2d(_:images:channels:plane:gamma:beta:eps:y:stats:threads:)``, in
+  /// place: `g` holds dL/dy on entry and dL/dx on return; `grads` `[c, 2]` receives dγ and dβ.
+  public static func batchNorm2dBackward(
+    _ g: UnsafeMutablePointer<Float>, normalized xhat: UnsafePointer<Float>, images n: Int,
+    channels c: Int, plane: Int, gamma: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+    grads: UnsafeMutablePointer<Float>, threads: Int = 1
+  ) {
+    let parts = max(1, min(threads, c))
+    parallelFor(parts, threads: parts) { p in
+      for ch in (c * p / parts)..<(c * (p + 1) / parts) {
+        sdfa_batchnorm_backward(
+          Int64(n), Int64(c * plane), Int64(plane), xhat + ch * plane, g + ch * plane, gamma[ch],
+          invStd[ch], grads + 2 * ch)
+      }
     }
   }
 }

@@ -1,0 +1,46 @@
+#pragma once
+#include <stdint.h>
+
+// Convolution-block kernels on NCHW images (stride 1, k×k kernel, zero padding `pad`; the
+// output of an h×w image is oh×ow with oh = h + 2·pad − k + 1, ow = w + 2·pad − k + 1).
+// A sparse image lists its active inputs as flat indices idx[j] = (c·h + y)·w + x with values
+// val[j] (val == NULL means every value is 1, as for binary spikes).
+
+/// Spike-driven convolution of one sparse image: out [co, oh·ow] = conv(x, W), where
+/// wt [c·k·k, co] is W transposed (row (ci·k + ky)·k + kx). Every active input adds its value
+/// times a contiguous co-vector of wt at the k·k output pixels it reaches, into the
+/// channels-last scratch acc [oh·ow, co], which is then transposed into out.
+void sdfa_conv_sparse_forward(int64_t nnz, const int32_t *idx, const float *val, int64_t h,
+                              int64_t w, int64_t k, int64_t pad, int64_t co, const float *wt,
+                              float *acc, float *out);
+
+/// Weight gradient of `sdfa_conv_sparse_forward` for one sparse image:
+/// dwt [c·k·k, co] += val[j] · dzt[pixel, :] for every active input j and kernel tap, where
+/// dzt [oh·ow, co] is dL/dZ of the image channels-last.
+void sdfa_conv_sparse_weight_grad(int64_t nnz, const int32_t *idx, const float *val, int64_t h,
+                                  int64_t w, int64_t k, int64_t pad, int64_t co,
+                                  const float *dzt, float *dwt);
+
+/// dst [cols, rows] (leading dimension ldd) = transpose of src [rows, cols] (lds).
+void sdfa_transpose(int64_t rows, int64_t cols, const float *src, int64_t lds, float *dst,
+                    int64_t ldd);
+
+/// 2×2 stride-2 max pooling of `planes` planes [h, w] into [h/2, w/2] (floor), with the flat
+/// in-plane index of each maximum; ties go to the first in row-major window order, NaN wins.
+void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
+                     int32_t *argmax);
+
+/// Gradient of `sdfa_maxpool2x2`: dx [planes, h, w] = 0 except dx[argmax] = grad_out.
+void sdfa_maxpool2x2_backward(int64_t planes, int64_t h, int64_t w, const float *grad_out,
+                              const int32_t *argmax, float *dx);
+
+/// Training-mode batch norm of one channel: n images of `plane` values, image i at
+/// x + i·stride. Overwrites x with x̂ = (x − mean) · invStd, writes y = γ · x̂ + β (same layout)
+/// and stats = {mean, invStd, unbiased variance}. Sums in double, in a fixed order.
+void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, float *x, float *y,
+                            float gamma, float beta, float eps, float *stats);
+
+/// Backward of `sdfa_batchnorm_forward` for one channel: g holds dL/dy on entry and dL/dx on
+/// return; xhat is the saved x̂; grads = {dγ, dβ}.
+void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *xhat,
+                             float *g, float gamma, float inv_std, float *grads);
