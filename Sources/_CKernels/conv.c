@@ -79,6 +79,60 @@ void sdfa_conv_sparse_weight_grad(int64_t nnz, const int32_t *idx, const float *
   }
 }
 
+// The columns xo of an output row whose tap kx lands inside the image: [*lo, *hi).
+static inline void tap_columns(int64_t w, int64_t ow, int64_t kx, int64_t pad, int64_t *lo,
+                               int64_t *hi) {
+  *lo = pad - kx > 0 ? pad - kx : 0;
+  *hi = w + pad - kx < ow ? w + pad - kx : ow;
+  if (*lo > ow) *lo = ow;
+  if (*hi < *lo) *hi = *lo;
+}
+
+MULTIVERSION
+void sdfa_im2col(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const float *x,
+                 float *cols) {
+  const int64_t oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  for (int64_t ci = 0; ci < c; ci++)
+    for (int64_t ky = 0; ky < k; ky++)
+      for (int64_t kx = 0; kx < k; kx++) {
+        float *row = cols + ((ci * k + ky) * k + kx) * oh * ow;
+        int64_t lo, hi;
+        tap_columns(w, ow, kx, pad, &lo, &hi);
+        for (int64_t y = 0; y < oh; y++) {
+          const int64_t iy = y + ky - pad;
+          float *out = row + y * ow;
+          if (iy < 0 || iy >= h) {
+            memset(out, 0, (size_t)ow * sizeof(float));
+            continue;
+          }
+          const float *src = x + (ci * h + iy) * w + kx - pad;
+          for (int64_t xo = 0; xo < lo; xo++) out[xo] = 0;
+          for (int64_t xo = lo; xo < hi; xo++) out[xo] = src[xo];
+          for (int64_t xo = hi; xo < ow; xo++) out[xo] = 0;
+        }
+      }
+}
+
+MULTIVERSION
+void sdfa_col2im(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const float *cols,
+                 float *dx) {
+  const int64_t oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  for (int64_t ci = 0; ci < c; ci++)
+    for (int64_t ky = 0; ky < k; ky++)
+      for (int64_t kx = 0; kx < k; kx++) {
+        const float *row = cols + ((ci * k + ky) * k + kx) * oh * ow;
+        int64_t lo, hi;
+        tap_columns(w, ow, kx, pad, &lo, &hi);
+        for (int64_t y = 0; y < oh; y++) {
+          const int64_t iy = y + ky - pad;
+          if (iy < 0 || iy >= h) continue;
+          float *dst = dx + (ci * h + iy) * w + kx - pad;
+          const float *src = row + y * ow;
+          for (int64_t xo = lo; xo < hi; xo++) dst[xo] += src[xo];
+        }
+      }
+}
+
 MULTIVERSION
 void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
                      int32_t *argmax) {

@@ -152,4 +152,18 @@ extension ThreadedKernelTests {
     #expect(sp1.rowStart == sp2.rowStart)
     #expect(Array(sp1.indices[0..<c1]) == Array(sp2.indices[0..<c2]))
   }
+
+  @Test(arguments: [1, 2])
+  func chargeEqualsForwardWithoutIndices(threads: Int) {
+    var rng = RandomStream(seed: 8, purpose: "charge")
+    let steps = 4, b = 3, n = 1700
+    let x = Tensor(shape: [steps, b, n], scalars: (0..<(steps * b * n)).map { _ in rng.nextNormal() + 0.6 })
+    var h1 = Tensor.zeros([0]), s1 = Tensor.zeros([0]), v = Tensor.zeros([0])
+    var h2 = Tensor.zeros([0]), s2 = Tensor.zeros([0])
+    var spikes = SparseRows(columnCount: n)
+    let c1 = Tensor.neuronForward(x, steps: steps, neuron: NeuronParameters(), h: &h1, s: &s1, spikes: &spikes, scratch: &v)
+    let c2 = Tensor.neuronCharge(x, steps: steps, neuron: NeuronParameters(), h: &h2, s: &s2, scratch: &v, threads: threads)
+    #expect(c1 == c2 && c1 > 0)
+    #expect(h1 == h2 && s1 == s2)
+  }
 }

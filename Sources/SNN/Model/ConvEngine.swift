@@ -17,6 +17,7 @@ final class ConvEngine {
     /// Membrane before reset and spikes, `[N, cOut · H · W]` (Linear: `[N, out]`).
     var h = Tensor.zeros([0])
     var s = Tensor.zeros([0])
+    /// Spiking units per image (Linear layers and blocks without pooling).
     var spikes = SparseRows(columnCount: 0)
     var scratch = Tensor.zeros([0])
     /// Max-pooled spikes `[N, cOut, H/2, W/2]`, their argmax, and their active positions per
@@ -112,15 +113,19 @@ final class ConvEngine {
         }
       }
       let shape = st.z.shape
-      st.spikeCount = Tensor.neuronForward(
-        (block.batchNorm ? st.y : st.z).reshaped([rows, st.z.count / rows]), steps: steps,
-        neuron: neuron, h: &st.h, s: &st.s, spikes: &st.spikes, scratch: &st.scratch,
-        threads: threads)
+      let x = (block.batchNorm ? st.y : st.z).reshaped([rows, st.z.count / rows])
       if block.pool {
+        st.spikeCount = Tensor.neuronCharge(
+          x, steps: steps, neuron: neuron, h: &st.h, s: &st.s, scratch: &st.scratch,
+          threads: threads)
         Tensor.maxPool2x2(
           st.s.reshaped(shape), into: &st.pooled, argmax: &st.argmax, threads: threads)
         st.pooledSpikes.setNonzeros(
           of: st.pooled.reshaped([rows, st.pooled.count / rows]), threads: threads)
+      } else {
+        st.spikeCount = Tensor.neuronForward(
+          x, steps: steps, neuron: neuron, h: &st.h, s: &st.s, spikes: &st.spikes,
+          scratch: &st.scratch, threads: threads)
       }
     }
     var a = blockInput(net.blocks.count, net).dense

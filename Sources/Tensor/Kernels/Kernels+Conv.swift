@@ -10,27 +10,7 @@ extension Kernels {
     _ x: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int, kernel k: Int,
     pad: Int, cols: UnsafeMutablePointer<Float>
   ) {
-    let oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1
-    for ci in 0..<c {
-      for ky in 0..<k {
-        for kx in 0..<k {
-          let row = cols + ((ci * k + ky) * k + kx) * oh * ow
-          for y in 0..<oh {
-            let iy = y + ky - pad
-            let out = row + y * ow
-            if iy < 0 || iy >= h {
-              out.update(repeating: 0, count: ow)
-              continue
-            }
-            let src = x + (ci * h + iy) * w
-            for xo in 0..<ow {
-              let ix = xo + kx - pad
-              out[xo] = ix >= 0 && ix < w ? src[ix] : 0
-            }
-          }
-        }
-      }
-    }
+    sdfa_im2col(Int64(c), Int64(h), Int64(w), Int64(k), Int64(pad), x, cols)
   }
 
   /// The adjoint of ``im2col(_:channels:height:width:kernel:pad:cols:)``: adds `cols` back into
@@ -39,23 +19,7 @@ extension Kernels {
     _ cols: UnsafePointer<Float>, channels c: Int, height h: Int, width w: Int, kernel k: Int,
     pad: Int, dx: UnsafeMutablePointer<Float>
   ) {
-    let oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1
-    for ci in 0..<c {
-      for ky in 0..<k {
-        for kx in 0..<k {
-          let row = cols + ((ci * k + ky) * k + kx) * oh * ow
-          for y in 0..<oh {
-            let iy = y + ky - pad
-            if iy < 0 || iy >= h { continue }
-            let dst = dx + (ci * h + iy) * w
-            for xo in 0..<ow {
-              let ix = xo + kx - pad
-              if ix >= 0 && ix < w { dst[ix] += row[y * ow + xo] }
-            }
-          }
-        }
-      }
-    }
+    sdfa_col2im(Int64(c), Int64(h), Int64(w), Int64(k), Int64(pad), cols, dx)
   }
 
   /// 2×2, stride-2 max pooling of `n` planes `[h, w]` into `[h/2, w/2]` (floor), recording the

@@ -42,6 +42,31 @@ extension Tensor {
     }
   }
 
+  /// ``neuronForward(_:steps:neuron:h:s:spikes:scratch:threads:)`` without the spike indices,
+  /// for spikes that are pooled before use; returns the spike count.
+  @discardableResult
+  public static func neuronCharge(
+    _ x: Tensor, steps: Int, neuron: NeuronParameters, h: inout Tensor, s: inout Tensor,
+    scratch: inout Tensor, threads: Int = 1
+  ) -> Int {
+    precondition(steps > 0 && x.count % steps == 0, "\(x.count) units not divisible by \(steps) steps")
+    let m = x.count / steps
+    if h.shape != x.shape { h = Tensor(shape: x.shape) }
+    if s.shape != x.shape { s = Tensor(shape: x.shape) }
+    if scratch.count != m { scratch = Tensor(shape: [m]) }
+    return x.withUnsafeBufferPointer { px in
+      h.withUnsafeMutableBufferPointer { ph in
+        s.withUnsafeMutableBufferPointer { ps in
+          scratch.withUnsafeMutableBufferPointer { pv in
+            Kernels.neuronCharge(
+              steps: steps, m: m, x: px.baseAddress!, h: ph.baseAddress!, s: ps.baseAddress!,
+              v: pv.baseAddress!, neuron: neuron, threads: threads)
+          }
+        }
+      }
+    }
+  }
+
   /// Backward through time of ``neuronForward(_:steps:neuron:h:s:spikes:scratch:)``.
   ///
   /// `gradS` is dL/dS shaped like `h`, or one step's slice (`count == h.count / steps`) that

@@ -25,6 +25,15 @@ void sdfa_conv_sparse_weight_grad(int64_t nnz, const int32_t *idx, const float *
 void sdfa_transpose(int64_t rows, int64_t cols, const float *src, int64_t lds, float *dst,
                     int64_t ldd);
 
+/// Unrolls one image x [c, h, w] into cols [c·k·k, oh·ow]: row (ci·k + ky)·k + kx, column
+/// y·ow + x holds x[ci, y + ky − pad, x + kx − pad] (0 outside the image).
+void sdfa_im2col(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const float *x,
+                 float *cols);
+
+/// The adjoint of `sdfa_im2col`: adds cols [c·k·k, oh·ow] into dx [c, h, w].
+void sdfa_col2im(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const float *cols,
+                 float *dx);
+
 /// 2×2 stride-2 max pooling of `planes` planes [h, w] into [h/2, w/2] (floor), with the flat
 /// in-plane index of each maximum; ties go to the first in row-major window order, NaN wins.
 void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
