@@ -9,26 +9,52 @@
 #define MULTIVERSION
 #endif
 
-// a[0..<n] += v · b[0..<n]; n is the output channel count, a multiple of 16 in practice.
-static inline __attribute__((always_inline)) void
-add_scaled(int64_t n, float v, const float *restrict b, float *restrict a) {
-  for (int64_t i = 0; i < n; i++) a[i] += v * b[i];
-}
+// Eight floats; aligned(4) makes loads and stores through it unaligned.
+typedef float v8f __attribute__((vector_size(32), aligned(4)));
 
-#define TRANSPOSE_TILE 16
+// dst[j·ldd + i] = src[i·lds + j] for an 8×8 block, in registers: interleave pairs of rows,
+// then pairs of pairs, then swap 128-bit halves.
+static inline __attribute__((always_inline)) void
+transpose8x8(const float *src, int64_t lds, float *dst, int64_t ldd) {
+  v8f r[8], t[8], u[8];
+  for (int i = 0; i < 8; i++) r[i] = *(const v8f *)(src + i * lds);
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (int i = 0; i < 8; i += 4) {
+    u[i] = __builtin_shufflevector(t[i], t[i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 1] = __builtin_shufflevector(t[i], t[i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    u[i + 2] = __builtin_shufflevector(t[i + 1], t[i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+    u[i + 3] = __builtin_shufflevector(t[i + 1], t[i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+  }
+  for (int j = 0; j < 4; j++) {
+    *(v8f *)(dst + j * ldd) = __builtin_shufflevector(u[j], u[j + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    *(v8f *)(dst + (j + 4) * ldd) =
+        __builtin_shufflevector(u[j], u[j + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+  }
+}
 
 static inline __attribute__((always_inline)) void
 transpose(int64_t rows, int64_t cols, const float *restrict src, int64_t lds,
           float *restrict dst, int64_t ldd) {
-  // Square tiles keep both the rows read and the rows written in L1.
-  for (int64_t i0 = 0; i0 < rows; i0 += TRANSPOSE_TILE) {
-    const int64_t i1 = i0 + TRANSPOSE_TILE < rows ? i0 + TRANSPOSE_TILE : rows;
-    for (int64_t j0 = 0; j0 < cols; j0 += TRANSPOSE_TILE) {
-      const int64_t j1 = j0 + TRANSPOSE_TILE < cols ? j0 + TRANSPOSE_TILE : cols;
-      for (int64_t j = j0; j < j1; j++)
-        for (int64_t i = i0; i < i1; i++) dst[j * ldd + i] = src[i * lds + j];
-    }
+  const int64_t rows8 = rows / 8 * 8, cols8 = cols / 8 * 8;
+  // Walk along the side with the longer rows: hopping across long rows (e.g. NCHW planes of
+  // 16–64 KiB) lands every access in the same few cache sets.
+  if (ldd > lds) {
+    for (int64_t j0 = 0; j0 < cols8; j0 += 8)
+      for (int64_t i0 = 0; i0 < rows8; i0 += 8)
+        transpose8x8(src + i0 * lds + j0, lds, dst + j0 * ldd + i0, ldd);
+  } else {
+    for (int64_t i0 = 0; i0 < rows8; i0 += 8)
+      for (int64_t j0 = 0; j0 < cols8; j0 += 8)
+        transpose8x8(src + i0 * lds + j0, lds, dst + j0 * ldd + i0, ldd);
   }
+  // Edges: the last rows % 8 rows, and the last cols % 8 columns of the others.
+  for (int64_t i = rows8; i < rows; i++)
+    for (int64_t j = 0; j < cols; j++) dst[j * ldd + i] = src[i * lds + j];
+  for (int64_t j = cols8; j < cols; j++)
+    for (int64_t i = 0; i < rows8; i++) dst[j * ldd + i] = src[i * lds + j];
 }
 
 MULTIVERSION
@@ -37,45 +63,152 @@ void sdfa_transpose(int64_t rows, int64_t cols, const float *src, int64_t lds, f
   transpose(rows, cols, src, lds, dst, ldd);
 }
 
+// Both sparse kernels accumulate cOut-vectors in registers, a tile of TILE columns at a time,
+// and read or write memory once per output pixel (forward) or kernel row (weight gradient).
+#define TILE 64
+
+// Widest tile (64, 32 or 16 columns) that divides n; 0 when none does.
+static inline int64_t tile_width(int64_t n) {
+  return n % 64 == 0 ? 64 : n % 32 == 0 ? 32 : n % 16 == 0 ? 16 : 0;
+}
+
+// acc[0..<W] += v · b[0..<W], W a compile-time constant after inlining (or `width` when 0).
+#define ACCUMULATE(W, width, acc, v, b)                                                         \
+  do {                                                                                          \
+    if (W) {                                                                                    \
+      for (int q_ = 0; q_ < W; q_++) (acc)[q_] += (v) * (b)[q_];                                \
+    } else {                                                                                    \
+      for (int64_t q_ = 0; q_ < (width); q_++) (acc)[q_] += (v) * (b)[q_];                      \
+    }                                                                                           \
+  } while (0)
+
+int64_t sdfa_conv_sparse_forward_scratch(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad,
+                                         int64_t co) {
+  const int64_t oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  // Channels-last output, then (as int32) the padded grid's list starts and the entries.
+  return oh * ow * co + (h + 2 * pad) * (w + 2 * pad) + 1 + 2 * c * h * w;
+}
+
+// Lists one image's entries by input pixel on the zero-padded grid [(h + 2·pad), (w + 2·pad)]:
+// pixel q's entries are chan/value[start[q] ..< start[q + 1]] (stable).
+static void list_by_pixel(int64_t nnz, const int32_t *idx, const float *val, int64_t h,
+                          int64_t w, int64_t pad, int32_t *start, int32_t *chan, float *value) {
+  const int64_t hw = h * w, wp = w + 2 * pad, grid = (h + 2 * pad) * wp;
+  memset(start, 0, (size_t)(grid + 1) * sizeof(int32_t));
+  for (int64_t j = 0; j < nnz; j++) {
+    const int64_t q = idx[j] % hw;
+    start[(q / w + pad) * wp + q % w + pad + 1]++;
+  }
+  for (int64_t q = 0; q < grid; q++) start[q + 1] += start[q];
+  for (int64_t j = 0; j < nnz; j++) {
+    const int64_t q = idx[j] % hw, g = (q / w + pad) * wp + q % w + pad;
+    chan[start[g]] = (int32_t)(idx[j] / hw);
+    value[start[g]] = val ? val[j] : 1.0f;
+    start[g]++;
+  }
+  for (int64_t q = grid; q > 0; q--) start[q] = start[q - 1];
+  start[0] = 0;
+}
+
+static inline __attribute__((always_inline)) void
+pull_pixels(const int W, int64_t oh, int64_t ow, int64_t wp, int64_t k, int64_t co,
+            const int32_t *start, const int32_t *chan, const float *value, const float *wt,
+            float *cl) {
+  for (int64_t oy = 0; oy < oh; oy++)
+    for (int64_t ox = 0; ox < ow; ox++)
+      for (int64_t t0 = 0; t0 < co; t0 += W ? W : TILE) {
+        const int64_t width = W ? W : (co - t0 < TILE ? co - t0 : TILE);
+        float acc[TILE];
+        for (int64_t q = 0; q < width; q++) acc[q] = 0;
+        for (int64_t ky = 0; ky < k; ky++)
+          for (int64_t kx = 0; kx < k; kx++) {
+            // Output (oy, ox) reads padded input (oy + ky, ox + kx) through tap (ky, kx).
+            const int64_t q = (oy + ky) * wp + ox + kx;
+            for (int32_t e = start[q]; e < start[q + 1]; e++)
+              ACCUMULATE(W, width, acc, value[e], wt + ((chan[e] * k + ky) * k + kx) * co + t0);
+          }
+        float *o = cl + (oy * ow + ox) * co + t0;
+        for (int64_t q = 0; q < width; q++) o[q] = acc[q];
+      }
+}
+
 MULTIVERSION
 void sdfa_conv_sparse_forward(int64_t nnz, const int32_t *idx, const float *val, int64_t h,
                               int64_t w, int64_t k, int64_t pad, int64_t co, const float *wt,
-                              float *acc, float *out) {
-  const int64_t oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1, hw = h * w;
-  memset(acc, 0, (size_t)(oh * ow * co) * sizeof(float));
-  for (int64_t j = 0; j < nnz; j++) {
-    const int64_t f = idx[j], c = f / hw, y = (f - c * hw) / w, x = f - c * hw - y * w;
-    const float v = val ? val[j] : 1.0f;
-    for (int64_t ky = 0; ky < k; ky++) {
-      const int64_t oy = y + pad - ky;
-      if (oy < 0 || oy >= oh) continue;
-      for (int64_t kx = 0; kx < k; kx++) {
-        const int64_t ox = x + pad - kx;
-        if (ox < 0 || ox >= ow) continue;
-        add_scaled(co, v, wt + ((c * k + ky) * k + kx) * co, acc + (oy * ow + ox) * co);
-      }
-    }
+                              float *scratch, float *out) {
+  const int64_t oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1, wp = w + 2 * pad;
+  float *cl = scratch;
+  int32_t *start = (int32_t *)(cl + oh * ow * co);
+  int32_t *chan = start + (h + 2 * pad) * wp + 1;
+  float *value = (float *)(chan + nnz);
+  list_by_pixel(nnz, idx, val, h, w, pad, start, chan, value);
+  switch (tile_width(co)) {
+  case 64: pull_pixels(64, oh, ow, wp, k, co, start, chan, value, wt, cl); break;
+  case 32: pull_pixels(32, oh, ow, wp, k, co, start, chan, value, wt, cl); break;
+  case 16: pull_pixels(16, oh, ow, wp, k, co, start, chan, value, wt, cl); break;
+  default: pull_pixels(0, oh, ow, wp, k, co, start, chan, value, wt, cl); break;
   }
-  transpose(oh * ow, co, acc, co, out, oh * ow);
+  transpose(oh * ow, co, cl, co, out, oh * ow);
+}
+
+int64_t sdfa_conv_sparse_weight_grad_scratch(int64_t c, int64_t h, int64_t w, int64_t k,
+                                             int64_t pad, int64_t co) {
+  const int64_t m = k - 1 - pad, oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  // Padded channels-last dY, then (as int32) each entry's padded base pixel.
+  return (oh + 2 * m) * (ow + 2 * m) * co + c * h * w;
+}
+
+static inline __attribute__((always_inline)) void
+pull_taps(const int W, int64_t nnz, const int32_t *idx, const float *val, const int32_t *base,
+          int64_t hw, int64_t k, int64_t owp, int64_t co, const float *dzt, float *dwt) {
+  // Entries of one channel are usually adjacent (NCHW order): each run adds, per tap, the sum
+  // of its entries' dY rows to the tap's dW row.
+  for (int64_t j0 = 0, j1; j0 < nnz; j0 = j1) {
+    const int64_t c = idx[j0] / hw;
+    for (j1 = j0 + 1; j1 < nnz && idx[j1] / hw == c; j1++) {}
+    for (int64_t ky = 0; ky < k; ky++)
+      for (int64_t kx = 0; kx < k; kx++) {
+        const int64_t offset = ky * owp + kx;
+        float *row = dwt + ((c * k + ky) * k + kx) * co;
+        for (int64_t t0 = 0; t0 < co; t0 += W ? W : TILE) {
+          const int64_t width = W ? W : (co - t0 < TILE ? co - t0 : TILE);
+          float acc[TILE];
+          for (int64_t q = 0; q < width; q++) acc[q] = 0;
+          for (int64_t j = j0; j < j1; j++)
+            ACCUMULATE(W, width, acc, val ? val[j] : 1.0f, dzt + (base[j] - offset) * co + t0);
+          for (int64_t q = 0; q < width; q++) row[t0 + q] += acc[q];
+        }
+      }
+  }
 }
 
 MULTIVERSION
 void sdfa_conv_sparse_weight_grad(int64_t nnz, const int32_t *idx, const float *val, int64_t h,
                                   int64_t w, int64_t k, int64_t pad, int64_t co,
-                                  const float *dzt, float *dwt) {
-  const int64_t oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1, hw = h * w;
+                                  const float *dy, float *scratch, float *dwt) {
+  // dY channels-last on a grid with a zero margin m = k − 1 − pad, which every tap of every
+  // input lands in: no bounds checks in the loop.
+  const int64_t m = k - 1 - pad, oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+  const int64_t owp = ow + 2 * m, hw = h * w;
+  float *dzt = scratch;
+  int32_t *base = (int32_t *)(dzt + (oh + 2 * m) * owp * co);
+  memset(dzt, 0, (size_t)(m * owp * co) * sizeof(float));
+  memset(dzt + (m + oh) * owp * co, 0, (size_t)(m * owp * co) * sizeof(float));
+  for (int64_t oy = 0; oy < oh; oy++) {
+    float *row = dzt + (oy + m) * owp * co;
+    memset(row, 0, (size_t)(m * co) * sizeof(float));
+    memset(row + (m + ow) * co, 0, (size_t)(m * co) * sizeof(float));
+    transpose(co, ow, dy + oy * ow, oh * ow, row + m * co, co);
+  }
   for (int64_t j = 0; j < nnz; j++) {
-    const int64_t f = idx[j], c = f / hw, y = (f - c * hw) / w, x = f - c * hw - y * w;
-    const float v = val ? val[j] : 1.0f;
-    for (int64_t ky = 0; ky < k; ky++) {
-      const int64_t oy = y + pad - ky;
-      if (oy < 0 || oy >= oh) continue;
-      for (int64_t kx = 0; kx < k; kx++) {
-        const int64_t ox = x + pad - kx;
-        if (ox < 0 || ox >= ow) continue;
-        add_scaled(co, v, dzt + (oy * ow + ox) * co, dwt + ((c * k + ky) * k + kx) * co);
-      }
-    }
+    const int64_t q = idx[j] % hw;
+    base[j] = (int32_t)((q / w + pad + m) * owp + q % w + pad + m);
+  }
+  switch (tile_width(co)) {
+  case 64: pull_taps(64, nnz, idx, val, base, hw, k, owp, co, dzt, dwt); break;
+  case 32: pull_taps(32, nnz, idx, val, base, hw, k, owp, co, dzt, dwt); break;
+  case 16: pull_taps(16, nnz, idx, val, base, hw, k, owp, co, dzt, dwt); break;
+  default: pull_taps(0, nnz, idx, val, base, hw, k, owp, co, dzt, dwt); break;
   }
 }
 

@@ -22,10 +22,11 @@ import TestSupport
 
   @Test(arguments: [0.02, 0.1, 0.5], [true, false])
   func matchesDenseConvolutionAndWeightGradient(density: Double, binary: Bool) {
-    // Odd sizes: 5×7 images, 3 input and 5 output channels (no full SIMD vector).
-    for (k, pad) in [(3, 1), (1, 0), (3, 0)] {
+    // Odd sizes: 5×7 images, 3 input channels; 5 output channels (no full SIMD vector), 48
+    // (tiles of 16) and 128 (two tiles of 64).
+    for (k, pad, co) in [(3, 1, 5), (1, 0, 5), (3, 0, 5), (3, 1, 48), (3, 1, 128)] {
       let x = Self.sparseImages([4, 3, 5, 7], density: density, binary: binary, seed: 1)
-      let w = Self.random([5, 3, k, k], seed: 2)
+      let w = Self.random([co, 3, k, k], seed: 2)
       let sparse = SparseRows(dense: x.reshaped([4, 3 * 5 * 7]), binary: binary)
       var cols = Tensor.zeros([0]), wt = Tensor.zeros([0]), scratch = Tensor.zeros([0])
       let dense = Tensor.conv2d(x, weight: w, pad: pad, cols: &cols)

@@ -43,8 +43,9 @@ final class ConvEngine {
   let steps: Int
   let neuron: NeuronParameters
   let threads: Int
-  /// Input densities below this take the spike-driven convolution.
-  var sparseCrossover = Kernels.sparseConvCrossover
+  /// Input densities below this take the spike-driven convolution; nil: each block's measured
+  /// ``Kernels/sparseConvCrossover(inputChannels:)``.
+  var sparseCrossover: Double?
   private(set) var batch = 0
   /// The batch's frames: active inputs per image (event counts) and the dense `[N, C, H, W]`.
   private var inputSpikes = SparseRows(columnCount: 0, binary: false)
@@ -161,7 +162,9 @@ final class ConvEngine {
   private func convolve(_ i: Int, _ net: SpikingConvNet) {
     let st = blocks[i]
     let (dense, sparse) = blockInput(i, net)
-    st.sparseInput = sparse.density < sparseCrossover
+    st.sparseInput =
+      sparse.density
+      < sparseCrossover ?? Kernels.sparseConvCrossover(inputChannels: dense.shape[1])
     if st.sparseInput {
       Tensor.conv2d(
         sparse: sparse, imageShape: Array(dense.shape.dropFirst()), weight: net.convWeights[i],

@@ -16,7 +16,8 @@ extension Tensor {
     precondition(weight.shape[1] == c && x.columnCount == c * h * w, "conv shapes")
     let n = x.rowCount, oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1
     let parts = max(1, min(threads, n))
-    let partSize = Kernels.sparseConv2dScratchCount(outPixels: oh * ow, outChannels: co)
+    let partSize = Kernels.sparseConv2dScratchCount(
+      channels: c, height: h, width: w, kernel: k, pad: pad, outChannels: co)
     if scratch.count < parts * partSize { scratch = Tensor(shape: [parts * partSize]) }
     if y.shape != [n, co, oh, ow] { y = Tensor(shape: [n, co, oh, ow]) }
     if weightTransposed.shape != [c * k * k, co] { weightTransposed = Tensor(shape: [c * k * k, co]) }
@@ -56,7 +57,7 @@ extension Tensor {
     precondition(dy.shape == [n, co, oh, ow], "gradOut \(dy.shape)")
     let parts = max(1, min(threads, n))
     let partSize = Kernels.sparseConv2dWeightGradientScratchCount(
-      channels: c, kernel: k, outPixels: oh * ow, outChannels: co)
+      channels: c, height: h, width: w, kernel: k, pad: pad, outChannels: co)
     if scratch.count < parts * partSize { scratch = Tensor(shape: [parts * partSize]) }
     if dw.shape != weightShape { dw = Tensor(shape: weightShape) }
     x.withUnsafePointers { rowStart, indices, values in

@@ -6,20 +6,29 @@
 // A sparse image lists its active inputs as flat indices idx[j] = (c·h + y)·w + x with values
 // val[j] (val == NULL means every value is 1, as for binary spikes).
 
+/// Floats of scratch `sdfa_conv_sparse_forward` needs for one image of c×h×w inputs.
+int64_t sdfa_conv_sparse_forward_scratch(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad,
+                                         int64_t co);
+
 /// Spike-driven convolution of one sparse image: out [co, oh·ow] = conv(x, W), where
-/// wt [c·k·k, co] is W transposed (row (ci·k + ky)·k + kx). Every active input adds its value
-/// times a contiguous co-vector of wt at the k·k output pixels it reaches, into the
-/// channels-last scratch acc [oh·ow, co], which is then transposed into out.
+/// wt [c·k·k, co] is W transposed (row (ci·k + ky)·k + kx). The entries are listed by input
+/// pixel; each output pixel then sums, in registers, the co-rows of wt of the active inputs
+/// its k·k taps reach (scaled by their values), into a channels-last image transposed into out.
 void sdfa_conv_sparse_forward(int64_t nnz, const int32_t *idx, const float *val, int64_t h,
                               int64_t w, int64_t k, int64_t pad, int64_t co, const float *wt,
-                              float *acc, float *out);
+                              float *scratch, float *out);
 
-/// Weight gradient of `sdfa_conv_sparse_forward` for one sparse image:
-/// dwt [c·k·k, co] += val[j] · dzt[pixel, :] for every active input j and kernel tap, where
-/// dzt [oh·ow, co] is dL/dZ of the image channels-last.
+/// Floats of scratch `sdfa_conv_sparse_weight_grad` needs for one image of c×h×w inputs.
+int64_t sdfa_conv_sparse_weight_grad_scratch(int64_t c, int64_t h, int64_t w, int64_t k,
+                                             int64_t pad, int64_t co);
+
+/// Weight gradient of `sdfa_conv_sparse_forward` for one sparse image, from dy [co, oh·ow]:
+/// dwt [c·k·k, co] += Σ_j val[j] · dy[:, pixel of entry j through the tap] for every tap row.
+/// dy is first made channels-last; each run of entries of one channel then sums, per tap, their
+/// dy rows in registers and adds the sum to the tap's row. Needs pad ≤ k − 1.
 void sdfa_conv_sparse_weight_grad(int64_t nnz, const int32_t *idx, const float *val, int64_t h,
                                   int64_t w, int64_t k, int64_t pad, int64_t co,
-                                  const float *dzt, float *dwt);
+                                  const float *dy, float *scratch, float *dwt);
 
 /// dst [cols, rows] (leading dimension ldd) = transpose of src [rows, cols] (lds).
 void sdfa_transpose(int64_t rows, int64_t cols, const float *src, int64_t lds, float *dst,
