@@ -316,40 +316,41 @@ void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, float *x, 
                             float gamma, float beta, float eps, float *stats) {
   // Elementwise float expressions are evaluated unfused, like the Swift reference.
 #pragma clang fp contract(off)
+  // One pass for both sums: in double, E[x²] − mean² loses nothing a float result would keep.
   const int64_t body = plane / LANES * LANES;
-  double lanes[LANES] = {0};
-  for (int64_t i = 0; i < n; i++) {
-    const float *p = x + i * stride;
-    for (int64_t j = 0; j < body; j += LANES)
-      for (int l = 0; l < LANES; l++) lanes[l] += (double)p[j + l];
-    for (int64_t j = body; j < plane; j++) lanes[j - body] += (double)p[j];
-  }
-  const double m = (double)(n * plane), mean = fold(lanes) / m;
-  for (int l = 0; l < LANES; l++) lanes[l] = 0;
+  double sum[LANES] = {0}, sq[LANES] = {0};
   for (int64_t i = 0; i < n; i++) {
     const float *p = x + i * stride;
     for (int64_t j = 0; j < body; j += LANES)
       for (int l = 0; l < LANES; l++) {
-        const double d = (double)p[j + l] - mean;
-        lanes[l] += d * d;
+        const double d = (double)p[j + l];
+        sum[l] += d;
+        sq[l] += d * d;
       }
     for (int64_t j = body; j < plane; j++) {
-      const double d = (double)p[j] - mean;
-      lanes[j - body] += d * d;
+      const double d = (double)p[j];
+      sum[j - body] += d;
+      sq[j - body] += d * d;
     }
   }
-  const double sq = fold(lanes);
-  const float inv = (float)(1.0 / __builtin_sqrt(sq / m + (double)eps));
+  const double m = (double)(n * plane), mean = fold(sum) / m;
+  const double ss = fold(sq) - mean * mean * m, centered = ss > 0 ? ss : 0;
+  const float inv = (float)(1.0 / __builtin_sqrt(centered / m + (double)eps));
   const float meanf = (float)mean;
   stats[0] = meanf;
   stats[1] = inv;
-  stats[2] = (float)(m > 1 ? sq / (m - 1) : 0);
+  stats[2] = (float)(m > 1 ? centered / (m - 1) : 0);
   for (int64_t i = 0; i < n; i++) {
-    float *p = x + i * stride, *q = y + i * stride;
-    for (int64_t j = 0; j < plane; j++) {
-      const float xh = (p[j] - meanf) * inv;
-      p[j] = xh;
-      q[j] = gamma * xh + beta;
+    float *p = x + i * stride;
+    if (y) {
+      float *q = y + i * stride;
+      for (int64_t j = 0; j < plane; j++) {
+        const float xh = (p[j] - meanf) * inv;
+        p[j] = xh;
+        q[j] = gamma * xh + beta;
+      }
+    } else {
+      for (int64_t j = 0; j < plane; j++) p[j] = (p[j] - meanf) * inv;
     }
   }
 }
@@ -381,4 +382,35 @@ void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const flo
     const float *ph = xhat + i * stride;
     for (int64_t j = 0; j < plane; j++) pg[j] = k * (m * pg[j] - sg - ph[j] * sgh);
   }
+}
+
+MULTIVERSION
+int64_t sdfa_affine_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
+                                  int64_t p0, int64_t p1, const float *x, const float *gamma,
+                                  const float *beta, float *h, float *s, float *v, int lif,
+                                  float tau, float v_threshold) {
+  // γ·x + β unfused, as sdfa_batchnorm_forward; the neuron as sdfa_neuron_forward.
+#pragma clang fp contract(off)
+  memset(v + p0 * plane, 0, (size_t)((p1 - p0) * plane) * sizeof(float));
+  int64_t count = 0;
+  for (int64_t t = 0; t < T; t++) {
+    for (int64_t p = p0; p < p1; p++) {
+      const int64_t o = t * m + p * plane, c = p % channels;
+      const float g = gamma ? gamma[c] : 1.0f, b = gamma ? beta[c] : 0.0f;
+      const float *xt = x + o;
+      float *ht = h + o, *st = s + o, *vt = v + p * plane;
+      int32_t spikes = 0;
+      for (int64_t j = 0; j < plane; j++) {
+        const float in = gamma ? g * xt[j] + b : xt[j];
+        const float hv = lif ? vt[j] + (in - vt[j]) / tau : vt[j] + in;
+        const float sp = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
+        ht[j] = hv;
+        st[j] = sp;
+        vt[j] = hv * (1.0f - sp);
+        spikes += (int32_t)sp;
+      }
+      count += spikes;
+    }
+  }
+  return count;
 }

@@ -153,17 +153,27 @@ extension ThreadedKernelTests {
     #expect(Array(sp1.indices[0..<c1]) == Array(sp2.indices[0..<c2]))
   }
 
-  @Test(arguments: [1, 2])
-  func chargeEqualsForwardWithoutIndices(threads: Int) {
+  /// The neuron with batch norm's affine map fused in equals the affine map then the neuron.
+  @Test(arguments: [1, 2], [false, true])
+  func affineChargeEqualsAffineThenForward(threads: Int, affine: Bool) {
     var rng = RandomStream(seed: 8, purpose: "charge")
-    let steps = 4, b = 3, n = 1700
-    let x = Tensor(shape: [steps, b, n], scalars: (0..<(steps * b * n)).map { _ in rng.nextNormal() + 0.6 })
+    let steps = 4, b = 3, c = 5, hw = 7 * 9
+    let x = Tensor(shape: [steps * b, c, 7, 9], scalars: (0..<(steps * b * c * hw)).map { _ in rng.nextNormal() + 0.6 })
+    let gamma = (0..<c).map { _ in rng.nextNormal() + 1 }, beta = (0..<c).map { _ in rng.nextNormal() }
+    var y = x
+    if affine {
+      y = Tensor(shape: x.shape, scalars: x.scalars.enumerated().map { i, v in gamma[(i / hw) % c] * v + beta[(i / hw) % c] })
+    }
     var h1 = Tensor.zeros([0]), s1 = Tensor.zeros([0]), v = Tensor.zeros([0])
     var h2 = Tensor.zeros([0]), s2 = Tensor.zeros([0])
-    var spikes = SparseRows(columnCount: n)
-    let c1 = Tensor.neuronForward(x, steps: steps, neuron: NeuronParameters(), h: &h1, s: &s1, spikes: &spikes, scratch: &v)
-    let c2 = Tensor.neuronCharge(x, steps: steps, neuron: NeuronParameters(), h: &h2, s: &s2, scratch: &v, threads: threads)
+    var spikes = SparseRows(columnCount: 0)
+    let c1 = Tensor.neuronForward(
+      y.reshaped([steps * b, c * hw]), steps: steps, neuron: NeuronParameters(), h: &h1, s: &s1,
+      spikes: &spikes, scratch: &v)
+    let c2 = Tensor.neuronCharge(
+      x, gamma: affine ? gamma : nil, beta: affine ? beta : nil, steps: steps,
+      neuron: NeuronParameters(), h: &h2, s: &s2, scratch: &v, threads: threads)
     #expect(c1 == c2 && c1 > 0)
-    #expect(h1 == h2 && s1 == s2)
+    #expect(h1.scalars == h2.scalars && s1.scalars == s2.scalars)
   }
 }

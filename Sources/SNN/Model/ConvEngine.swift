@@ -11,10 +11,12 @@ final class ConvEngine {
     var input = Tensor.zeros([0])
     /// Conv output `[N, cOut, H, W]`; after a training-mode batch norm, its normalised x̂.
     var z = Tensor.zeros([0])
-    /// Batch-norm output, the neuron's input.
+    /// Batch-norm output, the neuron's input, where the neuron does not apply γ and β itself
+    /// (evaluation, blocks without pooling).
     var y = Tensor.zeros([0])
     var bnStatistics: Tensor.BatchNormStatistics?
-    /// Membrane before reset and spikes, `[N, cOut · H · W]` (Linear: `[N, out]`).
+    /// Membrane before reset and spikes: shaped like `z` in pooled blocks, else `[N, cOut · H · W]`
+    /// (Linear: `[N, out]`).
     var h = Tensor.zeros([0])
     var s = Tensor.zeros([0])
     /// Spiking units per image (Linear layers and blocks without pooling).
@@ -100,33 +102,37 @@ final class ConvEngine {
     for (i, block) in net.blocks.enumerated() {
       let st = blocks[i]
       convolve(i, net)
+      // Training-mode batch norm normalises z in place; a pooled block's neuron applies γ, β.
+      let fused = block.batchNorm && training && block.pool
       if block.batchNorm {
-        if training {
-          let stats = Tensor.batchNorm2d(
-            normalizing: &st.z, gamma: net.bnGamma[i].scalars, beta: net.bnBeta[i].scalars,
-            into: &st.y, threads: threads)
-          st.bnStatistics = stats
-          batchStatistics[i] = (stats.mean, stats.unbiasedVariance)
-        } else {
+        let (gamma, beta) = (net.bnGamma[i].scalars, net.bnBeta[i].scalars)
+        if !training {
           st.y = Tensor.batchNorm2dInference(
-            st.z, gamma: net.bnGamma[i].scalars, beta: net.bnBeta[i].scalars,
-            mean: net.runningMean[i].scalars, variance: net.runningVariance[i].scalars)
+            st.z, gamma: gamma, beta: beta, mean: net.runningMean[i].scalars,
+            variance: net.runningVariance[i].scalars)
+        } else if fused {
+          st.bnStatistics = Tensor.batchNorm2d(normalizing: &st.z, threads: threads)
+        } else {
+          st.bnStatistics = Tensor.batchNorm2d(
+            normalizing: &st.z, gamma: gamma, beta: beta, into: &st.y, threads: threads)
+        }
+        if training, let stats = st.bnStatistics {
+          batchStatistics[i] = (stats.mean, stats.unbiasedVariance)
         }
       }
-      let shape = st.z.shape
-      let x = (block.batchNorm ? st.y : st.z).reshaped([rows, st.z.count / rows])
+      let x = block.batchNorm && !fused ? st.y : st.z
       if block.pool {
         st.spikeCount = Tensor.neuronCharge(
-          x, steps: steps, neuron: neuron, h: &st.h, s: &st.s, scratch: &st.scratch,
+          x, gamma: fused ? net.bnGamma[i].scalars : nil, beta: fused ? net.bnBeta[i].scalars : nil,
+          steps: steps, neuron: neuron, h: &st.h, s: &st.s, scratch: &st.scratch,
           threads: threads)
-        Tensor.maxPool2x2(
-          st.s.reshaped(shape), into: &st.pooled, argmax: &st.argmax, threads: threads)
+        Tensor.maxPool2x2(st.s, into: &st.pooled, argmax: &st.argmax, threads: threads)
         st.pooledSpikes.setNonzeros(
           of: st.pooled.reshaped([rows, st.pooled.count / rows]), threads: threads)
       } else {
         st.spikeCount = Tensor.neuronForward(
-          x, steps: steps, neuron: neuron, h: &st.h, s: &st.s, spikes: &st.spikes,
-          scratch: &st.scratch, threads: threads)
+          x.reshaped([rows, x.count / rows]), steps: steps, neuron: neuron, h: &st.h, s: &st.s,
+          spikes: &st.spikes, scratch: &st.scratch, threads: threads)
       }
     }
     var a = blockInput(net.blocks.count, net).dense

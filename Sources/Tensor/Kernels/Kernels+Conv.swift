@@ -56,20 +56,20 @@ extension Kernels {
 }
 
 extension Kernels {
-  /// Training-mode batch norm of `x` `[n, c, plane]`, in place: `x` becomes x̂ and `y` receives
-  /// `γ · x̂ + β`; `stats` `[c, 3]` receives each channel's mean, `1 / sqrt(var + eps)` (biased
+  /// Training-mode batch norm of `x` `[n, c, plane]`, in place: `x` becomes x̂ and `y` (unless
+  /// nil) receives `γ · x̂ + β`; `stats` `[c, 3]` receives each channel's mean, `1 / sqrt(var + eps)` (biased
   /// variance) and unbiased variance. Sums in double in a fixed order; channels split over
   /// `threads`.
   public static func batchNorm2d(
     _ x: UnsafeMutablePointer<Float>, images n: Int, channels c: Int, plane: Int,
     gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
-    y: UnsafeMutablePointer<Float>, stats: UnsafeMutablePointer<Float>, threads: Int = 1
+    y: UnsafeMutablePointer<Float>?, stats: UnsafeMutablePointer<Float>, threads: Int = 1
   ) {
     let parts = max(1, min(threads, c))
     parallelFor(parts, threads: parts) { p in
       for ch in (c * p / parts)..<(c * (p + 1) / parts) {
         sdfa_batchnorm_forward(
-          Int64(n), Int64(c * plane), Int64(plane), x + ch * plane, y + ch * plane, gamma[ch],
+          Int64(n), Int64(c * plane), Int64(plane), x + ch * plane, y.map { $0 + ch * plane }, gamma[ch],
           beta[ch], eps, stats + 3 * ch)
       }
     }
@@ -90,5 +90,31 @@ extension Kernels {
           invStd[ch], grads + 2 * ch)
       }
     }
+  }
+}
+
+extension Kernels {
+  /// Multi-step neuron over `steps` steps of `planes` planes of `plane` units each, with input
+  /// `γ[c] · x + β[c]` for plane `p` of channel `p % channels` (`x` itself when `gamma` is nil):
+  /// batch norm's affine map fused into the neuron, for spikes that are pooled before use (no
+  /// spike indices). `x`, `h`, `s`: `[steps, planes · plane]`; `v`: scratch of `planes · plane`.
+  /// Planes are split over `threads`; returns the spike count.
+  public static func affineNeuronCharge(
+    steps: Int, planes: Int, plane: Int, channels: Int, x: UnsafePointer<Float>,
+    gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>,
+    s: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, neuron: NeuronParameters,
+    threads: Int = 1
+  ) -> Int {
+    let parts = max(1, min(threads, planes))
+    var counts = [Int64](repeating: 0, count: parts)
+    counts.withUnsafeMutableBufferPointer { counts in
+      parallelFor(parts, threads: parts) { p in
+        counts[p] = sdfa_affine_neuron_charge(
+          Int64(steps), Int64(planes * plane), Int64(channels), Int64(plane),
+          Int64(planes * p / parts), Int64(planes * (p + 1) / parts), x, gamma, beta, h, s, v,
+          neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold)
+      }
+    }
+    return Int(counts.reduce(0, +))
   }
 }

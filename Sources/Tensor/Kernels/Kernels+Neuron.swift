@@ -62,33 +62,6 @@ extension Kernels {
     return Int(rs[rows])
   }
 
-  /// ``neuronForward(steps:rowsPerStep:rowWidth:x:h:s:v:rowStart:indices:neuron:threads:)``
-  /// without the spike indices (for layers whose spikes are pooled before use): writes `h` and
-  /// `s` of `m` units per step and returns the spike count. Units are split over `threads`.
-  public static func neuronCharge(
-    steps: Int, m: Int, x: UnsafePointer<Float>, h: UnsafeMutablePointer<Float>,
-    s: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, neuron: NeuronParameters,
-    threads: Int = 1
-  ) -> Int {
-    let parts = m >= 4096 ? max(1, threads) : 1
-    var counts = [Int64](repeating: 0, count: parts)
-    counts.withUnsafeMutableBufferPointer { counts in
-      parallelFor(parts, threads: parts) { p in
-        let u0 = (m * p / parts) & ~15, u1 = p == parts - 1 ? m : (m * (p + 1) / parts) & ~15
-        guard u1 > u0 else { return }
-        sdfa_neuron_charge(
-          Int64(steps), Int64(u1 - u0), Int64(m), x + u0, h + u0, s + u0, v + u0,
-          neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold)
-        var spikes: Int64 = 0
-        for t in 0..<steps {
-          sdfa_count_spikes(1, Int64(u1 - u0), s + t * m + u0, &spikes)
-          counts[p] += spikes
-        }
-      }
-    }
-    return Int(counts.reduce(0, +))
-  }
-
   /// Backward through time of ``neuronForward(steps:rowsPerStep:rowWidth:x:h:s:v:rowStart:indices:neuron:)``
   /// with the ATan surrogate and the reset's gradient kept.
   ///

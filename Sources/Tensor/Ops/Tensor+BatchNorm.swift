@@ -34,16 +34,33 @@ extension Tensor {
     normalizing x: inout Tensor, gamma: [Float], beta: [Float], eps: Float = 1e-5,
     into y: inout Tensor, threads: Int = 1
   ) -> BatchNormStatistics {
+    if y.shape != x.shape { y = Tensor(shape: x.shape) }
+    return y.withUnsafeMutableBufferPointer { py in
+      batchNorm2d(normalizing: &x, gamma: gamma, beta: beta, eps: eps, y: py.baseAddress, threads: threads)
+    }
+  }
+
+  /// ``batchNorm2d(normalizing:gamma:beta:eps:into:threads:)`` without the output, for a
+  /// consumer that applies `γ · x̂ + β` itself (``neuronCharge(_:gamma:beta:steps:neuron:h:s:scratch:threads:)``).
+  public static func batchNorm2d(
+    normalizing x: inout Tensor, eps: Float = 1e-5, threads: Int = 1
+  ) -> BatchNormStatistics {
+    let ones = [Float](repeating: 1, count: x.shape[1])  // γ and β are unused without y
+    return batchNorm2d(
+      normalizing: &x, gamma: ones, beta: ones, eps: eps, y: nil, threads: threads)
+  }
+
+  private static func batchNorm2d(
+    normalizing x: inout Tensor, gamma: [Float], beta: [Float], eps: Float,
+    y: UnsafeMutablePointer<Float>?, threads: Int
+  ) -> BatchNormStatistics {
     let (n, c) = (x.shape[0], x.shape[1])
     let plane = x.count / (n * c)
-    if y.shape != x.shape { y = Tensor(shape: x.shape) }
     var stats = [Float](repeating: 0, count: 3 * c)
     x.withUnsafeMutableBufferPointer { px in
-      y.withUnsafeMutableBufferPointer { py in
-        Kernels.batchNorm2d(
-          px.baseAddress!, images: n, channels: c, plane: plane, gamma: gamma,
-          beta: beta, eps: eps, y: py.baseAddress!, stats: &stats, threads: threads)
-      }
+      Kernels.batchNorm2d(
+        px.baseAddress!, images: n, channels: c, plane: plane, gamma: gamma, beta: beta,
+        eps: eps, y: y, stats: &stats, threads: threads)
     }
     return BatchNormStatistics(
       mean: (0..<c).map { stats[3 * $0] }, invStd: (0..<c).map { stats[3 * $0 + 1] },

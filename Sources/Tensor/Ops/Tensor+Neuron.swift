@@ -42,25 +42,35 @@ extension Tensor {
     }
   }
 
-  /// ``neuronForward(_:steps:neuron:h:s:spikes:scratch:threads:)`` without the spike indices,
-  /// for spikes that are pooled before use; returns the spike count.
+  /// ``neuronForward(_:steps:neuron:h:s:spikes:scratch:threads:)`` of `γ[c] · x + β[c]` (batch
+  /// norm's affine map; `x` itself when `gamma` is nil) for `x` `[T · B, C, H, W]`, without spike
+  /// indices (for spikes pooled before use); returns the spike count. `h` and `s` are shaped
+  /// like `x`.
   @discardableResult
   public static func neuronCharge(
-    _ x: Tensor, steps: Int, neuron: NeuronParameters, h: inout Tensor, s: inout Tensor,
-    scratch: inout Tensor, threads: Int = 1
+    _ x: Tensor, gamma: [Float]?, beta: [Float]?, steps: Int, neuron: NeuronParameters,
+    h: inout Tensor, s: inout Tensor, scratch: inout Tensor, threads: Int = 1
   ) -> Int {
-    precondition(steps > 0 && x.count % steps == 0, "\(x.count) units not divisible by \(steps) steps")
-    let m = x.count / steps
+    precondition(x.rank == 4 && x.shape[0] % steps == 0, "input \(x.shape) for \(steps) steps")
+    let channels = x.shape[1], plane = x.shape[2] * x.shape[3]
+    let planes = x.count / steps / plane
     if h.shape != x.shape { h = Tensor(shape: x.shape) }
     if s.shape != x.shape { s = Tensor(shape: x.shape) }
-    if scratch.count != m { scratch = Tensor(shape: [m]) }
+    if scratch.count != planes * plane { scratch = Tensor(shape: [planes * plane]) }
     return x.withUnsafeBufferPointer { px in
       h.withUnsafeMutableBufferPointer { ph in
         s.withUnsafeMutableBufferPointer { ps in
           scratch.withUnsafeMutableBufferPointer { pv in
-            Kernels.neuronCharge(
-              steps: steps, m: m, x: px.baseAddress!, h: ph.baseAddress!, s: ps.baseAddress!,
-              v: pv.baseAddress!, neuron: neuron, threads: threads)
+            let charge = { (g: UnsafePointer<Float>?, b: UnsafePointer<Float>?) in
+              Kernels.affineNeuronCharge(
+                steps: steps, planes: planes, plane: plane, channels: channels,
+                x: px.baseAddress!, gamma: g, beta: b, h: ph.baseAddress!, s: ps.baseAddress!,
+                v: pv.baseAddress!, neuron: neuron, threads: threads)
+            }
+            guard let gamma, let beta else { return charge(nil, nil) }
+            return gamma.withUnsafeBufferPointer { g in
+              beta.withUnsafeBufferPointer { b in charge(g.baseAddress, b.baseAddress) }
+            }
           }
         }
       }

@@ -53,8 +53,9 @@ void sdfa_maxpool2x2_backward(int64_t planes, int64_t h, int64_t w, const float 
                               const int32_t *argmax, float *dx);
 
 /// Training-mode batch norm of one channel: n images of `plane` values, image i at
-/// x + i·stride. Overwrites x with x̂ = (x − mean) · invStd, writes y = γ · x̂ + β (same layout)
-/// and stats = {mean, invStd, unbiased variance}. Sums in double, in a fixed order.
+/// x + i·stride. Overwrites x with x̂ = (x − mean) · invStd, writes y = γ · x̂ + β (same layout;
+/// skipped when y is NULL) and stats = {mean, invStd, unbiased variance}. Sums in double, in a
+/// fixed order.
 void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, float *x, float *y,
                             float gamma, float beta, float eps, float *stats);
 
@@ -62,3 +63,13 @@ void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, float *x, 
 /// return; xhat is the saved x̂; grads = {dγ, dβ}.
 void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *xhat,
                              float *g, float gamma, float inv_std, float *grads);
+
+/// Multi-step LIF (lif != 0) or IF neuron, as `sdfa_neuron_charge`, over the per-channel affine
+/// map γ[c] · x + β[c] of its input (the identity when gamma is NULL), for planes p0 ..< p1 of
+/// each step: x, h, s are [T, m] with m = planes · plane, plane p of channel p % channels; v:
+/// [m] scratch (every sample starts at V = 0; only planes p0 ..< p1 are touched). Returns the
+/// spike count of those planes.
+int64_t sdfa_affine_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
+                                  int64_t p0, int64_t p1, const float *x, const float *gamma,
+                                  const float *beta, float *h, float *s, float *v, int lif,
+                                  float tau, float v_threshold);
