@@ -266,32 +266,53 @@ void sdfa_col2im(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const 
       }
 }
 
-MULTIVERSION
-void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
-                     int32_t *argmax) {
+// Pools one plane; when idx is non-NULL, also lists the non-zero outputs' flat indices
+// (base + in-plane index) from idx[n] on. Returns the new n.
+static inline __attribute__((always_inline)) int64_t
+pool_plane(int64_t h, int64_t w, const float *src, float *dst, int32_t *arg, int32_t *idx,
+           int64_t base, int64_t n) {
   const int64_t oh = h / 2, ow = w / 2;
-  for (int64_t p = 0; p < planes; p++) {
-    const float *src = x + p * h * w;
-    float *dst = out + p * oh * ow;
-    int32_t *arg = argmax + p * oh * ow;
-    for (int64_t y = 0; y < oh; y++) {
-      for (int64_t xo = 0; xo < ow; xo++) {
-        const int64_t i0 = 2 * y * w + 2 * xo;
-        const int64_t window[3] = {i0 + 1, i0 + w, i0 + w + 1};
-        int64_t best = i0;
-        float value = src[i0];
-        for (int q = 0; q < 3; q++) {
-          const float s = src[window[q]];
-          if (s > value || s != s) {
-            value = s;
-            best = window[q];
-          }
+  for (int64_t y = 0; y < oh; y++) {
+    for (int64_t xo = 0; xo < ow; xo++) {
+      const int64_t i0 = 2 * y * w + 2 * xo;
+      const int64_t window[3] = {i0 + 1, i0 + w, i0 + w + 1};
+      int64_t best = i0;
+      float value = src[i0];
+      for (int q = 0; q < 3; q++) {
+        const float s = src[window[q]];
+        if (s > value || s != s) {
+          value = s;
+          best = window[q];
         }
-        dst[y * ow + xo] = value;
-        arg[y * ow + xo] = (int32_t)best;
+      }
+      dst[y * ow + xo] = value;
+      arg[y * ow + xo] = (int32_t)best;
+      if (idx) {
+        // Branch-free: the slot past the last active output is overwritten or unused.
+        idx[n] = (int32_t)(base + y * ow + xo);
+        n += value != 0.0f;
       }
     }
   }
+  return n;
+}
+
+MULTIVERSION
+void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
+                     int32_t *argmax) {
+  const int64_t po = (h / 2) * (w / 2);
+  for (int64_t p = 0; p < planes; p++)
+    pool_plane(h, w, x + p * h * w, out + p * po, argmax + p * po, NULL, 0, 0);
+}
+
+MULTIVERSION
+int64_t sdfa_maxpool2x2_active(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
+                               int32_t *argmax, int32_t *idx) {
+  const int64_t po = (h / 2) * (w / 2);
+  int64_t n = 0;
+  for (int64_t p = 0; p < planes; p++)
+    n = pool_plane(h, w, x + p * h * w, out + p * po, argmax + p * po, idx, p * po, n);
+  return n;
 }
 
 void sdfa_maxpool2x2_backward(int64_t planes, int64_t h, int64_t w, const float *grad_out,

@@ -76,12 +76,15 @@ import TestSupport
     #expect(gradients[0] == gradients[1])
   }
 
-  @Test func nonzerosOfDenseRows() {
-    let x = Self.sparseImages([5, 2, 3, 3], density: 0.3, binary: true, seed: 7)
-    var rows = SparseRows(columnCount: 0)
-    rows.setNonzeros(of: x.reshaped([5, 18]), threads: 2)
-    let expected = SparseRows(dense: x.reshaped([5, 18]), binary: true)
-    #expect(rows.rowStart == expected.rowStart)
-    #expect(Array(rows.indices[..<rows.nonzeroCount]) == expected.indices)
+  @Test(arguments: [1, 2])
+  func poolingListsEachImagesActiveOutputs(threads: Int) {
+    let x = Self.sparseImages([5, 2, 6, 7], density: 0.1, binary: true, seed: 7)
+    var out = Tensor.zeros([0]), arg: [Int32] = [], active = SparseRows(columnCount: 0)
+    Tensor.maxPool2x2(x, into: &out, argmax: &arg, active: &active, threads: threads)
+    let (expectedOut, expectedArg) = Tensor.maxPool2x2(x)
+    #expect(out == expectedOut && arg == expectedArg)
+    let expected = SparseRows(dense: out.reshaped([5, 2 * 3 * 3]), binary: true)
+    #expect(active.columnCount == 18 && active.rowStart == expected.rowStart)
+    #expect(Array(active.indices[..<active.nonzeroCount]) == expected.indices)
   }
 }

@@ -126,9 +126,8 @@ final class ConvEngine {
           x, gamma: fused ? net.bnGamma[i].scalars : nil, beta: fused ? net.bnBeta[i].scalars : nil,
           steps: steps, neuron: neuron, h: &st.h, s: &st.s, scratch: &st.scratch,
           threads: threads)
-        Tensor.maxPool2x2(st.s, into: &st.pooled, argmax: &st.argmax, threads: threads)
-        st.pooledSpikes.setNonzeros(
-          of: st.pooled.reshaped([rows, st.pooled.count / rows]), threads: threads)
+        Tensor.maxPool2x2(
+          st.s, into: &st.pooled, argmax: &st.argmax, active: &st.pooledSpikes, threads: threads)
       } else {
         st.spikeCount = Tensor.neuronForward(
           x.reshaped([rows, x.count / rows]), steps: steps, neuron: neuron, h: &st.h, s: &st.s,

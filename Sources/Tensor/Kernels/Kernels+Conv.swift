@@ -38,6 +38,34 @@ extension Kernels {
     }
   }
 
+  /// ``maxPool2x2(_:planes:height:width:out:argmax:threads:)`` of `images` images of
+  /// `planesPerImage` planes that also lists each image's non-zero outputs (flat indices into
+  /// its `[planes, h/2, w/2]`) as CSR rows (`rowStart[images + 1]`, `indices` of capacity
+  /// `images · planesPerImage · (h/2) · (w/2)`). Images are split over `threads`; each writes
+  /// its entries into its own slice of `indices`, then the slices are closed up in order.
+  public static func maxPool2x2(
+    _ x: UnsafePointer<Float>, images: Int, planesPerImage planes: Int, height h: Int,
+    width w: Int, out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
+    rowStart: UnsafeMutablePointer<Int>, indices: UnsafeMutablePointer<Int32>, threads: Int = 1
+  ) {
+    let po = (h / 2) * (w / 2), width = planes * po
+    let parts = max(1, min(threads, images))
+    parallelFor(parts, threads: parts) { p in
+      for i in (images * p / parts)..<(images * (p + 1) / parts) {
+        rowStart[i + 1] = Int(
+          sdfa_maxpool2x2_active(
+            Int64(planes), Int64(h), Int64(w), x + i * planes * h * w, out + i * width,
+            argmax + i * width, indices + i * width))
+      }
+    }
+    rowStart[0] = 0
+    for i in 0..<images {
+      let count = rowStart[i + 1]
+      rowStart[i + 1] = rowStart[i] + count
+      (indices + rowStart[i]).update(from: indices + i * width, count: count)
+    }
+  }
+
   /// Routes pooled gradients back to the recorded maxima: `dx` (zeroed here) `[n, h, w]`.
   ///
   /// `gradOut` and `argmax` are `[n, h/2, w/2]`. Planes are split over `threads`.

@@ -108,25 +108,4 @@ extension Kernels {
   ) {
     sdfa_transpose(Int64(rows), Int64(cols), src, Int64(lds), dst, Int64(ldd))
   }
-
-  /// The column indices of the non-zeros of each row of `x` `[rows, width]`, in CSR form
-  /// (`rowStart[rows + 1]`, `indices` of capacity `rows · width`). Rows are split over
-  /// `threads`: count, prefix sum, then each part writes its own rows.
-  public static func nonzeroIndices(
-    rows: Int, width: Int, _ x: UnsafePointer<Float>, rowStart: UnsafeMutablePointer<Int>,
-    indices: UnsafeMutablePointer<Int32>, threads: Int = 1
-  ) {
-    let rs = UnsafeMutableRawPointer(rowStart).assumingMemoryBound(to: Int64.self)
-    let parts = max(1, min(threads, rows))
-    parallelFor(parts, threads: parts) { p in
-      let r0 = rows * p / parts, r1 = rows * (p + 1) / parts
-      sdfa_count_spikes(Int64(r1 - r0), Int64(width), x + r0 * width, rs + r0 + 1)
-    }
-    rs[0] = 0
-    for r in 0..<rows { rs[r + 1] += rs[r] }
-    parallelFor(parts, threads: parts) { p in
-      let r0 = rows * p / parts, r1 = rows * (p + 1) / parts
-      sdfa_emit_spikes(Int64(r1 - r0), Int64(width), x + r0 * width, rs + r0, indices)
-    }
-  }
 }

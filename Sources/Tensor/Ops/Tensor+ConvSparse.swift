@@ -96,24 +96,3 @@ extension SparseRows {
     }
   }
 }
-
-extension SparseRows {
-  /// Refills these rows with the non-zero positions of `dense`'s matrix view (binary: values are
-  /// dropped, as for max-pooled spikes), reusing the storage; rows are split over `threads`.
-  public mutating func setNonzeros(of dense: Tensor, threads: Int = 1) {
-    let (rows, width) = dense.matrixShape
-    columnCount = width
-    values = nil
-    if rowStart.count != rows + 1 { rowStart = [Int](repeating: 0, count: rows + 1) }
-    if indices.count < dense.count { indices = [Int32](repeating: 0, count: max(dense.count, 1)) }
-    dense.withUnsafeBufferPointer { x in
-      rowStart.withUnsafeMutableBufferPointer { rs in
-        indices.withUnsafeMutableBufferPointer { idx in
-          Kernels.nonzeroIndices(
-            rows: rows, width: width, x.baseAddress!, rowStart: rs.baseAddress!,
-            indices: idx.baseAddress!, threads: threads)
-        }
-      }
-    }
-  }
-}

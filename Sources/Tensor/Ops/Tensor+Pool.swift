@@ -29,6 +29,39 @@ extension Tensor {
     }
   }
 
+  /// ``maxPool2x2(_:into:argmax:threads:)`` that also sets `active` to the non-zero outputs of
+  /// each image (rows of `[C · H/2 · W/2]`, binary: for pooled spikes), reusing its storage.
+  public static func maxPool2x2(
+    _ x: Tensor, into out: inout Tensor, argmax: inout [Int32], active: inout SparseRows,
+    threads: Int = 1
+  ) {
+    precondition(x.rank == 4, "images \(x.shape)")
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let shape = [n, c, h / 2, w / 2]
+    if out.shape != shape { out = Tensor(shape: shape) }
+    if argmax.count != out.count { argmax = [Int32](repeating: 0, count: out.count) }
+    active.columnCount = c * (h / 2) * (w / 2)
+    active.values = nil
+    if active.rowStart.count != n + 1 { active.rowStart = [Int](repeating: 0, count: n + 1) }
+    if active.indices.count < max(out.count, 1) {
+      active.indices = [Int32](repeating: 0, count: max(out.count, 1))
+    }
+    x.withUnsafeBufferPointer { px in
+      out.withUnsafeMutableBufferPointer { po in
+        argmax.withUnsafeMutableBufferPointer { pa in
+          active.rowStart.withUnsafeMutableBufferPointer { rs in
+            active.indices.withUnsafeMutableBufferPointer { idx in
+              Kernels.maxPool2x2(
+                px.baseAddress!, images: n, planesPerImage: c, height: h, width: w,
+                out: po.baseAddress!, argmax: pa.baseAddress!, rowStart: rs.baseAddress!,
+                indices: idx.baseAddress!, threads: threads)
+            }
+          }
+        }
+      }
+    }
+  }
+
   /// Gradient of ``maxPool2x2(_:)`` with respect to its input of shape `inputShape`.
   public static func maxPool2x2Backward(_ gradOut: Tensor, argmax: [Int32], inputShape: [Int])
     -> Tensor

@@ -48,6 +48,12 @@ void sdfa_col2im(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const 
 void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
                      int32_t *argmax);
 
+/// `sdfa_maxpool2x2` of one image's `planes` planes that also lists the flat indices
+/// (p·(h/2)·(w/2) + in-plane index) of its non-zero outputs in increasing order into idx
+/// (capacity planes·(h/2)·(w/2)); returns their count.
+int64_t sdfa_maxpool2x2_active(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
+                               int32_t *argmax, int32_t *idx);
+
 /// Gradient of `sdfa_maxpool2x2`: dx [planes, h, w] = 0 except dx[argmax] = grad_out.
 void sdfa_maxpool2x2_backward(int64_t planes, int64_t h, int64_t w, const float *grad_out,
                               const int32_t *argmax, float *dx);
