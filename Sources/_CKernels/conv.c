@@ -435,3 +435,47 @@ int64_t sdfa_affine_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_
   }
   return count;
 }
+
+MULTIVERSION
+void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
+                                 int64_t p1, const float *hm, const float *grad_pooled,
+                                 int64_t grad_tstride, const int32_t *argmax, float *grad_x,
+                                 int lif, float tau, float v_threshold, float alpha) {
+  // The surrogate gradient exactly as sdfa_neuron_backward; the spike is recomputed from H
+  // (S = H − v_th ≥ 0, as the forward pass set it).
+  const float half_alpha = alpha / 2.0f;
+  const float k = 1.5707963267948966f * alpha;
+  const float decay = lif ? 1.0f - 1.0f / tau : 1.0f;
+  const float scale_x = lif ? 1.0f / tau : 1.0f;
+  const int64_t ho = h / 2, wo = w / 2, plane = h * w, po = ho * wo;
+  const int64_t m = planes * plane, mp = planes * po;
+  float gs[2 * w], gv[2 * w];
+  for (int64_t p = p0; p < p1; p++) {
+    // Row pairs under a pooled row, then (odd h) the last row, which pooling drops.
+    for (int64_t y0 = 0; y0 < h; y0 += 2) {
+      const int64_t rows = y0 + 1 < h ? 2 : 1, n = rows * w, py = y0 / 2;
+      const int pooled = py < ho;
+      for (int64_t j = 0; j < n; j++) gv[j] = 0;
+      for (int64_t t = T - 1; t >= 0; t--) {
+        for (int64_t j = 0; j < n; j++) gs[j] = 0;
+        if (pooled) {
+          const float *g = grad_pooled + t * grad_tstride + p * po + py * wo;
+          const int32_t *a = argmax + t * mp + p * po + py * wo;
+          for (int64_t px = 0; px < wo; px++) gs[a[px] - y0 * w] = g[px];
+        }
+        const int64_t o = t * m + p * plane + y0 * w;
+        const float *ht = hm + o;
+        float *gxt = grad_x + o;
+        for (int64_t j = 0; j < n; j++) {
+          const float hv = ht[j];
+          const float st = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
+          const float z = k * (hv - v_threshold);
+          const float sg = half_alpha / (1.0f + z * z);
+          const float gh = gs[j] * sg + gv[j] * ((1.0f - st) - hv * sg);
+          gxt[j] = gh * scale_x;
+          gv[j] = gh * decay;
+        }
+      }
+    }
+  }
+}

@@ -87,4 +87,28 @@ import TestSupport
     #expect(active.columnCount == 18 && active.rowStart == expected.rowStart)
     #expect(Array(active.indices[..<active.nonzeroCount]) == expected.indices)
   }
+
+  /// The fused pooled-neuron backward equals max-pool backward then the neuron's backward.
+  @Test(arguments: [1, 2], [false, true])
+  func pooledNeuronBackwardEqualsPoolThenNeuron(threads: Int, broadcast: Bool) {
+    var rng = RandomStream(seed: 11, purpose: "pooled backward")
+    let steps = 3, b = 2, c = 3, (h, w) = (5, 7)
+    let shape = [steps * b, c, h, w]
+    let hm = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in rng.nextNormal() + 0.8 })
+    let spikes = hm.map { $0 - 1 >= 0 ? 1 : 0 }
+    let (pooled, argmax) = Tensor.maxPool2x2(spikes)
+    let gradShape = [broadcast ? b : steps * b, c, h / 2, w / 2]
+    let g = Tensor(shape: gradShape, scalars: (0..<gradShape.reduce(1, *)).map { _ in rng.nextNormal() })
+    let full = broadcast ? Tensor(shape: pooled.shape, scalars: Array((0..<steps).map { _ in g.scalars }.joined())) : g
+    let gradS = Tensor.maxPool2x2Backward(full, argmax: argmax, inputShape: shape)
+    var expected = Tensor.zeros([0]), scratch = Tensor.zeros([0]), fused = Tensor.zeros([0])
+    Tensor.neuronBackward(
+      h: hm, s: spikes, gradS: gradS, steps: steps, neuron: NeuronParameters(), gradX: &expected,
+      scratch: &scratch)
+    Tensor.pooledNeuronBackward(
+      h: hm, gradPooled: g, argmax: argmax, steps: steps, neuron: NeuronParameters(),
+      gradX: &fused, threads: threads)
+    #expect(fused.shape == shape)
+    #expect(firstMismatch(fused.scalars, expected.scalars, rtol: 1e-6, atol: 1e-7) == nil)
+  }
 }

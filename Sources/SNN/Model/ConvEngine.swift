@@ -34,8 +34,7 @@ final class ConvEngine {
     var convScratch = Tensor.zeros([0])
     var cols = Tensor.zeros([0])
     var partials = Tensor.zeros([0])
-    /// dL/dS, dL/dZ (then dL/d(conv output) in place), dL/dW and, for BP, dL/d(block input).
-    var gradS = Tensor.zeros([0])
+    /// dL/dZ (then dL/d(conv output) in place), dL/dW and, for BP, dL/d(block input).
     var gradZ = Tensor.zeros([0])
     var gradW = Tensor.zeros([0])
     var gradInput = Tensor.zeros([0])
@@ -293,15 +292,15 @@ final class ConvEngine {
           method == .bp
           ? gradA!.reshaped([rows] + pooledShape)
           : feedbackSlice(width: pooledShape.reduce(1, *)).reshaped([batch] + pooledShape)
-        var gradS = gradOut
         if block.pool {
-          Tensor.maxPool2x2Backward(
-            gradOut, argmax: st.argmax, into: &st.gradS, inputShape: st.z.shape, threads: threads)
-          gradS = st.gradS
+          Tensor.pooledNeuronBackward(
+            h: st.h, gradPooled: gradOut, argmax: st.argmax, steps: steps, neuron: neuron,
+            gradX: &st.gradZ, threads: threads)
+        } else {
+          Tensor.neuronBackward(
+            h: st.h, s: st.s, gradS: gradOut, steps: steps, neuron: neuron, gradX: &st.gradZ,
+            scratch: &st.scratch, threads: threads)
         }
-        Tensor.neuronBackward(
-          h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: neuron, gradX: &st.gradZ,
-          scratch: &st.scratch, threads: threads)
         if block.batchNorm, let stats = st.bnStatistics {
           let (dg, dbeta) = Tensor.batchNorm2dBackward(
             &st.gradZ, normalized: st.z, invStd: stats.invStd, gamma: net.bnGamma[i].scalars,

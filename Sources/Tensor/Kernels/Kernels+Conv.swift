@@ -68,19 +68,14 @@ extension Kernels {
 
   /// Routes pooled gradients back to the recorded maxima: `dx` (zeroed here) `[n, h, w]`.
   ///
-  /// `gradOut` and `argmax` are `[n, h/2, w/2]`. Planes are split over `threads`.
+  /// `gradOut` and `argmax` are `[n, h/2, w/2]`.
   public static func maxPool2x2Backward(
     _ gradOut: UnsafePointer<Float>, argmax: UnsafePointer<Int32>, planes n: Int, height h: Int,
-    width w: Int, dx: UnsafeMutablePointer<Float>, threads: Int = 1
+    width w: Int, dx: UnsafeMutablePointer<Float>
   ) {
-    let po = (h / 2) * (w / 2)
-    let parts = max(1, min(threads, n))
-    parallelFor(parts, threads: parts) { p in
-      let p0 = n * p / parts, p1 = n * (p + 1) / parts
-      sdfa_maxpool2x2_backward(
-        Int64(p1 - p0), Int64(h), Int64(w), gradOut + p0 * po, argmax + p0 * po, dx + p0 * h * w)
-    }
+    sdfa_maxpool2x2_backward(Int64(n), Int64(h), Int64(w), gradOut, argmax, dx)
   }
+
 }
 
 extension Kernels {
@@ -144,5 +139,29 @@ extension Kernels {
       }
     }
     return Int(counts.reduce(0, +))
+  }
+}
+
+extension Kernels {
+  /// The backward pass of a pooled block's neuron straight from the pooled gradient: max-pool
+  /// backward and ``neuronBackward(steps:m:h:s:gradS:broadcastOverTime:gradX:gv:neuron:threads:)``
+  /// in one pass, dL/dS never stored and spikes recomputed from `h`.
+  ///
+  /// `h`, `gradX`: `[steps, planes, height, width]`; `argmax`: `[steps, planes, height/2,
+  /// width/2]`; `gradPooled` the same shape, or one step's when `broadcastOverTime` (SDFA).
+  /// Planes are split over `threads`.
+  public static func pooledNeuronBackward(
+    steps: Int, planes: Int, height: Int, width: Int, h: UnsafePointer<Float>,
+    gradPooled: UnsafePointer<Float>, broadcastOverTime: Bool, argmax: UnsafePointer<Int32>,
+    gradX: UnsafeMutablePointer<Float>, neuron: NeuronParameters, threads: Int = 1
+  ) {
+    let parts = max(1, min(threads, planes))
+    let stride = broadcastOverTime ? 0 : planes * (height / 2) * (width / 2)
+    parallelFor(parts, threads: parts) { p in
+      sdfa_pooled_neuron_backward(
+        Int64(steps), Int64(planes), Int64(height), Int64(width), Int64(planes * p / parts),
+        Int64(planes * (p + 1) / parts), h, gradPooled, Int64(stride), argmax, gradX,
+        neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold, neuron.alpha)
+    }
   }
 }

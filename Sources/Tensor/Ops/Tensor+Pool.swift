@@ -66,30 +66,46 @@ extension Tensor {
   public static func maxPool2x2Backward(_ gradOut: Tensor, argmax: [Int32], inputShape: [Int])
     -> Tensor
   {
-    var dx = Tensor.zeros([0])
-    maxPool2x2Backward(gradOut, argmax: argmax, into: &dx, inputShape: inputShape)
-    return dx
-  }
-
-  /// ``maxPool2x2Backward(_:argmax:inputShape:)`` into `dx`, resized only when needed.
-  ///
-  /// `gradOut` may cover only the first `gradOut.count` pooled values, a divisor of
-  /// `argmax.count`: it then repeats over the rest (SDFA's feedback, the same at every time
-  /// step of time-major images).
-  public static func maxPool2x2Backward(
-    _ gradOut: Tensor, argmax: [Int32], into dx: inout Tensor, inputShape: [Int], threads: Int = 1
-  ) {
     let (h, w) = (inputShape[inputShape.count - 2], inputShape[inputShape.count - 1])
-    if dx.shape != inputShape { dx = Tensor(shape: inputShape) }
-    let po = (h / 2) * (w / 2), planes = gradOut.count / po
-    precondition(argmax.count % gradOut.count == 0, "gradOut of \(gradOut.count) for \(argmax.count)")
+    var dx = Tensor(shape: inputShape)
     gradOut.withUnsafeBufferPointer { pg in
       argmax.withUnsafeBufferPointer { pa in
         dx.withUnsafeMutableBufferPointer { pd in
-          for r in 0..<(argmax.count / gradOut.count) {
-            Kernels.maxPool2x2Backward(
-              pg.baseAddress!, argmax: pa.baseAddress! + r * planes * po, planes: planes,
-              height: h, width: w, dx: pd.baseAddress! + r * planes * h * w, threads: threads)
+          Kernels.maxPool2x2Backward(
+            pg.baseAddress!, argmax: pa.baseAddress!, planes: pd.count / (h * w), height: h,
+            width: w, dx: pd.baseAddress!)
+        }
+      }
+    }
+    return dx
+  }
+}
+
+extension Tensor {
+  /// dL/dX of a block's neuron whose spikes were max-pooled (``maxPool2x2(_:into:argmax:active:threads:)``),
+  /// from dL/d(pooled spikes): ``maxPool2x2Backward(_:argmax:inputShape:)`` then
+  /// ``neuronBackward(h:s:gradS:steps:neuron:gradX:scratch:threads:)`` in one pass.
+  ///
+  /// `h` is the membrane `[T · B, C, H, W]`; `gradPooled` is `[T · B, C, H/2, W/2]`, or
+  /// `[B, C, H/2, W/2]` to apply at every step. `gradX` is resized to `h`'s shape when needed.
+  public static func pooledNeuronBackward(
+    h: Tensor, gradPooled: Tensor, argmax: [Int32], steps: Int, neuron: NeuronParameters,
+    gradX: inout Tensor, threads: Int = 1
+  ) {
+    precondition(h.rank == 4 && argmax.count * 4 <= h.count, "membrane \(h.shape)")
+    let (height, width) = (h.shape[2], h.shape[3])
+    let planes = h.count / steps / (height * width)
+    let broadcast = gradPooled.count * steps == argmax.count && steps > 1
+    precondition(broadcast || gradPooled.count == argmax.count, "gradient of \(gradPooled.count)")
+    if gradX.shape != h.shape { gradX = Tensor(shape: h.shape) }
+    h.withUnsafeBufferPointer { ph in
+      gradPooled.withUnsafeBufferPointer { pg in
+        argmax.withUnsafeBufferPointer { pa in
+          gradX.withUnsafeMutableBufferPointer { px in
+            Kernels.pooledNeuronBackward(
+              steps: steps, planes: planes, height: height, width: width, h: ph.baseAddress!,
+              gradPooled: pg.baseAddress!, broadcastOverTime: broadcast, argmax: pa.baseAddress!,
+              gradX: px.baseAddress!, neuron: neuron, threads: threads)
           }
         }
       }
