@@ -266,11 +266,9 @@ void sdfa_col2im(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const 
       }
 }
 
-// Pools one plane; when idx is non-NULL, also lists the non-zero outputs' flat indices
-// (base + in-plane index) from idx[n] on. Returns the new n.
-static inline __attribute__((always_inline)) int64_t
-pool_plane(int64_t h, int64_t w, const float *src, float *dst, int32_t *arg, int32_t *idx,
-           int64_t base, int64_t n) {
+// Pools one plane [h, w] into dst [h/2, w/2] with the argmax.
+static inline __attribute__((always_inline)) void
+pool_plane(int64_t h, int64_t w, const float *src, float *dst, int32_t *arg) {
   const int64_t oh = h / 2, ow = w / 2;
   for (int64_t y = 0; y < oh; y++) {
     for (int64_t xo = 0; xo < ow; xo++) {
@@ -287,14 +285,8 @@ pool_plane(int64_t h, int64_t w, const float *src, float *dst, int32_t *arg, int
       }
       dst[y * ow + xo] = value;
       arg[y * ow + xo] = (int32_t)best;
-      if (idx) {
-        // Branch-free: the slot past the last active output is overwritten or unused.
-        idx[n] = (int32_t)(base + y * ow + xo);
-        n += value != 0.0f;
-      }
     }
   }
-  return n;
 }
 
 MULTIVERSION
@@ -302,7 +294,7 @@ void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float
                      int32_t *argmax) {
   const int64_t po = (h / 2) * (w / 2);
   for (int64_t p = 0; p < planes; p++)
-    pool_plane(h, w, x + p * h * w, out + p * po, argmax + p * po, NULL, 0, 0);
+    pool_plane(h, w, x + p * h * w, out + p * po, argmax + p * po);
 }
 
 MULTIVERSION
@@ -310,8 +302,16 @@ int64_t sdfa_maxpool2x2_active(int64_t planes, int64_t h, int64_t w, const float
                                int32_t *argmax, int32_t *idx) {
   const int64_t po = (h / 2) * (w / 2);
   int64_t n = 0;
-  for (int64_t p = 0; p < planes; p++)
-    n = pool_plane(h, w, x + p * h * w, out + p * po, argmax + p * po, idx, p * po, n);
+  for (int64_t p = 0; p < planes; p++) {
+    float *dst = out + p * po;
+    pool_plane(h, w, x + p * h * w, dst, argmax + p * po);
+    // Listed while the plane is in L1; branch-free: the slot past the last active output is
+    // overwritten or unused.
+    for (int64_t i = 0; i < po; i++) {
+      idx[n] = (int32_t)(p * po + i);
+      n += dst[i] != 0.0f;
+    }
+  }
   return n;
 }
 
