@@ -1,5 +1,6 @@
-// Convolution-block kernels: spike-driven (sparse) convolution and its weight gradient, layout
-// transposes, 2×2 max pooling and training-mode batch norm (CKernelsConv.h).
+// Convolution-block kernels (CKernelsConv.h): spike-driven (sparse) convolution and its weight
+// gradient, layout transposes, im2col, 2×2 max pooling, training-mode batch norm, and the
+// neuron passes of pooled blocks with batch norm's affine map and the pooling backward fused in.
 #include "CKernelsConv.h"
 #include <string.h>
 
