@@ -267,18 +267,21 @@ void sdfa_col2im(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const 
       }
 }
 
-// Pools one plane [h, w] into dst [h/2, w/2] with the argmax.
+// Pools one plane [h, w] into dst [h/2, w/2] with the argmax; when `spiking`, the plane is a
+// membrane and the values pooled are its spikes, (src − threshold ≥ 0) ? 1 : 0.
 static inline __attribute__((always_inline)) void
-pool_plane(int64_t h, int64_t w, const float *src, float *dst, int32_t *arg) {
+pool_plane(int spiking, float threshold, int64_t h, int64_t w, const float *src, float *dst,
+           int32_t *arg) {
   const int64_t oh = h / 2, ow = w / 2;
   for (int64_t y = 0; y < oh; y++) {
     for (int64_t xo = 0; xo < ow; xo++) {
       const int64_t i0 = 2 * y * w + 2 * xo;
       const int64_t window[3] = {i0 + 1, i0 + w, i0 + w + 1};
       int64_t best = i0;
-      float value = src[i0];
+      float value = spiking ? ((src[i0] - threshold) >= 0.0f ? 1.0f : 0.0f) : src[i0];
       for (int q = 0; q < 3; q++) {
-        const float s = src[window[q]];
+        const float v = src[window[q]];
+        const float s = spiking ? ((v - threshold) >= 0.0f ? 1.0f : 0.0f) : v;
         if (s > value || s != s) {
           value = s;
           best = window[q];
@@ -295,17 +298,17 @@ void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float
                      int32_t *argmax) {
   const int64_t po = (h / 2) * (w / 2);
   for (int64_t p = 0; p < planes; p++)
-    pool_plane(h, w, x + p * h * w, out + p * po, argmax + p * po);
+    pool_plane(0, 0.0f, h, w, x + p * h * w, out + p * po, argmax + p * po);
 }
 
 MULTIVERSION
-int64_t sdfa_maxpool2x2_active(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
-                               int32_t *argmax, int32_t *idx) {
+int64_t sdfa_spike_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *membrane,
+                              float threshold, float *out, int32_t *argmax, int32_t *idx) {
   const int64_t po = (h / 2) * (w / 2);
   int64_t n = 0;
   for (int64_t p = 0; p < planes; p++) {
     float *dst = out + p * po;
-    pool_plane(h, w, x + p * h * w, dst, argmax + p * po);
+    pool_plane(1, threshold, h, w, membrane + p * h * w, dst, argmax + p * po);
     // Listed while the plane is in L1; branch-free: the slot past the last active output is
     // overwritten or unused.
     for (int64_t i = 0; i < po; i++) {
@@ -409,8 +412,8 @@ void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const flo
 MULTIVERSION
 int64_t sdfa_affine_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
                                   int64_t p0, int64_t p1, const float *x, const float *gamma,
-                                  const float *beta, float *h, float *s, float *v, int lif,
-                                  float tau, float v_threshold) {
+                                  const float *beta, float *h, float *v, int lif, float tau,
+                                  float v_threshold) {
   // γ·x + β unfused, as sdfa_batchnorm_forward; the neuron as sdfa_neuron_forward.
 #pragma clang fp contract(off)
   memset(v + p0 * plane, 0, (size_t)((p1 - p0) * plane) * sizeof(float));
@@ -420,14 +423,13 @@ int64_t sdfa_affine_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_
       const int64_t o = t * m + p * plane, c = p % channels;
       const float g = gamma ? gamma[c] : 1.0f, b = gamma ? beta[c] : 0.0f;
       const float *xt = x + o;
-      float *ht = h + o, *st = s + o, *vt = v + p * plane;
+      float *ht = h + o, *vt = v + p * plane;
       int32_t spikes = 0;
       for (int64_t j = 0; j < plane; j++) {
         const float in = gamma ? g * xt[j] + b : xt[j];
         const float hv = lif ? vt[j] + (in - vt[j]) / tau : vt[j] + in;
         const float sp = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
         ht[j] = hv;
-        st[j] = sp;
         vt[j] = hv * (1.0f - sp);
         spikes += (int32_t)sp;
       }

@@ -77,14 +77,18 @@ import TestSupport
   }
 
   @Test(arguments: [1, 2])
-  func poolingListsEachImagesActiveOutputs(threads: Int) {
-    let x = Self.sparseImages([5, 2, 6, 7], density: 0.1, binary: true, seed: 7)
+  func spikePoolingListsEachImagesActiveOutputs(threads: Int) {
+    var rng = RandomStream(seed: 7, purpose: "spike pooling")
+    let shape = [5, 2, 6, 7]
+    let membrane = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in rng.nextNormal() - 0.5 })
     var out = Tensor.zeros([0]), arg: [Int32] = [], active = SparseRows(columnCount: 0)
-    Tensor.maxPool2x2(x, into: &out, argmax: &arg, active: &active, threads: threads)
-    let (expectedOut, expectedArg) = Tensor.maxPool2x2(x)
+    Tensor.maxPool2x2(
+      spikesOf: membrane, threshold: 1, into: &out, argmax: &arg, active: &active, threads: threads)
+    let (expectedOut, expectedArg) = Tensor.maxPool2x2(membrane.map { $0 - 1 >= 0 ? 1 : 0 })
     #expect(out == expectedOut && arg == expectedArg)
     let expected = SparseRows(dense: out.reshaped([5, 2 * 3 * 3]), binary: true)
     #expect(active.columnCount == 18 && active.rowStart == expected.rowStart)
+    #expect(active.nonzeroCount > 0)
     #expect(Array(active.indices[..<active.nonzeroCount]) == expected.indices)
   }
 

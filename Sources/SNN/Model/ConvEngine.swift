@@ -15,9 +15,11 @@ final class ConvEngine {
     /// (evaluation, blocks without pooling).
     var y = Tensor.zeros([0])
     var bnStatistics: Tensor.BatchNormStatistics?
-    /// Membrane before reset and spikes: shaped like `z` in pooled blocks, else `[N, cOut · H · W]`
+    /// Membrane before reset: shaped like `z` in pooled blocks, else `[N, cOut · H · W]`
     /// (Linear: `[N, out]`).
     var h = Tensor.zeros([0])
+    /// Spikes, shaped like `h`, of Linear layers and blocks without pooling (a pooled block's
+    /// are `h − v_th ≥ 0`, recomputed where needed).
     var s = Tensor.zeros([0])
     /// Spiking units per image (Linear layers and blocks without pooling).
     var spikes = SparseRows(columnCount: 0)
@@ -123,10 +125,10 @@ final class ConvEngine {
       if block.pool {
         st.spikeCount = Tensor.neuronCharge(
           x, gamma: fused ? net.bnGamma[i].scalars : nil, beta: fused ? net.bnBeta[i].scalars : nil,
-          steps: steps, neuron: neuron, h: &st.h, s: &st.s, scratch: &st.scratch,
-          threads: threads)
+          steps: steps, neuron: neuron, h: &st.h, scratch: &st.scratch, threads: threads)
         Tensor.maxPool2x2(
-          st.s, into: &st.pooled, argmax: &st.argmax, active: &st.pooledSpikes, threads: threads)
+          spikesOf: st.h, threshold: neuron.vThreshold, into: &st.pooled, argmax: &st.argmax,
+          active: &st.pooledSpikes, threads: threads)
       } else {
         st.spikeCount = Tensor.neuronForward(
           x.reshaped([rows, x.count / rows]), steps: steps, neuron: neuron, h: &st.h, s: &st.s,
@@ -207,7 +209,7 @@ final class ConvEngine {
 
   /// Spike rate of each block and Linear layer in the last forward pass.
   var spikeRates: [Double] {
-    (blocks + linears).map { $0.s.count == 0 ? 0 : Double($0.spikeCount) / Double($0.s.count) }
+    (blocks + linears).map { $0.h.count == 0 ? 0 : Double($0.spikeCount) / Double($0.h.count) }
   }
 
   /// Gradients of every parameter (``SpikingConvNet/parameters`` order; nil = not trained).

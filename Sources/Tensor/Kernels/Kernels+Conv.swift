@@ -38,24 +38,26 @@ extension Kernels {
     }
   }
 
-  /// ``maxPool2x2(_:planes:height:width:out:argmax:threads:)`` of `images` images of
-  /// `planesPerImage` planes that also lists each image's non-zero outputs (flat indices into
-  /// its `[planes, h/2, w/2]`) as CSR rows (`rowStart[images + 1]`, `indices` of capacity
-  /// `images · planesPerImage · (h/2) · (w/2)`). Images are split over `threads`; each writes
-  /// its entries into its own slice of `indices`, then the slices are closed up in order.
+  /// ``maxPool2x2(_:planes:height:width:out:argmax:threads:)`` of the spikes of `images` images
+  /// of `planesPerImage` membrane planes (`S = H − threshold ≥ 0`, as the neuron set them) that
+  /// also lists each image's non-zero outputs (flat indices into its `[planes, h/2, w/2]`) as
+  /// CSR rows (`rowStart[images + 1]`, `indices` of capacity `images · planesPerImage · (h/2) ·
+  /// (w/2)`). Images are split over `threads`; each writes its entries into its own slice of
+  /// `indices`, then the slices are closed up in order.
   public static func maxPool2x2(
-    _ x: UnsafePointer<Float>, images: Int, planesPerImage planes: Int, height h: Int,
-    width w: Int, out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
-    rowStart: UnsafeMutablePointer<Int>, indices: UnsafeMutablePointer<Int32>, threads: Int = 1
+    spikesOf membrane: UnsafePointer<Float>, threshold: Float, images: Int,
+    planesPerImage planes: Int, height h: Int, width w: Int, out: UnsafeMutablePointer<Float>,
+    argmax: UnsafeMutablePointer<Int32>, rowStart: UnsafeMutablePointer<Int>,
+    indices: UnsafeMutablePointer<Int32>, threads: Int = 1
   ) {
     let po = (h / 2) * (w / 2), width = planes * po
     let parts = max(1, min(threads, images))
     parallelFor(parts, threads: parts) { p in
       for i in (images * p / parts)..<(images * (p + 1) / parts) {
         rowStart[i + 1] = Int(
-          sdfa_maxpool2x2_active(
-            Int64(planes), Int64(h), Int64(w), x + i * planes * h * w, out + i * width,
-            argmax + i * width, indices + i * width))
+          sdfa_spike_maxpool2x2(
+            Int64(planes), Int64(h), Int64(w), membrane + i * planes * h * w, threshold,
+            out + i * width, argmax + i * width, indices + i * width))
       }
     }
     rowStart[0] = 0
@@ -119,14 +121,13 @@ extension Kernels {
 extension Kernels {
   /// Multi-step neuron over `steps` steps of `planes` planes of `plane` units each, with input
   /// `γ[c] · x + β[c]` for plane `p` of channel `p % channels` (`x` itself when `gamma` is nil):
-  /// batch norm's affine map fused into the neuron, for spikes that are pooled before use (no
-  /// spike indices). `x`, `h`, `s`: `[steps, planes · plane]`; `v`: scratch of `planes · plane`.
-  /// Planes are split over `threads`; returns the spike count.
+  /// batch norm's affine map fused into the neuron, for spikes that are pooled before use. Writes
+  /// only the membrane `h` (the spikes are `h − v_th ≥ 0`). `x`, `h`: `[steps, planes · plane]`;
+  /// `v`: scratch of `planes · plane`. Planes are split over `threads`; returns the spike count.
   public static func affineNeuronCharge(
     steps: Int, planes: Int, plane: Int, channels: Int, x: UnsafePointer<Float>,
     gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>,
-    s: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, neuron: NeuronParameters,
-    threads: Int = 1
+    v: UnsafeMutablePointer<Float>, neuron: NeuronParameters, threads: Int = 1
   ) -> Int {
     let parts = max(1, min(threads, planes))
     var counts = [Int64](repeating: 0, count: parts)
@@ -134,7 +135,7 @@ extension Kernels {
       parallelFor(parts, threads: parts) { p in
         counts[p] = sdfa_affine_neuron_charge(
           Int64(steps), Int64(planes * plane), Int64(channels), Int64(plane),
-          Int64(planes * p / parts), Int64(planes * (p + 1) / parts), x, gamma, beta, h, s, v,
+          Int64(planes * p / parts), Int64(planes * (p + 1) / parts), x, gamma, beta, h, v,
           neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold)
       }
     }

@@ -43,34 +43,32 @@ extension Tensor {
   }
 
   /// ``neuronForward(_:steps:neuron:h:s:spikes:scratch:threads:)`` of `γ[c] · x + β[c]` (batch
-  /// norm's affine map; `x` itself when `gamma` is nil) for `x` `[T · B, C, H, W]`, without spike
-  /// indices (for spikes pooled before use); returns the spike count. `h` and `s` are shaped
-  /// like `x`.
+  /// norm's affine map; `x` itself when `gamma` is nil) for `x` `[T · B, C, H, W]`, writing only
+  /// the membrane `h` (shaped like `x`; the spikes are `h − v_th ≥ 0`), for spikes that are
+  /// pooled before use (``maxPool2x2(spikesOf:threshold:into:argmax:active:threads:)``).
+  /// Returns the spike count.
   @discardableResult
   public static func neuronCharge(
     _ x: Tensor, gamma: [Float]?, beta: [Float]?, steps: Int, neuron: NeuronParameters,
-    h: inout Tensor, s: inout Tensor, scratch: inout Tensor, threads: Int = 1
+    h: inout Tensor, scratch: inout Tensor, threads: Int = 1
   ) -> Int {
     precondition(x.rank == 4 && x.shape[0] % steps == 0, "input \(x.shape) for \(steps) steps")
     let channels = x.shape[1], plane = x.shape[2] * x.shape[3]
     let planes = x.count / steps / plane
     if h.shape != x.shape { h = Tensor(shape: x.shape) }
-    if s.shape != x.shape { s = Tensor(shape: x.shape) }
     if scratch.count != planes * plane { scratch = Tensor(shape: [planes * plane]) }
     return x.withUnsafeBufferPointer { px in
       h.withUnsafeMutableBufferPointer { ph in
-        s.withUnsafeMutableBufferPointer { ps in
-          scratch.withUnsafeMutableBufferPointer { pv in
-            let charge = { (g: UnsafePointer<Float>?, b: UnsafePointer<Float>?) in
-              Kernels.affineNeuronCharge(
-                steps: steps, planes: planes, plane: plane, channels: channels,
-                x: px.baseAddress!, gamma: g, beta: b, h: ph.baseAddress!, s: ps.baseAddress!,
-                v: pv.baseAddress!, neuron: neuron, threads: threads)
-            }
-            guard let gamma, let beta else { return charge(nil, nil) }
-            return gamma.withUnsafeBufferPointer { g in
-              beta.withUnsafeBufferPointer { b in charge(g.baseAddress, b.baseAddress) }
-            }
+        scratch.withUnsafeMutableBufferPointer { pv in
+          let charge = { (g: UnsafePointer<Float>?, b: UnsafePointer<Float>?) in
+            Kernels.affineNeuronCharge(
+              steps: steps, planes: planes, plane: plane, channels: channels, x: px.baseAddress!,
+              gamma: g, beta: b, h: ph.baseAddress!, v: pv.baseAddress!, neuron: neuron,
+              threads: threads)
+          }
+          guard let gamma, let beta else { return charge(nil, nil) }
+          return gamma.withUnsafeBufferPointer { g in
+            beta.withUnsafeBufferPointer { b in charge(g.baseAddress, b.baseAddress) }
           }
         }
       }

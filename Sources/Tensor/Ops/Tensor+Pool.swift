@@ -29,32 +29,33 @@ extension Tensor {
     }
   }
 
-  /// ``maxPool2x2(_:into:argmax:threads:)`` that also sets `active` to the non-zero outputs of
-  /// each image (rows of `[C · H/2 · W/2]`, binary: for pooled spikes), reusing its storage.
+  /// ``maxPool2x2(_:into:argmax:threads:)`` of the spikes of the membrane `h` `[N, C, H, W]`
+  /// (`S = h − threshold ≥ 0`, as the neuron set them) that also sets `active` to each image's
+  /// non-zero outputs (rows of `[C · H/2 · W/2]`, binary), reusing its storage.
   public static func maxPool2x2(
-    _ x: Tensor, into out: inout Tensor, argmax: inout [Int32], active: inout SparseRows,
-    threads: Int = 1
+    spikesOf h: Tensor, threshold: Float, into out: inout Tensor, argmax: inout [Int32],
+    active: inout SparseRows, threads: Int = 1
   ) {
-    precondition(x.rank == 4, "images \(x.shape)")
-    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let shape = [n, c, h / 2, w / 2]
+    precondition(h.rank == 4, "images \(h.shape)")
+    let (n, c, height, width) = (h.shape[0], h.shape[1], h.shape[2], h.shape[3])
+    let shape = [n, c, height / 2, width / 2]
     if out.shape != shape { out = Tensor(shape: shape) }
     if argmax.count != out.count { argmax = [Int32](repeating: 0, count: out.count) }
-    active.columnCount = c * (h / 2) * (w / 2)
+    active.columnCount = c * (height / 2) * (width / 2)
     active.values = nil
     if active.rowStart.count != n + 1 { active.rowStart = [Int](repeating: 0, count: n + 1) }
     if active.indices.count < max(out.count, 1) {
       active.indices = [Int32](repeating: 0, count: max(out.count, 1))
     }
-    x.withUnsafeBufferPointer { px in
+    h.withUnsafeBufferPointer { ph in
       out.withUnsafeMutableBufferPointer { po in
         argmax.withUnsafeMutableBufferPointer { pa in
           active.rowStart.withUnsafeMutableBufferPointer { rs in
             active.indices.withUnsafeMutableBufferPointer { idx in
               Kernels.maxPool2x2(
-                px.baseAddress!, images: n, planesPerImage: c, height: h, width: w,
-                out: po.baseAddress!, argmax: pa.baseAddress!, rowStart: rs.baseAddress!,
-                indices: idx.baseAddress!, threads: threads)
+                spikesOf: ph.baseAddress!, threshold: threshold, images: n, planesPerImage: c,
+                height: height, width: width, out: po.baseAddress!, argmax: pa.baseAddress!,
+                rowStart: rs.baseAddress!, indices: idx.baseAddress!, threads: threads)
             }
           }
         }
@@ -82,7 +83,7 @@ extension Tensor {
 }
 
 extension Tensor {
-  /// dL/dX of a block's neuron whose spikes were max-pooled (``maxPool2x2(_:into:argmax:active:threads:)``),
+  /// dL/dX of a block's neuron whose spikes were max-pooled (``maxPool2x2(spikesOf:threshold:into:argmax:active:threads:)``),
   /// from dL/d(pooled spikes): ``maxPool2x2Backward(_:argmax:inputShape:)`` then
   /// ``neuronBackward(h:s:gradS:steps:neuron:gradX:scratch:threads:)`` in one pass.
   ///

@@ -48,11 +48,12 @@ void sdfa_col2im(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const 
 void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
                      int32_t *argmax);
 
-/// `sdfa_maxpool2x2` of one image's `planes` planes that also lists the flat indices
-/// (p·(h/2)·(w/2) + in-plane index) of its non-zero outputs in increasing order into idx
-/// (capacity planes·(h/2)·(w/2)); returns their count.
-int64_t sdfa_maxpool2x2_active(int64_t planes, int64_t h, int64_t w, const float *x, float *out,
-                               int32_t *argmax, int32_t *idx);
+/// `sdfa_maxpool2x2` of the spikes of one image's `planes` membrane planes, S = (H − threshold
+/// ≥ 0) ? 1 : 0 as the neuron set them, that also lists the flat indices (p·(h/2)·(w/2) +
+/// in-plane index) of the non-zero outputs in increasing order into idx (capacity
+/// planes·(h/2)·(w/2)); returns their count.
+int64_t sdfa_spike_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *membrane,
+                              float threshold, float *out, int32_t *argmax, int32_t *idx);
 
 /// Gradient of `sdfa_maxpool2x2`: dx [planes, h, w] = 0 except dx[argmax] = grad_out.
 void sdfa_maxpool2x2_backward(int64_t planes, int64_t h, int64_t w, const float *grad_out,
@@ -70,15 +71,16 @@ void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, float *x, 
 void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *xhat,
                              float *g, float gamma, float inv_std, float *grads);
 
-/// Multi-step LIF (lif != 0) or IF neuron, as `sdfa_neuron_charge`, over the per-channel affine
-/// map γ[c] · x + β[c] of its input (the identity when gamma is NULL), for planes p0 ..< p1 of
-/// each step: x, h, s are [T, m] with m = planes · plane, plane p of channel p % channels; v:
-/// [m] scratch (every sample starts at V = 0; only planes p0 ..< p1 are touched). Returns the
-/// spike count of those planes.
+/// Multi-step LIF (lif != 0) or IF neuron, as `sdfa_neuron_charge` but writing only the
+/// membrane h (the spikes are h − v_threshold ≥ 0), over the per-channel affine map
+/// γ[c] · x + β[c] of its input (the identity when gamma is NULL), for planes p0 ..< p1 of each
+/// step: x, h are [T, m] with m = planes · plane, plane p of channel p % channels; v: [m] scratch
+/// (every sample starts at V = 0; only planes p0 ..< p1 are touched). Returns the spike count
+/// of those planes.
 int64_t sdfa_affine_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
                                   int64_t p0, int64_t p1, const float *x, const float *gamma,
-                                  const float *beta, float *h, float *s, float *v, int lif,
-                                  float tau, float v_threshold);
+                                  const float *beta, float *h, float *v, int lif, float tau,
+                                  float v_threshold);
 
 /// `sdfa_maxpool2x2_backward` followed by `sdfa_neuron_backward` (ATan surrogate, reset
 /// gradient kept) for a pooled block, without materialising dL/dS: planes p0 ..< p1 of `planes`
