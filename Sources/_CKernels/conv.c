@@ -337,7 +337,7 @@ static inline double fold(const double lanes[LANES]) {
 }
 
 MULTIVERSION
-void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, float *x, float *y,
+void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, const float *x, float *y,
                             float gamma, float beta, float eps, float *stats) {
   // Elementwise float expressions are evaluated unfused, like the Swift reference.
 #pragma clang fp contract(off)
@@ -365,37 +365,33 @@ void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, float *x, 
   stats[0] = meanf;
   stats[1] = inv;
   stats[2] = (float)(m > 1 ? centered / (m - 1) : 0);
+  if (!y) return;
   for (int64_t i = 0; i < n; i++) {
-    float *p = x + i * stride;
-    if (y) {
-      float *q = y + i * stride;
-      for (int64_t j = 0; j < plane; j++) {
-        const float xh = (p[j] - meanf) * inv;
-        p[j] = xh;
-        q[j] = gamma * xh + beta;
-      }
-    } else {
-      for (int64_t j = 0; j < plane; j++) p[j] = (p[j] - meanf) * inv;
-    }
+    const float *p = x + i * stride;
+    float *q = y + i * stride;
+    for (int64_t j = 0; j < plane; j++) q[j] = gamma * ((p[j] - meanf) * inv) + beta;
   }
 }
 
 MULTIVERSION
-void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *xhat,
-                             float *g, float gamma, float inv_std, float *grads) {
+void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *x,
+                             float mean, float inv_std, float *g, float gamma, float *grads) {
+  // x̂ = (x − mean) · invStd recomputed unfused: bit for bit the forward pass's.
 #pragma clang fp contract(off)
   const int64_t body = plane / LANES * LANES;
   double sg_lanes[LANES] = {0}, sgh_lanes[LANES] = {0};
   for (int64_t i = 0; i < n; i++) {
-    const float *pg = g + i * stride, *ph = xhat + i * stride;
+    const float *pg = g + i * stride, *px = x + i * stride;
     for (int64_t j = 0; j < body; j += LANES)
       for (int l = 0; l < LANES; l++) {
+        const float xh = (px[j + l] - mean) * inv_std;
         sg_lanes[l] += (double)pg[j + l];
-        sgh_lanes[l] += (double)(pg[j + l] * ph[j + l]);
+        sgh_lanes[l] += (double)(pg[j + l] * xh);
       }
     for (int64_t j = body; j < plane; j++) {
+      const float xh = (px[j] - mean) * inv_std;
       sg_lanes[j - body] += (double)pg[j];
-      sgh_lanes[j - body] += (double)(pg[j] * ph[j]);
+      sgh_lanes[j - body] += (double)(pg[j] * xh);
     }
   }
   const float sg = (float)fold(sg_lanes), sgh = (float)fold(sgh_lanes);
@@ -404,29 +400,36 @@ void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const flo
   const float m = (float)(n * plane), k = gamma * inv_std / m;
   for (int64_t i = 0; i < n; i++) {
     float *pg = g + i * stride;
-    const float *ph = xhat + i * stride;
-    for (int64_t j = 0; j < plane; j++) pg[j] = k * (m * pg[j] - sg - ph[j] * sgh);
+    const float *px = x + i * stride;
+    for (int64_t j = 0; j < plane; j++) {
+      const float xh = (px[j] - mean) * inv_std;
+      pg[j] = k * (m * pg[j] - sg - xh * sgh);
+    }
   }
 }
 
 MULTIVERSION
-int64_t sdfa_affine_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
-                                  int64_t p0, int64_t p1, const float *x, const float *gamma,
-                                  const float *beta, float *h, float *v, int lif, float tau,
-                                  float v_threshold) {
-  // γ·x + β unfused, as sdfa_batchnorm_forward; the neuron as sdfa_neuron_forward.
+int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
+                                     int64_t p0, int64_t p1, const float *x, const float *mean,
+                                     const float *inv_std, const float *gamma,
+                                     const float *beta, float *h, float *v, int lif, float tau,
+                                     float v_threshold) {
+  // γ·((x − mean)·invStd) + β unfused, as sdfa_batchnorm_forward; the neuron as
+  // sdfa_neuron_forward.
 #pragma clang fp contract(off)
   memset(v + p0 * plane, 0, (size_t)((p1 - p0) * plane) * sizeof(float));
   int64_t count = 0;
   for (int64_t t = 0; t < T; t++) {
     for (int64_t p = p0; p < p1; p++) {
       const int64_t o = t * m + p * plane, c = p % channels;
-      const float g = gamma ? gamma[c] : 1.0f, b = gamma ? beta[c] : 0.0f;
+      const int norm = mean != 0;
+      const float mu = norm ? mean[c] : 0.0f, s = norm ? inv_std[c] : 1.0f;
+      const float g = norm ? gamma[c] : 1.0f, b = norm ? beta[c] : 0.0f;
       const float *xt = x + o;
       float *ht = h + o, *vt = v + p * plane;
       int32_t spikes = 0;
       for (int64_t j = 0; j < plane; j++) {
-        const float in = gamma ? g * xt[j] + b : xt[j];
+        const float in = norm ? g * ((xt[j] - mu) * s) + b : xt[j];
         const float hv = lif ? vt[j] + (in - vt[j]) / tau : vt[j] + in;
         const float sp = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
         ht[j] = hv;

@@ -153,17 +153,16 @@ extension ThreadedKernelTests {
     #expect(Array(sp1.indices[0..<c1]) == Array(sp2.indices[0..<c2]))
   }
 
-  /// The neuron with batch norm's affine map fused in equals the affine map then the neuron.
+  /// The neuron with the batch norm fused in equals the batch norm, then the neuron.
   @Test(arguments: [1, 2], [false, true])
-  func affineChargeEqualsAffineThenForward(threads: Int, affine: Bool) {
+  func batchNormChargeEqualsBatchNormThenForward(threads: Int, batchNorm: Bool) {
     var rng = RandomStream(seed: 8, purpose: "charge")
     let steps = 4, b = 3, c = 5, hw = 7 * 9
     let x = Tensor(shape: [steps * b, c, 7, 9], scalars: (0..<(steps * b * c * hw)).map { _ in rng.nextNormal() + 0.6 })
-    let gamma = (0..<c).map { _ in rng.nextNormal() + 1 }, beta = (0..<c).map { _ in rng.nextNormal() }
+    let gamma = (0..<c).map { _ in rng.nextNormal() + 1 }, beta = (0..<c).map { _ in rng.nextNormal() + 0.5 }
     var y = x
-    if affine {
-      y = Tensor(shape: x.shape, scalars: x.scalars.enumerated().map { i, v in gamma[(i / hw) % c] * v + beta[(i / hw) % c] })
-    }
+    let stats = Tensor.batchNorm2d(x, gamma: gamma, beta: beta, into: &y, threads: threads)
+    if !batchNorm { y = x }
     var h1 = Tensor.zeros([0]), s1 = Tensor.zeros([0]), v = Tensor.zeros([0])
     var h2 = Tensor.zeros([0])
     var spikes = SparseRows(columnCount: 0)
@@ -171,7 +170,7 @@ extension ThreadedKernelTests {
       y.reshaped([steps * b, c * hw]), steps: steps, neuron: NeuronParameters(), h: &h1, s: &s1,
       spikes: &spikes, scratch: &v)
     let c2 = Tensor.neuronCharge(
-      x, gamma: affine ? gamma : nil, beta: affine ? beta : nil, steps: steps,
+      x, batchNorm: batchNorm ? (stats, gamma, beta) : nil, steps: steps,
       neuron: NeuronParameters(), h: &h2, scratch: &v, threads: threads)
     #expect(c1 == c2 && c1 > 0)
     #expect(h1.scalars == h2.scalars)

@@ -9,7 +9,7 @@ final class ConvEngine {
   final class Stage {
     /// Linear layers: the input `[N, features]`.
     var input = Tensor.zeros([0])
-    /// Conv output `[N, cOut, H, W]`; after a training-mode batch norm, its normalised x̂.
+    /// Conv output `[N, cOut, H, W]`.
     var z = Tensor.zeros([0])
     /// Batch-norm output, the neuron's input, where the neuron does not apply γ and β itself
     /// (evaluation, blocks without pooling).
@@ -103,7 +103,7 @@ final class ConvEngine {
     for (i, block) in net.blocks.enumerated() {
       let st = blocks[i]
       convolve(i, net)
-      // Training-mode batch norm normalises z in place; a pooled block's neuron applies γ, β.
+      // In training, a pooled block's neuron applies the batch norm itself.
       let fused = block.batchNorm && training && block.pool
       if block.batchNorm {
         let (gamma, beta) = (net.bnGamma[i].scalars, net.bnBeta[i].scalars)
@@ -112,10 +112,10 @@ final class ConvEngine {
             st.z, gamma: gamma, beta: beta, mean: net.runningMean[i].scalars,
             variance: net.runningVariance[i].scalars)
         } else if fused {
-          st.bnStatistics = Tensor.batchNorm2d(normalizing: &st.z, threads: threads)
+          st.bnStatistics = Tensor.batchNorm2dStatistics(st.z, threads: threads)
         } else {
           st.bnStatistics = Tensor.batchNorm2d(
-            normalizing: &st.z, gamma: gamma, beta: beta, into: &st.y, threads: threads)
+            st.z, gamma: gamma, beta: beta, into: &st.y, threads: threads)
         }
         if training, let stats = st.bnStatistics {
           batchStatistics[i] = (stats.mean, stats.unbiasedVariance)
@@ -123,9 +123,10 @@ final class ConvEngine {
       }
       let x = block.batchNorm && !fused ? st.y : st.z
       if block.pool {
+        let bn = fused ? (st.bnStatistics!, net.bnGamma[i].scalars, net.bnBeta[i].scalars) : nil
         st.spikeCount = Tensor.neuronCharge(
-          x, gamma: fused ? net.bnGamma[i].scalars : nil, beta: fused ? net.bnBeta[i].scalars : nil,
-          steps: steps, neuron: neuron, h: &st.h, scratch: &st.scratch, threads: threads)
+          x, batchNorm: bn, steps: steps, neuron: neuron, h: &st.h, scratch: &st.scratch,
+          threads: threads)
         Tensor.maxPool2x2(
           spikesOf: st.h, threshold: neuron.vThreshold, into: &st.pooled, argmax: &st.argmax,
           active: &st.pooledSpikes, threads: threads)
@@ -305,7 +306,7 @@ final class ConvEngine {
         }
         if block.batchNorm, let stats = st.bnStatistics {
           let (dg, dbeta) = Tensor.batchNorm2dBackward(
-            &st.gradZ, normalized: st.z, invStd: stats.invStd, gamma: net.bnGamma[i].scalars,
+            &st.gradZ, input: st.z, statistics: stats, gamma: net.bnGamma[i].scalars,
             threads: threads)
           gammaGrads[i] = Tensor(shape: [block.outChannels], scalars: dg)
           betaGrads[i] = Tensor(shape: [block.outChannels], scalars: dbeta)

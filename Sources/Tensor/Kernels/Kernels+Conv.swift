@@ -81,12 +81,12 @@ extension Kernels {
 }
 
 extension Kernels {
-  /// Training-mode batch norm of `x` `[n, c, plane]`, in place: `x` becomes x̂ and `y` (unless
-  /// nil) receives `γ · x̂ + β`; `stats` `[c, 3]` receives each channel's mean, `1 / sqrt(var + eps)` (biased
-  /// variance) and unbiased variance. Sums in double in a fixed order; channels split over
-  /// `threads`.
+  /// Training-mode batch norm of `x` `[n, c, plane]`: `stats` `[c, 3]` receives each channel's
+  /// mean, `1 / sqrt(var + eps)` (biased variance) and unbiased variance, and `y` (unless nil)
+  /// `γ · x̂ + β` with `x̂ = (x − mean) · invStd`. Sums in double in a fixed order; channels
+  /// split over `threads`.
   public static func batchNorm2d(
-    _ x: UnsafeMutablePointer<Float>, images n: Int, channels c: Int, plane: Int,
+    _ x: UnsafePointer<Float>, images n: Int, channels c: Int, plane: Int,
     gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, eps: Float,
     y: UnsafeMutablePointer<Float>?, stats: UnsafeMutablePointer<Float>, threads: Int = 1
   ) {
@@ -94,49 +94,50 @@ extension Kernels {
     parallelFor(parts, threads: parts) { p in
       for ch in (c * p / parts)..<(c * (p + 1) / parts) {
         sdfa_batchnorm_forward(
-          Int64(n), Int64(c * plane), Int64(plane), x + ch * plane, y.map { $0 + ch * plane }, gamma[ch],
-          beta[ch], eps, stats + 3 * ch)
+          Int64(n), Int64(c * plane), Int64(plane), x + ch * plane, y.map { $0 + ch * plane },
+          gamma[ch], beta[ch], eps, stats + 3 * ch)
       }
     }
   }
 
-  /// Backward of ``batchNorm2d(_:images:channels:plane:gamma:beta:eps:y:stats:threads:)``, in
-  /// place: `g` holds dL/dy on entry and dL/dx on return; `grads` `[c, 2]` receives dγ and dβ.
+  /// Backward of ``batchNorm2d(_:images:channels:plane:gamma:beta:eps:y:stats:threads:)`` for
+  /// input `x` with its per-channel `mean` and `invStd`, in place: `g` holds dL/dy on entry and
+  /// dL/dx on return; `grads` `[c, 2]` receives dγ and dβ.
   public static func batchNorm2dBackward(
-    _ g: UnsafeMutablePointer<Float>, normalized xhat: UnsafePointer<Float>, images n: Int,
-    channels c: Int, plane: Int, gamma: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-    grads: UnsafeMutablePointer<Float>, threads: Int = 1
+    _ g: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>, images n: Int,
+    channels c: Int, plane: Int, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+    gamma: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>, threads: Int = 1
   ) {
     let parts = max(1, min(threads, c))
     parallelFor(parts, threads: parts) { p in
       for ch in (c * p / parts)..<(c * (p + 1) / parts) {
         sdfa_batchnorm_backward(
-          Int64(n), Int64(c * plane), Int64(plane), xhat + ch * plane, g + ch * plane, gamma[ch],
-          invStd[ch], grads + 2 * ch)
+          Int64(n), Int64(c * plane), Int64(plane), x + ch * plane, mean[ch], invStd[ch],
+          g + ch * plane, gamma[ch], grads + 2 * ch)
       }
     }
   }
-}
 
-extension Kernels {
-  /// Multi-step neuron over `steps` steps of `planes` planes of `plane` units each, with input
-  /// `γ[c] · x + β[c]` for plane `p` of channel `p % channels` (`x` itself when `gamma` is nil):
-  /// batch norm's affine map fused into the neuron, for spikes that are pooled before use. Writes
-  /// only the membrane `h` (the spikes are `h − v_th ≥ 0`). `x`, `h`: `[steps, planes · plane]`;
-  /// `v`: scratch of `planes · plane`. Planes are split over `threads`; returns the spike count.
-  public static func affineNeuronCharge(
+  /// Multi-step neuron over `steps` steps of `planes` planes of `plane` units each, whose input
+  /// is the batch norm `γ[c] · ((x − mean[c]) · invStd[c]) + β[c]` of plane `p` of channel
+  /// `p % channels` (`x` itself when `mean` is nil): batch norm fused into the neuron, for
+  /// spikes that are pooled before use. Writes only the membrane `h` (the spikes are
+  /// `h − v_th ≥ 0`). `x`, `h`: `[steps, planes · plane]`; `v`: scratch of `planes · plane`.
+  /// Planes are split over `threads`; returns the spike count.
+  public static func batchNormNeuronCharge(
     steps: Int, planes: Int, plane: Int, channels: Int, x: UnsafePointer<Float>,
-    gamma: UnsafePointer<Float>?, beta: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>,
+    mean: UnsafePointer<Float>?, invStd: UnsafePointer<Float>?, gamma: UnsafePointer<Float>?,
+    beta: UnsafePointer<Float>?, h: UnsafeMutablePointer<Float>,
     v: UnsafeMutablePointer<Float>, neuron: NeuronParameters, threads: Int = 1
   ) -> Int {
     let parts = max(1, min(threads, planes))
     var counts = [Int64](repeating: 0, count: parts)
     counts.withUnsafeMutableBufferPointer { counts in
       parallelFor(parts, threads: parts) { p in
-        counts[p] = sdfa_affine_neuron_charge(
+        counts[p] = sdfa_batchnorm_neuron_charge(
           Int64(steps), Int64(planes * plane), Int64(channels), Int64(plane),
-          Int64(planes * p / parts), Int64(planes * (p + 1) / parts), x, gamma, beta, h, v,
-          neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold)
+          Int64(planes * p / parts), Int64(planes * (p + 1) / parts), x, mean, invStd, gamma,
+          beta, h, v, neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold)
       }
     }
     return Int(counts.reduce(0, +))

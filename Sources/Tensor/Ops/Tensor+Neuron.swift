@@ -42,15 +42,16 @@ extension Tensor {
     }
   }
 
-  /// ``neuronForward(_:steps:neuron:h:s:spikes:scratch:threads:)`` of `γ[c] · x + β[c]` (batch
-  /// norm's affine map; `x` itself when `gamma` is nil) for `x` `[T · B, C, H, W]`, writing only
-  /// the membrane `h` (shaped like `x`; the spikes are `h − v_th ≥ 0`), for spikes that are
-  /// pooled before use (``maxPool2x2(spikesOf:threshold:into:argmax:active:threads:)``).
-  /// Returns the spike count.
+  /// ``neuronForward(_:steps:neuron:h:s:spikes:scratch:threads:)`` of the training-mode batch
+  /// norm `γ[c] · ((x − mean[c]) · invStd[c]) + β[c]` of `x` `[T · B, C, H, W]` (`x` itself when
+  /// `batchNorm` is nil), writing only the membrane `h` (shaped like `x`; the spikes are
+  /// `h − v_th ≥ 0`), for spikes that are pooled before use
+  /// (``maxPool2x2(spikesOf:threshold:into:argmax:active:threads:)``). Returns the spike count.
   @discardableResult
   public static func neuronCharge(
-    _ x: Tensor, gamma: [Float]?, beta: [Float]?, steps: Int, neuron: NeuronParameters,
-    h: inout Tensor, scratch: inout Tensor, threads: Int = 1
+    _ x: Tensor, batchNorm: (statistics: BatchNormStatistics, gamma: [Float], beta: [Float])?,
+    steps: Int, neuron: NeuronParameters, h: inout Tensor, scratch: inout Tensor,
+    threads: Int = 1
   ) -> Int {
     precondition(x.rank == 4 && x.shape[0] % steps == 0, "input \(x.shape) for \(steps) steps")
     let channels = x.shape[1], plane = x.shape[2] * x.shape[3]
@@ -60,15 +61,23 @@ extension Tensor {
     return x.withUnsafeBufferPointer { px in
       h.withUnsafeMutableBufferPointer { ph in
         scratch.withUnsafeMutableBufferPointer { pv in
-          let charge = { (g: UnsafePointer<Float>?, b: UnsafePointer<Float>?) in
-            Kernels.affineNeuronCharge(
+          let charge = {
+            (mean: UnsafePointer<Float>?, inv: UnsafePointer<Float>?, g: UnsafePointer<Float>?,
+              b: UnsafePointer<Float>?) in
+            Kernels.batchNormNeuronCharge(
               steps: steps, planes: planes, plane: plane, channels: channels, x: px.baseAddress!,
-              gamma: g, beta: b, h: ph.baseAddress!, v: pv.baseAddress!, neuron: neuron,
-              threads: threads)
+              mean: mean, invStd: inv, gamma: g, beta: b, h: ph.baseAddress!,
+              v: pv.baseAddress!, neuron: neuron, threads: threads)
           }
-          guard let gamma, let beta else { return charge(nil, nil) }
-          return gamma.withUnsafeBufferPointer { g in
-            beta.withUnsafeBufferPointer { b in charge(g.baseAddress, b.baseAddress) }
+          guard let bn = batchNorm else { return charge(nil, nil, nil, nil) }
+          return bn.statistics.mean.withUnsafeBufferPointer { m in
+            bn.statistics.invStd.withUnsafeBufferPointer { s in
+              bn.gamma.withUnsafeBufferPointer { g in
+                bn.beta.withUnsafeBufferPointer { b in
+                  charge(m.baseAddress, s.baseAddress, g.baseAddress, b.baseAddress)
+                }
+              }
+            }
           }
         }
       }

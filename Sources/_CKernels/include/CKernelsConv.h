@@ -60,27 +60,27 @@ void sdfa_maxpool2x2_backward(int64_t planes, int64_t h, int64_t w, const float 
                               const int32_t *argmax, float *dx);
 
 /// Training-mode batch norm of one channel: n images of `plane` values, image i at
-/// x + i·stride. Overwrites x with x̂ = (x − mean) · invStd, writes y = γ · x̂ + β (same layout;
-/// skipped when y is NULL) and stats = {mean, invStd, unbiased variance}. Sums in double, in a
-/// fixed order.
-void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, float *x, float *y,
+/// x + i·stride. Writes stats = {mean, invStd, unbiased variance} and, unless y is NULL,
+/// y = γ · x̂ + β with x̂ = (x − mean) · invStd (same layout). Sums in double, in a fixed order.
+void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, const float *x, float *y,
                             float gamma, float beta, float eps, float *stats);
 
-/// Backward of `sdfa_batchnorm_forward` for one channel: g holds dL/dy on entry and dL/dx on
-/// return; xhat is the saved x̂; grads = {dγ, dβ}.
-void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *xhat,
-                             float *g, float gamma, float inv_std, float *grads);
+/// Backward of `sdfa_batchnorm_forward` for one channel of input x with its mean and invStd:
+/// g holds dL/dy on entry and dL/dx on return; grads = {dγ, dβ}. x̂ is recomputed from x.
+void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *x,
+                             float mean, float inv_std, float *g, float gamma, float *grads);
 
 /// Multi-step LIF (lif != 0) or IF neuron, as `sdfa_neuron_charge` but writing only the
-/// membrane h (the spikes are h − v_threshold ≥ 0), over the per-channel affine map
-/// γ[c] · x + β[c] of its input (the identity when gamma is NULL), for planes p0 ..< p1 of each
-/// step: x, h are [T, m] with m = planes · plane, plane p of channel p % channels; v: [m] scratch
-/// (every sample starts at V = 0; only planes p0 ..< p1 are touched). Returns the spike count
-/// of those planes.
-int64_t sdfa_affine_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
-                                  int64_t p0, int64_t p1, const float *x, const float *gamma,
-                                  const float *beta, float *h, float *v, int lif, float tau,
-                                  float v_threshold);
+/// membrane h (the spikes are h − v_threshold ≥ 0), over the batch norm γ[c] · ((x − mean[c]) ·
+/// invStd[c]) + β[c] of its input (the input itself when mean is NULL), for planes p0 ..< p1 of
+/// each step: x, h are [T, m] with m = planes · plane, plane p of channel p % channels; v: [m]
+/// scratch (every sample starts at V = 0; only planes p0 ..< p1 are touched). Returns the spike
+/// count of those planes.
+int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
+                                     int64_t p0, int64_t p1, const float *x, const float *mean,
+                                     const float *inv_std, const float *gamma,
+                                     const float *beta, float *h, float *v, int lif, float tau,
+                                     float v_threshold);
 
 /// `sdfa_maxpool2x2_backward` followed by `sdfa_neuron_backward` (ATan surrogate, reset
 /// gradient kept) for a pooled block, without materialising dL/dS: planes p0 ..< p1 of `planes`
