@@ -7,9 +7,7 @@
 final class ConvEngine {
   /// Buffers of one conv block or Linear layer, reused across batches.
   final class Stage {
-    /// Linear layers: the input `[N, features]`.
-    var input = Tensor.zeros([0])
-    /// Conv output `[N, cOut, H, W]`.
+    /// Conv output `[N, cOut, H, W]` (Linear: `X · W + b`, `[N, out]`).
     var z = Tensor.zeros([0])
     /// Batch-norm output, the neuron's input, where the neuron does not apply γ and β itself
     /// (evaluation, blocks without pooling).
@@ -94,6 +92,14 @@ final class ConvEngine {
     return (below.s.reshaped(shape), below.spikes)
   }
 
+  /// Linear layer `j`'s input `[N, features]`: the flattened last block output, or the
+  /// spikes of the layer below.
+  private func linearInput(_ j: Int, _ net: SpikingConvNet) -> Tensor {
+    guard j == 0 else { return linears[j - 1].s }
+    let a = blockInput(net.blocks.count, net).dense
+    return a.reshaped([steps * batch, a.count / (steps * batch)])
+  }
+
   /// Runs the network (batch norm from batch statistics when `training`, else running ones);
   /// returns the output rate `[B, classes]`.
   @discardableResult
@@ -136,23 +142,20 @@ final class ConvEngine {
           spikes: &st.spikes, scratch: &st.scratch, threads: threads)
       }
     }
-    var a = blockInput(net.blocks.count, net).dense
-    a = a.reshaped([rows, a.count / rows])
     for (j, st) in linears.enumerated() {
-      st.input = a
-      var z = Tensor(shape: [steps * batch, net.linearSizes[j + 1]])
-      Tensor.gemm(a, net.linearWeights[j], into: &z, threads: threads)
       let n = net.linearSizes[j + 1]
+      if st.z.shape != [rows, n] { st.z = Tensor(shape: [rows, n]) }
+      Tensor.gemm(linearInput(j, net), net.linearWeights[j], into: &st.z, threads: threads)
       net.linearBiases[j].withUnsafeBufferPointer { b in
-        z.withUnsafeMutableBufferPointer { z in
-          for r in 0..<(steps * batch) { for c in 0..<n { z[r * n + c] += b[c] } }
+        st.z.withUnsafeMutableBufferPointer { z in
+          for r in 0..<rows { for c in 0..<n { z[r * n + c] += b[c] } }
         }
       }
       st.spikeCount = Tensor.neuronForward(
-        z, steps: steps, neuron: neuron, h: &st.h, s: &st.s, spikes: &st.spikes,
+        st.z, steps: steps, neuron: neuron, h: &st.h, s: &st.s, spikes: &st.spikes,
         scratch: &st.scratch, threads: threads)
-      a = st.s
     }
+    let a = linears[linears.count - 1].s
     let voted = Tensor.voting(a, group: net.voting)  // [T·B, classes]
     let classes = voted.shape[1], m = batch * classes
     var rate = Tensor(shape: [batch, classes])
@@ -264,25 +267,26 @@ final class ConvEngine {
       } else {
         break
       }
-      var dz = Tensor.zeros([0])
       Tensor.neuronBackward(
-        h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: neuron, gradX: &dz,
+        h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: neuron, gradX: &st.gradZ,
         scratch: &st.scratch, threads: threads)
-      var dw = Tensor(shape: net.linearWeights[j].shape)
-      Tensor.gemm(st.input, transposeA: true, dz, into: &dw, threads: threads)
-      weightGrads[j] = dw
+      let input = linearInput(j, net)
+      let weight = net.linearWeights[j]
+      if st.gradW.shape != weight.shape { st.gradW = Tensor(shape: weight.shape) }
+      Tensor.gemm(input, transposeA: true, st.gradZ, into: &st.gradW, threads: threads)
+      weightGrads[j] = st.gradW
       let n = net.linearSizes[j + 1]
       var db = Tensor(shape: [n])
-      dz.withUnsafeBufferPointer { z in
+      st.gradZ.withUnsafeBufferPointer { z in
         db.withUnsafeMutableBufferPointer { d in
           for r in 0..<rows { for c in 0..<n { d[c] += z[r * n + c] } }
         }
       }
       biasGrads[j] = db
       if method == .bp {
-        var da = Tensor(shape: st.input.shape)
-        Tensor.gemm(dz, net.linearWeights[j], transposeB: true, into: &da, threads: threads)
-        gradA = da
+        if st.gradInput.shape != input.shape { st.gradInput = Tensor(shape: input.shape) }
+        Tensor.gemm(st.gradZ, weight, transposeB: true, into: &st.gradInput, threads: threads)
+        gradA = st.gradInput
       }
     }
     if method == .bp || method == .sdfa {
