@@ -4,9 +4,11 @@ import TestSupport
 @testable import SNN
 
 /// The small `convnet` of `Fixtures/convnet.json` (spikingjelly 2.0.0 + PyTorch): output rates,
-/// running statistics, and every parameter's gradient under BP and SDFA.
+/// running statistics, and every parameter's gradient under BP and SDFA, with every block's
+/// convolution spike-driven (crossover 2) or im2col + BLAS (crossover 0).
 @Suite struct ConvNetParityTests {
-  @Test func convnetForwardAndGradients() throws {
+  @Test(arguments: [0.0, 2.0])
+  func convnetForwardAndGradients(crossover: Double) throws {
     let c = try SpikingjellyParityTests.fixture("convnet.json")["case"] as! [String: Any]
     let f = SpikingjellyParityTests.floats
     let (t, b) = (c["T"] as! Int, c["B"] as! Int)
@@ -36,6 +38,7 @@ import TestSupport
     let feedback = Tensor(shape: [net.classCount, f(c["feedback"]).count / net.classCount], scalars: f(c["feedback"]))
     for method in [TrainConfig.Method.bp, .sdfa] {
       let engine = ConvEngine(network: net, steps: t, threads: 1)
+      engine.sparseCrossover = crossover
       engine.load(data, samples: Array(0..<b)[...])
       let rate = engine.forward(net, training: true)
       #expect(firstMismatch(rate.scalars, f(c["rate"]), rtol: 0, atol: 1e-6) == nil, "\(method) rate")

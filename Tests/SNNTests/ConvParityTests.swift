@@ -17,8 +17,8 @@ import TestSupport
     let (z, cache) = Tensor.batchNorm2d(y, gamma: gamma, beta: beta)
     #expect(firstMismatch(z.scalars, f(c["bn"]), rtol: 1e-4, atol: 1e-5) == nil)
     // PyTorch's running statistics after one step from (0, 1) with momentum 0.1.
-    #expect(firstMismatch(cache.mean.map { 0.1 * $0 }, f(c["running_mean"]), rtol: 1e-4, atol: 1e-6) == nil)
-    #expect(firstMismatch(cache.unbiasedVariance.map { 0.9 + 0.1 * $0 }, f(c["running_var"]), rtol: 1e-4, atol: 1e-6) == nil)
+    #expect(firstMismatch(cache.statistics.mean.map { 0.1 * $0 }, f(c["running_mean"]), rtol: 1e-4, atol: 1e-6) == nil)
+    #expect(firstMismatch(cache.statistics.unbiasedVariance.map { 0.9 + 0.1 * $0 }, f(c["running_var"]), rtol: 1e-4, atol: 1e-6) == nil)
     let (p, arg) = Tensor.maxPool2x2(z)
     #expect(p.shape == [2, 4, 3, 3])
     #expect(firstMismatch(p.scalars, f(c["pool"]), rtol: 1e-4, atol: 1e-5) == nil)

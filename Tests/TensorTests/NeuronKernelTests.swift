@@ -152,4 +152,29 @@ extension ThreadedKernelTests {
     #expect(sp1.rowStart == sp2.rowStart)
     #expect(Array(sp1.indices[0..<c1]) == Array(sp2.indices[0..<c2]))
   }
+
+  /// The neuron with the batch norm fused in equals the batch norm, then the neuron.
+  @Test(arguments: [1, 2], [false, true])
+  func batchNormChargeEqualsBatchNormThenForward(threads: Int, batchNorm: Bool) {
+    var rng = RandomStream(seed: 8, purpose: "charge")
+    let steps = 4, b = 3, c = 5, hw = 7 * 9
+    let x = Tensor(shape: [steps * b, c, 7, 9], scalars: (0..<(steps * b * c * hw)).map { _ in rng.nextNormal() + 0.6 })
+    let gamma = (0..<c).map { _ in rng.nextNormal() + 1 }, beta = (0..<c).map { _ in rng.nextNormal() + 0.5 }
+    var y = x
+    let stats = Tensor.batchNorm2d(x, gamma: gamma, beta: beta, into: &y, threads: threads)
+    if !batchNorm { y = x }
+    var h1 = Tensor.zeros([0]), s1 = Tensor.zeros([0]), v = Tensor.zeros([0])
+    var h2 = Tensor.zeros([0])
+    var spikes = SparseRows(columnCount: 0)
+    let c1 = Tensor.neuronForward(
+      y.reshaped([steps * b, c * hw]), steps: steps, neuron: NeuronParameters(), h: &h1, s: &s1,
+      spikes: &spikes, scratch: &v)
+    let c2 = Tensor.neuronCharge(
+      x, batchNorm: batchNorm ? (stats, gamma, beta) : nil, steps: steps,
+      neuron: NeuronParameters(), h: &h2, scratch: &v, threads: threads)
+    #expect(c1 == c2 && c1 > 0)
+    #expect(h1.scalars == h2.scalars)
+    // The spikes the pooled kernels recompute from the membrane are the neuron's.
+    #expect(h2.scalars.map { $0 - 1 >= 0 ? 1 : 0 } == s1.scalars)
+  }
 }

@@ -1,22 +1,55 @@
 /// Forward and backward passes of a ``SpikingConvNet`` over one batch: `N = T · B` images in
-/// time-major order (image `t · B + b`), convolutions by im2col + BLAS.
+/// time-major order (image `t · B + b`).
+///
+/// A block's convolution (and its weight gradient) is spike-driven when its input is sparser
+/// than ``sparseCrossover``, im2col + BLAS otherwise. Every buffer lives in a ``Stage`` and is
+/// reused from batch to batch, so a training step allocates only small tensors.
 final class ConvEngine {
+  /// Buffers of one conv block or Linear layer, reused across batches.
   final class Stage {
-    var input = Tensor.zeros([0])
-    var cols = Tensor.zeros([0])
-    var bn: Tensor.BatchNormCache?
+    /// Conv output `[N, cOut, H, W]` (Linear: `X · W + b`, `[N, out]`).
+    var z = Tensor.zeros([0])
+    /// Batch-norm output, the neuron's input, where the neuron does not apply γ and β itself
+    /// (evaluation, blocks without pooling).
+    var y = Tensor.zeros([0])
+    var bnStatistics: Tensor.BatchNormStatistics?
+    /// Membrane before reset: shaped like `z` in pooled blocks, else `[N, cOut · H · W]`
+    /// (Linear: `[N, out]`).
     var h = Tensor.zeros([0])
+    /// Spikes, shaped like `h`, of Linear layers and blocks without pooling (a pooled block's
+    /// are `h − v_th ≥ 0`, recomputed where needed).
     var s = Tensor.zeros([0])
+    /// Spiking units per image (Linear layers and blocks without pooling).
     var spikes = SparseRows(columnCount: 0)
     var scratch = Tensor.zeros([0])
+    /// Max-pooled spikes `[N, cOut, H/2, W/2]`, their argmax, and their active positions per
+    /// image (the next block's sparse input).
+    var pooled = Tensor.zeros([0])
     var argmax: [Int32] = []
+    var pooledSpikes = SparseRows(columnCount: 0)
+    /// Whether the last forward pass took the spike-driven convolution.
+    var sparseInput = false
+    /// Convolution scratch: transposed kernel, channels-last images, im2col, dW partials.
+    var weightTransposed = Tensor.zeros([0])
+    var convScratch = Tensor.zeros([0])
+    var cols = Tensor.zeros([0])
+    var partials = Tensor.zeros([0])
+    /// dL/dZ (then dL/d(conv output) in place), dL/dW and, for BP, dL/d(block input).
+    var gradZ = Tensor.zeros([0])
+    var gradW = Tensor.zeros([0])
+    var gradInput = Tensor.zeros([0])
     var spikeCount = 0
   }
 
   let steps: Int
   let neuron: NeuronParameters
   let threads: Int
+  /// Input densities below this take the spike-driven convolution; nil: each block's measured
+  /// ``Kernels/sparseConvCrossover(inputChannels:)``.
+  var sparseCrossover: Double?
   private(set) var batch = 0
+  /// The batch's frames: active inputs per image (event counts) and the dense `[N, C, H, W]`.
+  private var inputSpikes = SparseRows(columnCount: 0, binary: false)
   private var input = Tensor.zeros([0])
   let blocks: [Stage]
   let linears: [Stage]
@@ -33,72 +66,96 @@ final class ConvEngine {
 
   func load(_ data: some SpikeFrameSource, samples: ArraySlice<Int>) {
     batch = samples.count
-    var rows = SparseRows(columnCount: data.featureCount, binary: false)
-    var values: [Float] = []
-    rows.values = nil
+    inputSpikes.removeAll()
+    inputSpikes.columnCount = data.featureCount
+    var values = inputSpikes.values ?? []
+    inputSpikes.values = nil
     for t in 0..<steps {
       for i in samples {
-        data.appendActiveFeatures(sample: i, step: t, indices: &rows.indices, values: &values)
-        rows.closeRow()
+        data.appendActiveFeatures(
+          sample: i, step: t, indices: &inputSpikes.indices, values: &values)
+        inputSpikes.closeRow()
       }
     }
-    rows.values = values
-    input = rows.dense().reshaped([steps * batch] + data.inputShape)
+    inputSpikes.values = values
+    let shape = [steps * batch] + data.inputShape
+    if input.shape != shape { input = Tensor(shape: shape) }
+    inputSpikes.denseInto(&input)
+  }
+
+  /// Block `i`'s input: dense `[N, C, H, W]` and its active positions per image.
+  private func blockInput(_ i: Int, _ net: SpikingConvNet) -> (dense: Tensor, sparse: SparseRows) {
+    guard i > 0 else { return (input, inputSpikes) }
+    let below = blocks[i - 1]
+    if net.blocks[i - 1].pool { return (below.pooled, below.pooledSpikes) }
+    let shape = [steps * batch, net.blocks[i - 1].outChannels] + net.spatialSizes[i]
+    return (below.s.reshaped(shape), below.spikes)
+  }
+
+  /// Linear layer `j`'s input `[N, features]`: the flattened last block output, or the
+  /// spikes of the layer below.
+  private func linearInput(_ j: Int, _ net: SpikingConvNet) -> Tensor {
+    guard j == 0 else { return linears[j - 1].s }
+    let a = blockInput(net.blocks.count, net).dense
+    return a.reshaped([steps * batch, a.count / (steps * batch)])
   }
 
   /// Runs the network (batch norm from batch statistics when `training`, else running ones);
   /// returns the output rate `[B, classes]`.
   @discardableResult
   func forward(_ net: SpikingConvNet, training: Bool) -> Tensor {
-    var a = input
+    let rows = steps * batch
     batchStatistics = Array(repeating: nil, count: net.blocks.count)
     for (i, block) in net.blocks.enumerated() {
       let st = blocks[i]
-      st.input = a
-      var y = Tensor.conv2d(
-        a, weight: net.convWeights[i], pad: 1, cols: &st.cols, threads: threads)
+      convolve(i, net)
+      // In training, a pooled block's neuron applies the batch norm itself.
+      let fused = block.batchNorm && training && block.pool
       if block.batchNorm {
-        if training {
-          let (z, cache) = Tensor.batchNorm2d(
-            y, gamma: net.bnGamma[i].scalars, beta: net.bnBeta[i].scalars)
-          st.bn = cache
-          batchStatistics[i] = (cache.mean, cache.unbiasedVariance)
-          y = z
+        let (gamma, beta) = (net.bnGamma[i].scalars, net.bnBeta[i].scalars)
+        if !training {
+          st.y = Tensor.batchNorm2dInference(
+            st.z, gamma: gamma, beta: beta, mean: net.runningMean[i].scalars,
+            variance: net.runningVariance[i].scalars)
+        } else if fused {
+          st.bnStatistics = Tensor.batchNorm2dStatistics(st.z, threads: threads)
         } else {
-          y = Tensor.batchNorm2dInference(
-            y, gamma: net.bnGamma[i].scalars, beta: net.bnBeta[i].scalars,
-            mean: net.runningMean[i].scalars, variance: net.runningVariance[i].scalars)
+          st.bnStatistics = Tensor.batchNorm2d(
+            st.z, gamma: gamma, beta: beta, into: &st.y, threads: threads)
+        }
+        if training, let stats = st.bnStatistics {
+          batchStatistics[i] = (stats.mean, stats.unbiasedVariance)
         }
       }
-      let shape = y.shape
-      st.spikeCount = Tensor.neuronForward(
-        y.reshaped([steps * batch, y.count / (steps * batch)]), steps: steps, neuron: neuron,
-        h: &st.h, s: &st.s, spikes: &st.spikes, scratch: &st.scratch, threads: threads)
-      let s = st.s.reshaped(shape)
+      let x = block.batchNorm && !fused ? st.y : st.z
       if block.pool {
-        let (p, arg) = Tensor.maxPool2x2(s)
-        st.argmax = arg
-        a = p
+        let bn = fused ? (st.bnStatistics!, net.bnGamma[i].scalars, net.bnBeta[i].scalars) : nil
+        st.spikeCount = Tensor.neuronCharge(
+          x, batchNorm: bn, steps: steps, neuron: neuron, h: &st.h, scratch: &st.scratch,
+          threads: threads)
+        Tensor.maxPool2x2(
+          spikesOf: st.h, threshold: neuron.vThreshold, into: &st.pooled, argmax: &st.argmax,
+          active: &st.pooledSpikes, threads: threads)
       } else {
-        a = s
+        st.spikeCount = Tensor.neuronForward(
+          x.reshaped([rows, x.count / rows]), steps: steps, neuron: neuron, h: &st.h, s: &st.s,
+          spikes: &st.spikes, scratch: &st.scratch, threads: threads)
       }
     }
-    a = a.reshaped([steps * batch, a.count / (steps * batch)])
     for (j, st) in linears.enumerated() {
-      st.input = a
-      var z = Tensor(shape: [steps * batch, net.linearSizes[j + 1]])
-      Tensor.gemm(a, net.linearWeights[j], into: &z, threads: threads)
       let n = net.linearSizes[j + 1]
+      if st.z.shape != [rows, n] { st.z = Tensor(shape: [rows, n]) }
+      Tensor.gemm(linearInput(j, net), net.linearWeights[j], into: &st.z, threads: threads)
       net.linearBiases[j].withUnsafeBufferPointer { b in
-        z.withUnsafeMutableBufferPointer { z in
-          for r in 0..<(steps * batch) { for c in 0..<n { z[r * n + c] += b[c] } }
+        st.z.withUnsafeMutableBufferPointer { z in
+          for r in 0..<rows { for c in 0..<n { z[r * n + c] += b[c] } }
         }
       }
       st.spikeCount = Tensor.neuronForward(
-        z, steps: steps, neuron: neuron, h: &st.h, s: &st.s, spikes: &st.spikes,
+        st.z, steps: steps, neuron: neuron, h: &st.h, s: &st.s, spikes: &st.spikes,
         scratch: &st.scratch, threads: threads)
-      a = st.s
     }
+    let a = linears[linears.count - 1].s
     let voted = Tensor.voting(a, group: net.voting)  // [T·B, classes]
     let classes = voted.shape[1], m = batch * classes
     var rate = Tensor(shape: [batch, classes])
@@ -111,9 +168,52 @@ final class ConvEngine {
     return rate
   }
 
+  /// Block `i`'s convolution into its `z`, spike-driven when its input is sparse enough.
+  private func convolve(_ i: Int, _ net: SpikingConvNet) {
+    let st = blocks[i]
+    let (dense, sparse) = blockInput(i, net)
+    st.sparseInput =
+      sparse.density
+      < sparseCrossover ?? Kernels.sparseConvCrossover(inputChannels: dense.shape[1])
+    if st.sparseInput {
+      Tensor.conv2d(
+        sparse: sparse, imageShape: Array(dense.shape.dropFirst()), weight: net.convWeights[i],
+        pad: 1, into: &st.z, weightTransposed: &st.weightTransposed, scratch: &st.convScratch,
+        threads: threads)
+    } else {
+      Tensor.conv2d(
+        dense, weight: net.convWeights[i], pad: 1, into: &st.z, cols: &st.cols, threads: threads)
+    }
+  }
+
+  /// Block `i`'s dL/dW (returned) and, when `inputGradient`, dL/d(input) into its `gradInput`,
+  /// from dL/d(conv output) in its `gradZ`.
+  private func convolutionGradients(_ i: Int, _ net: SpikingConvNet, inputGradient: Bool)
+    -> Tensor
+  {
+    let st = blocks[i], weight = net.convWeights[i]
+    let (dense, sparse) = blockInput(i, net)
+    let gradOut = st.gradZ.reshaped(st.z.shape)
+    if st.sparseInput {
+      Tensor.conv2dWeightGradient(
+        sparse: sparse, imageShape: Array(dense.shape.dropFirst()), weightShape: weight.shape,
+        pad: 1, gradOut: gradOut, into: &st.gradW, scratch: &st.convScratch, threads: threads)
+    } else {
+      Tensor.conv2dWeightGradient(
+        dense, weightShape: weight.shape, pad: 1, gradOut: gradOut, into: &st.gradW,
+        cols: &st.cols, partials: &st.partials, threads: threads)
+    }
+    if inputGradient {
+      Tensor.conv2dInputGradient(
+        weight: weight, pad: 1, gradOut: gradOut, inputShape: dense.shape, into: &st.gradInput,
+        cols: &st.cols, threads: threads)
+    }
+    return st.gradW
+  }
+
   /// Spike rate of each block and Linear layer in the last forward pass.
   var spikeRates: [Double] {
-    (blocks + linears).map { $0.s.count == 0 ? 0 : Double($0.spikeCount) / Double($0.s.count) }
+    (blocks + linears).map { $0.h.count == 0 ? 0 : Double($0.spikeCount) / Double($0.h.count) }
   }
 
   /// Gradients of every parameter (``SpikingConvNet/parameters`` order; nil = not trained).
@@ -167,70 +267,56 @@ final class ConvEngine {
       } else {
         break
       }
-      var dz = Tensor.zeros([0])
       Tensor.neuronBackward(
-        h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: neuron, gradX: &dz,
+        h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: neuron, gradX: &st.gradZ,
         scratch: &st.scratch, threads: threads)
-      var dw = Tensor(shape: net.linearWeights[j].shape)
-      Tensor.gemm(st.input, transposeA: true, dz, into: &dw, threads: threads)
-      weightGrads[j] = dw
+      let input = linearInput(j, net)
+      let weight = net.linearWeights[j]
+      if st.gradW.shape != weight.shape { st.gradW = Tensor(shape: weight.shape) }
+      Tensor.gemm(input, transposeA: true, st.gradZ, into: &st.gradW, threads: threads)
+      weightGrads[j] = st.gradW
       let n = net.linearSizes[j + 1]
       var db = Tensor(shape: [n])
-      dz.withUnsafeBufferPointer { z in
+      st.gradZ.withUnsafeBufferPointer { z in
         db.withUnsafeMutableBufferPointer { d in
           for r in 0..<rows { for c in 0..<n { d[c] += z[r * n + c] } }
         }
       }
       biasGrads[j] = db
       if method == .bp {
-        var da = Tensor(shape: st.input.shape)
-        Tensor.gemm(dz, net.linearWeights[j], transposeB: true, into: &da, threads: threads)
-        gradA = da
+        if st.gradInput.shape != input.shape { st.gradInput = Tensor(shape: input.shape) }
+        Tensor.gemm(st.gradZ, weight, transposeB: true, into: &st.gradInput, threads: threads)
+        gradA = st.gradInput
       }
     }
     if method == .bp || method == .sdfa {
-      let sizes = net.spatialSizes
       for i in stride(from: nb - 1, through: 0, by: -1) {
         let st = blocks[i], block = net.blocks[i]
-        let outShape = [rows, block.outChannels] + sizes[i + 1]
-        var gradPooled: Tensor
-        if method == .bp {
-          gradPooled = gradA!.reshaped(outShape)
+        let pooledShape = [block.outChannels] + net.spatialSizes[i + 1]
+        // dL/d(block output): from the block above (BP), or SDFA's projection, the same at
+        // every step ([B, …], repeated over time by the kernels below).
+        let gradOut =
+          method == .bp
+          ? gradA!.reshaped([rows] + pooledShape)
+          : feedbackSlice(width: pooledShape.reduce(1, *)).reshaped([batch] + pooledShape)
+        if block.pool {
+          Tensor.pooledNeuronBackward(
+            h: st.h, gradPooled: gradOut, argmax: st.argmax, steps: steps, neuron: neuron,
+            gradX: &st.gradZ, threads: threads)
         } else {
-          let width = outShape.dropFirst().reduce(1, *)
-          let g = feedbackSlice(width: width)
-          var expanded = Tensor(shape: outShape)
-          g.withUnsafeBufferPointer { g in
-            expanded.withUnsafeMutableBufferPointer { x in
-              for t in 0..<steps {
-                (x.baseAddress! + t * batch * width).update(from: g.baseAddress!, count: batch * width)
-              }
-            }
-          }
-          gradPooled = expanded
+          Tensor.neuronBackward(
+            h: st.h, s: st.s, gradS: gradOut, steps: steps, neuron: neuron, gradX: &st.gradZ,
+            scratch: &st.scratch, threads: threads)
         }
-        let sShape = [rows, block.outChannels] + sizes[i]
-        let gradS =
-          block.pool
-          ? Tensor.maxPool2x2Backward(gradPooled, argmax: st.argmax, inputShape: sShape)
-          : gradPooled
-        var dz = Tensor.zeros([0])
-        Tensor.neuronBackward(
-          h: st.h, s: st.s, gradS: gradS.reshaped(st.h.shape), steps: steps, neuron: neuron,
-          gradX: &dz, scratch: &st.scratch, threads: threads)
-        var dy = dz.reshaped(sShape)
-        if block.batchNorm, let cache = st.bn {
-          let (dx, dg, dbeta) = Tensor.batchNorm2dBackward(
-            dy, cache: cache, gamma: net.bnGamma[i].scalars)
-          dy = dx
+        if block.batchNorm, let stats = st.bnStatistics {
+          let (dg, dbeta) = Tensor.batchNorm2dBackward(
+            &st.gradZ, input: st.z, statistics: stats, gamma: net.bnGamma[i].scalars,
+            threads: threads)
           gammaGrads[i] = Tensor(shape: [block.outChannels], scalars: dg)
           betaGrads[i] = Tensor(shape: [block.outChannels], scalars: dbeta)
         }
-        let (dw, dx) = Tensor.conv2dBackward(
-          st.input, weight: net.convWeights[i], pad: 1, gradOut: dy,
-          inputGradient: method == .bp && i > 0, cols: &st.cols, threads: threads)
-        convGrads[i] = dw
-        gradA = dx
+        convGrads[i] = convolutionGradients(i, net, inputGradient: method == .bp && i > 0)
+        gradA = method == .bp && i > 0 ? st.gradInput : nil
       }
     }
     return convGrads + gammaGrads + betaGrads + weightGrads + biasGrads

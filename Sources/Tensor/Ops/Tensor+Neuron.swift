@@ -42,6 +42,48 @@ extension Tensor {
     }
   }
 
+  /// ``neuronForward(_:steps:neuron:h:s:spikes:scratch:threads:)`` of the training-mode batch
+  /// norm `γ[c] · ((x − mean[c]) · invStd[c]) + β[c]` of `x` `[T · B, C, H, W]` (`x` itself when
+  /// `batchNorm` is nil), writing only the membrane `h` (shaped like `x`; the spikes are
+  /// `h − v_th ≥ 0`), for spikes that are pooled before use
+  /// (``maxPool2x2(spikesOf:threshold:into:argmax:active:threads:)``). Returns the spike count.
+  @discardableResult
+  public static func neuronCharge(
+    _ x: Tensor, batchNorm: (statistics: BatchNormStatistics, gamma: [Float], beta: [Float])?,
+    steps: Int, neuron: NeuronParameters, h: inout Tensor, scratch: inout Tensor,
+    threads: Int = 1
+  ) -> Int {
+    precondition(x.rank == 4 && x.shape[0] % steps == 0, "input \(x.shape) for \(steps) steps")
+    let channels = x.shape[1], plane = x.shape[2] * x.shape[3]
+    let planes = x.count / steps / plane
+    if h.shape != x.shape { h = Tensor(shape: x.shape) }
+    if scratch.count != planes * plane { scratch = Tensor(shape: [planes * plane]) }
+    return x.withUnsafeBufferPointer { px in
+      h.withUnsafeMutableBufferPointer { ph in
+        scratch.withUnsafeMutableBufferPointer { pv in
+          let charge = {
+            (mean: UnsafePointer<Float>?, inv: UnsafePointer<Float>?, g: UnsafePointer<Float>?,
+              b: UnsafePointer<Float>?) in
+            Kernels.batchNormNeuronCharge(
+              steps: steps, planes: planes, plane: plane, channels: channels, x: px.baseAddress!,
+              mean: mean, invStd: inv, gamma: g, beta: b, h: ph.baseAddress!,
+              v: pv.baseAddress!, neuron: neuron, threads: threads)
+          }
+          guard let bn = batchNorm else { return charge(nil, nil, nil, nil) }
+          return bn.statistics.mean.withUnsafeBufferPointer { m in
+            bn.statistics.invStd.withUnsafeBufferPointer { s in
+              bn.gamma.withUnsafeBufferPointer { g in
+                bn.beta.withUnsafeBufferPointer { b in
+                  charge(m.baseAddress, s.baseAddress, g.baseAddress, b.baseAddress)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   /// Backward through time of ``neuronForward(_:steps:neuron:h:s:spikes:scratch:)``.
   ///
   /// `gradS` is dL/dS shaped like `h`, or one step's slice (`count == h.count / steps`) that
