@@ -95,6 +95,25 @@ import TestSupport
     }
   }
 
+  /// The threaded paths (split kernels, spikes counted instead of listed, SDFA's hidden layers
+  /// side by side) compute what one thread does.
+  @Test(arguments: [TrainConfig.Method.bp, .sdfa])
+  func threadsDoNotChangeTheResult(method: TrainConfig.Method) throws {
+    func trained(threads: Int) throws -> TrainingResult<SpikingMLP> {
+      var t = Self.trainer(method, epochs: 1, hidden: [160, 144, 64])  // 32 × 144 ≥ 4,096 units: threaded neurons
+      t.train.threads = threads
+      return try t.train(on: Self.train, test: Self.test)
+    }
+    let one = try trained(threads: 1)
+    for threads in [2, 3] {
+      let many = try trained(threads: threads)
+      for (l, (w, reference)) in zip(many.model.weights, one.model.weights).enumerated() {
+        #expect(firstMismatch(w.scalars, reference.scalars, rtol: 1e-5, atol: 1e-6) == nil, "\(threads) threads, layer \(l)")
+      }
+      #expect(many.epochs[0].trainSpikeRates == one.epochs[0].trainSpikeRates)
+    }
+  }
+
   @Test func divergenceNamesEpochAndBatch() {
     var bad = InMemoryFrames(inputShape: [128], timeSteps: 5, classCount: 10)
     for i in 0..<40 {

@@ -79,10 +79,12 @@ final class MLPEngine {
       let n = weights[l].shape[1]
       if buf.z.shape != [steps * batch, n] { buf.z = Tensor(shape: [steps * batch, n]) }
       multiplyInput(of: l, by: weights[l], into: &buf.z)
+      // Spikes the next layer reads as a bitmap need no list (nor does the output's).
+      let hidden = l < weights.count - 1
       buf.spikeCount = Tensor.neuronForward(
         buf.z, steps: steps, neuron: neuron, h: &buf.h, s: &buf.s, spikes: &buf.spikes,
-        scratch: &buf.scratch, threads: threads)
-      if l < weights.count - 1 && readsAsBitmap(buf.spikes) { buf.bits.fill(fromDense: buf.s) }
+        scratch: &buf.scratch, threads: threads, listBelow: hidden ? kernels.binaryFrom : 0)
+      if hidden && readsAsBitmap(buf.spikes) { buf.bits.fill(fromDense: buf.s) }
     }
     let out = layers[layers.count - 1]
     let classes = weights[weights.count - 1].shape[1]
@@ -200,9 +202,11 @@ final class MLPEngine {
       let hiddenCount = last
       weightGradient(of: last, threads: threads)
       // Hidden layers are independent: each back-propagates its own projection through its own
-      // time. With several, one thread per layer; with one, its kernels use every thread
-      // (nesting the two starved the hidden layer of its second thread).
+      // time. They run side by side, one thread each, unless one layer outweighs the others so
+      // much that running them in turn, each on every thread, ends sooner (nesting the two
+      // starved layers of threads).
       let concurrent = hiddenCount > 1 && threads > 1
+        && Self.sideBySideIsFaster(costs: (0..<hiddenCount).map(localBackwardCost), threads: threads)
       let inner = concurrent ? 1 : threads
       Kernels.parallelFor(hiddenCount, threads: concurrent ? threads : 1) { l in
         let buf = self.layers[l]
@@ -222,6 +226,35 @@ final class MLPEngine {
         self.weightGradient(of: l, threads: inner)
       }
     }
+  }
+
+  /// Relative cost of hidden layer `l`'s SDFA backward (its neuron's backward through time and
+  /// its weight gradient by the kernel ``weightGradient(of:threads:)`` will choose), in 16-float
+  /// vector operations.
+  private func localBackwardCost(_ l: Int) -> Double {
+    let rows = Double(steps * batch), width = Double(layers[l].s.shape[1])
+    let neuron = 4 * rows * width / 16
+    let sparse = l == 0 ? input : layers[l - 1].spikes
+    let k = Double(sparse.columnCount)
+    let product: Double
+    if l > 0 && readsAsBitmap(sparse) {
+      product = k * rows * width / 64  // a lookup (2 vectors) per 4 inputs, for 32 columns
+    } else if sparse.density < kernels.sparseBelow {
+      product = 2 * Double(sparse.nonzeroCount) * width / 16  // row gathers, from L2
+    } else {
+      product = k * rows * width / 32  // BLAS, two FMAs a cycle
+    }
+    return neuron + product
+  }
+
+  /// Whether independent tasks of `costs` end sooner side by side, one thread each (longest
+  /// first onto the least loaded thread), than one after another on all `threads` at the
+  /// ~85 % parallel efficiency measured for the engine's kernels on two threads.
+  static func sideBySideIsFaster(costs: [Double], threads: Int) -> Bool {
+    var load = [Double](repeating: 0, count: threads)
+    for c in costs.sorted(by: >) { load[load.indices.min { load[$0] < load[$1] }!] += c }
+    let inTurn = costs.reduce(0, +) / (Double(threads) * 0.85)
+    return load.max()! <= inTurn
   }
 
   /// The gradients of the layers `method` trains (nil for frozen layers).

@@ -26,11 +26,15 @@ extension Kernels {
   /// Writes membrane potentials before reset (`h`), spikes as 0/1 (`s`) and, per row
   /// (`t · rowsPerStep + r`), the indices of spiking units (CSR `rowStart`, `indices` of capacity
   /// `steps · rowsPerStep · rowWidth`). Returns the number of spikes.
+  ///
+  /// On several threads the spikes are counted first; `listIndices(count)` returning false
+  /// skips listing them (`rowStart` is filled either way).
   public static func neuronForward(
     steps: Int, rowsPerStep: Int, rowWidth: Int, x: UnsafePointer<Float>,
     h: UnsafeMutablePointer<Float>, s: UnsafeMutablePointer<Float>,
     v: UnsafeMutablePointer<Float>, rowStart: UnsafeMutablePointer<Int>,
-    indices: UnsafeMutablePointer<Int32>, neuron: NeuronParameters, threads: Int = 1
+    indices: UnsafeMutablePointer<Int32>, neuron: NeuronParameters, threads: Int = 1,
+    listIndices: (Int) -> Bool = { _ in true }
   ) -> Int {
     let rs = UnsafeMutableRawPointer(rowStart).assumingMemoryBound(to: Int64.self)
     let m = rowsPerStep * rowWidth, rows = steps * rowsPerStep
@@ -55,6 +59,7 @@ extension Kernels {
     }
     rs[0] = 0
     for r in 0..<rows { rs[r + 1] += rs[r] }
+    guard listIndices(Int(rs[rows])) else { return Int(rs[rows]) }
     parallelFor(parts, threads: parts) { p in
       let r0 = rows * p / parts, r1 = rows * (p + 1) / parts
       sdfa_emit_spikes(Int64(r1 - r0), Int64(rowWidth), s + r0 * rowWidth, rs + r0, indices)

@@ -4,10 +4,14 @@ extension Tensor {
   /// Fills `h` (membrane before reset) and `s` (0/1 spikes), both shaped like `x`, and
   /// `spikes` with the spiking units of each `(t, b)` row; resizes the outputs when needed.
   /// `scratch` is resized to `B · N`. Returns the spike count.
+  ///
+  /// On several threads, spikes at or above `listBelow` density are only counted
+  /// (``SparseRows/indicesListed`` false): for a layer whose readers take `s` as a bitmap.
   @discardableResult
   public static func neuronForward(
     _ x: Tensor, steps: Int, neuron: NeuronParameters, h: inout Tensor, s: inout Tensor,
-    spikes: inout SparseRows, scratch: inout Tensor, threads: Int = 1
+    spikes: inout SparseRows, scratch: inout Tensor, threads: Int = 1,
+    listBelow: Double = .infinity
   ) -> Int {
     let (rows, width) = x.matrixShape
     precondition(steps > 0 && rows % steps == 0, "\(rows) rows not divisible by \(steps) steps")
@@ -23,6 +27,8 @@ extension Tensor {
     if spikes.indices.count < x.count + 1 {
       spikes.indices = [Int32](repeating: 0, count: x.count + 1)
     }
+    var listed = true
+    defer { spikes.indicesListed = listed }
     return x.withUnsafeBufferPointer { px in
       h.withUnsafeMutableBufferPointer { ph in
         s.withUnsafeMutableBufferPointer { ps in
@@ -33,7 +39,10 @@ extension Tensor {
                   steps: steps, rowsPerStep: perStep, rowWidth: width, x: px.baseAddress!,
                   h: ph.baseAddress!, s: ps.baseAddress!, v: pv.baseAddress!,
                   rowStart: rs.baseAddress!, indices: idx.baseAddress!, neuron: neuron,
-                  threads: threads)
+                  threads: threads, listIndices: { count in
+                    listed = Double(count) < listBelow * Double(x.count)
+                    return listed
+                  })
               }
             }
           }

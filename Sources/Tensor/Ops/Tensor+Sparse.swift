@@ -10,7 +10,7 @@ extension Tensor {
     threads: Int = 1
   ) {
     let (k, n) = w.matrixShape
-    precondition(x.columnCount == k, "sparse width \(x.columnCount) != weight rows \(k)")
+    precondition(x.columnCount == k && x.indicesListed, "sparse width \(x.columnCount) != weight rows \(k)")
     precondition(out.matrixShape == (x.rowCount, n), "output \(out.shape) for \(x.rowCount)×\(n)")
     x.rowStart.withUnsafeBufferPointer { rs in
       x.indices.withUnsafeBufferPointer { idx in
@@ -36,7 +36,7 @@ extension Tensor {
     accumulate: Bool = false, threads: Int = 1
   ) {
     let (k, n) = w.matrixShape
-    precondition(x.columnCount == k, "sparse width \(x.columnCount) != weight rows \(k)")
+    precondition(x.columnCount == k && x.indicesListed, "sparse width \(x.columnCount) != weight rows \(k)")
     precondition(out.matrixShape == (x.rowCount, n), "output \(out.shape) for \(x.rowCount)×\(n)")
     let size = (n + Kernels.panelWidth - 1) / Kernels.panelWidth * Kernels.panelWidth * k
     if panels.count != size { panels = Tensor(shape: [size]) }
@@ -67,7 +67,7 @@ extension Tensor {
     _ x: SparseRows, gradient dy: Tensor, into dw: inout Tensor, threads: Int = 1
   ) {
     let (k, n) = dw.matrixShape
-    precondition(x.columnCount == k, "sparse width \(x.columnCount) != gradient rows \(k)")
+    precondition(x.columnCount == k && x.indicesListed, "sparse width \(x.columnCount) != gradient rows \(k)")
     precondition(dy.matrixShape == (x.rowCount, n), "dy \(dy.shape) for \(x.rowCount)×\(n)")
     x.rowStart.withUnsafeBufferPointer { rs in
       x.indices.withUnsafeBufferPointer { idx in

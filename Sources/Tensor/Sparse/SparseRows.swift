@@ -18,6 +18,9 @@ public struct SparseRows: Sendable {
   public var indices: [Int32]
   /// Value of each entry, or nil when all are 1.
   public var values: [Float]?
+  /// False when only the rows' entry counts are known (``rowStart``): a neuron skips listing
+  /// the spikes of a layer that dense enough to be read as a bitmap.
+  public var indicesListed = true
 
   /// An empty matrix of `columnCount` columns.
   public init(columnCount: Int, binary: Bool = true) {
@@ -85,6 +88,7 @@ public struct SparseRows: Sendable {
 
   /// Writes the dense matrix into `t`, which must hold `rowCount · columnCount` elements.
   public func denseInto(_ t: inout Tensor) {
+    precondition(indicesListed, "the spikes were counted, not listed")
     precondition(t.count == rowCount * columnCount, "dense target of \(t.count) elements")
     t.withUnsafeMutableBufferPointer { p in
       p.update(repeating: 0)
@@ -104,6 +108,7 @@ extension SparseRows {
   /// increasing input-row order. With it the weight gradient `xᵀ · dy` becomes a gather over
   /// rows of `dy` that accumulates in registers, instead of a read-modify-write scatter.
   public func transpose(into t: inout SparseRows) {
+    precondition(indicesListed, "the spikes were counted, not listed")
     let nnz = nonzeroCount
     t.columnCount = rowCount
     if t.rowStart.count != columnCount + 1 {
