@@ -38,7 +38,7 @@ let package = Package(
       swiftSettings: numericSwift),
     .target(name: "SNN", dependencies: ["Tensor"], swiftSettings: numericSwift),
     .executableTarget(
-      name: "snnbench", dependencies: ["SNN"], path: "Benchmarks/snnbench", exclude: ["RESULTS.md"],
+      name: "snnbench", dependencies: ["SNN", "Tensor"], path: "Benchmarks/snnbench", exclude: ["RESULTS.md"],
       swiftSettings: numericSwift),
     .target(name: "Hardware", dependencies: ["Tensor"], swiftSettings: numericSwift),
     .target(name: "Report"),

@@ -16,6 +16,9 @@ import TestSupport
     var bits = SpikeBitmap()
     bits.fill(fromDense: Tensor(shape: [rows, columns], scalars: x))
     #expect(bits.wordsPerRow == (columns + 63) / 64)
+    var split = SpikeBitmap()
+    split.fill(fromDense: Tensor(shape: [rows, columns], scalars: x), threads: 3)
+    #expect(split.words == bits.words)
     let mismatches = (0..<rows).flatMap { r in
       (0..<columns).filter { c in bits[r, c] != (x[r * columns + c] != 0) }.map { c in (r, c) }
     }
@@ -33,7 +36,7 @@ import TestSupport
 
   static let productCases: [(density: Double, rows: Int, k: Int, n: Int)] = [
     (0.0, 9, 40, 70), (0.05, 23, 57, 200), (0.43, 33, 100, 64), (0.43, 17, 33, 130),
-    (1.0, 5, 37, 10), (0.3, 130, 1000, 1000),
+    (1.0, 5, 37, 10), (0.3, 130, 1000, 1000), (0.4, 300, 100, 10),
   ]
 
   @Test(arguments: productCases)

@@ -84,7 +84,7 @@ final class MLPEngine {
       buf.spikeCount = Tensor.neuronForward(
         buf.z, steps: steps, neuron: neuron, h: &buf.h, s: &buf.s, spikes: &buf.spikes,
         scratch: &buf.scratch, threads: threads, listBelow: hidden ? kernels.binaryFrom : 0)
-      if hidden && readsAsBitmap(buf.spikes) { buf.bits.fill(fromDense: buf.s) }
+      if hidden && readsAsBitmap(buf.spikes) { buf.bits.fill(fromDense: buf.s, threads: threads) }
     }
     let out = layers[layers.count - 1]
     let classes = weights[weights.count - 1].shape[1]

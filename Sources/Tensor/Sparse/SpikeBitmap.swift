@@ -27,15 +27,20 @@ public struct SpikeBitmap: Sendable {
     if words.count != rows * wordsPerRow { words = Array(repeating: 0, count: rows * wordsPerRow) }
   }
 
-  /// Packs the non-zeros of `dense`'s matrix view.
-  public mutating func fill(fromDense dense: Tensor) {
+  /// Packs the non-zeros of `dense`'s matrix view, rows split over `threads`.
+  public mutating func fill(fromDense dense: Tensor, threads: Int = 1) {
     let (rows, columns) = dense.matrixShape
     resize(rows: rows, columns: columns)
     let wpr = wordsPerRow
+    let parts = rows * columns >= 1 << 16 ? max(1, min(threads, rows)) : 1
     dense.withUnsafeBufferPointer { s in
       words.withUnsafeMutableBufferPointer { w in
         guard let out = w.baseAddress, let s = s.baseAddress else { return }
-        sdfa_bits_from_dense(Int64(rows), Int64(columns), s, Int64(columns), out, Int64(wpr))
+        Kernels.parallelFor(parts, threads: parts) { p in
+          let r0 = rows * p / parts, r1 = rows * (p + 1) / parts
+          sdfa_bits_from_dense(
+            Int64(r1 - r0), Int64(columns), s + r0 * columns, Int64(columns), out + r0 * wpr, Int64(wpr))
+        }
       }
     }
   }
