@@ -119,19 +119,27 @@ final class MLPEngine {
   }
 
   /// Whether a layer reading `x` takes it as a bitmap: binary spikes at or above
-  /// ``ProductKernels/binaryFrom`` (the first layer's input holds event counts, so never).
+  /// ``ProductKernels/binaryFrom``.
   private func readsAsBitmap(_ x: SparseRows) -> Bool {
     x.values == nil && x.density >= kernels.binaryFrom
   }
 
+  /// How layer `l`'s products (`X · W` and `Xᵀ · dZ`) are computed, by its input `X`.
+  private enum Product { case bitmap, gather, dense }
+
+  private func product(of l: Int) -> Product {
+    // The first layer's input is event counts, never a bitmap.
+    let x = l == 0 ? input : layers[l - 1].spikes
+    if l > 0 && readsAsBitmap(x) { return .bitmap }
+    return x.density < kernels.sparseBelow ? .gather : .dense
+  }
+
   private func multiplyInput(of l: Int, by w: Tensor, into z: inout Tensor) {
-    let sparse = l == 0 ? input : layers[l - 1].spikes
-    if l > 0 && readsAsBitmap(sparse) {
-      Tensor.binaryMatmul(layers[l - 1].bits, w, into: &z, threads: threads)
-    } else if sparse.density < kernels.sparseBelow {
-      gather(sparse, w, into: &z, panels: &layers[l].panels, threads: threads)
-    } else {
-      Tensor.gemm(l == 0 ? denseInput() : layers[l - 1].s, w, into: &z, threads: threads)
+    switch product(of: l) {
+    case .bitmap: Tensor.binaryMatmul(layers[l - 1].bits, w, into: &z, threads: threads)
+    case .gather:
+      gather(l == 0 ? input : layers[l - 1].spikes, w, into: &z, panels: &layers[l].panels, threads: threads)
+    case .dense: Tensor.gemm(l == 0 ? denseInput() : layers[l - 1].s, w, into: &z, threads: threads)
     }
   }
 
@@ -152,14 +160,14 @@ final class MLPEngine {
     let k = l == 0 ? input.columnCount : layers[l - 1].s.shape[1]
     let n = buf.z.shape[1]
     if buf.gradW.shape != [k, n] { buf.gradW = Tensor(shape: [k, n]) }
-    let sparse = l == 0 ? input : layers[l - 1].spikes
-    if l > 0 && readsAsBitmap(sparse) {
+    switch product(of: l) {
+    case .bitmap:
       layers[l - 1].bits.transpose(into: &buf.inputBitsTransposed)
       Tensor.binaryMatmul(buf.inputBitsTransposed, buf.gradZ, into: &buf.gradW, threads: threads)
-    } else if sparse.density < kernels.sparseBelow {
-      sparse.transpose(into: &buf.inputTransposed)
+    case .gather:
+      (l == 0 ? input : layers[l - 1].spikes).transpose(into: &buf.inputTransposed)
       gather(buf.inputTransposed, buf.gradZ, into: &buf.gradW, panels: &buf.panels, threads: threads)
-    } else {
+    case .dense:
       let x = l == 0 ? denseInput() : layers[l - 1].s
       Tensor.gemm(x, transposeA: true, buf.gradZ, into: &buf.gradW, threads: threads)
     }
@@ -234,22 +242,19 @@ final class MLPEngine {
   private func localBackwardCost(_ l: Int) -> Double {
     let rows = Double(steps * batch), width = Double(layers[l].s.shape[1])
     let neuron = 4 * rows * width / 16
-    let sparse = l == 0 ? input : layers[l - 1].spikes
-    let k = Double(sparse.columnCount)
-    let product: Double
-    if l > 0 && readsAsBitmap(sparse) {
-      product = k * rows * width / 64  // a lookup (2 vectors) per 4 inputs, for 32 columns
-    } else if sparse.density < kernels.sparseBelow {
-      product = 2 * Double(sparse.nonzeroCount) * width / 16  // row gathers, from L2
-    } else {
-      product = k * rows * width / 32  // BLAS, two FMAs a cycle
+    let x = l == 0 ? input : layers[l - 1].spikes
+    let k = Double(x.columnCount)
+    switch product(of: l) {
+    case .bitmap: return neuron + k * rows * width / 64  // a lookup (2 vectors) per 4 inputs, 32 columns
+    case .gather: return neuron + 2 * Double(x.nonzeroCount) * width / 16  // row gathers, from L2
+    case .dense: return neuron + k * rows * width / 32  // BLAS, two FMAs a cycle
     }
-    return neuron + product
   }
 
   /// Whether independent tasks of `costs` end sooner side by side, one thread each (longest
-  /// first onto the least loaded thread), than one after another on all `threads` at the
-  /// ~85 % parallel efficiency measured for the engine's kernels on two threads.
+  /// first onto the least loaded thread), than one after another on all `threads` at a
+  /// parallel efficiency of 0.85 (whole training steps measure 0.65–0.95 on two threads, the
+  /// product kernels alone ~0.95: `snnbench --crossover`).
   static func sideBySideIsFaster(costs: [Double], threads: Int) -> Bool {
     var load = [Double](repeating: 0, count: threads)
     for c in costs.sorted(by: >) { load[load.indices.min { load[$0] < load[$1] }!] += c }
