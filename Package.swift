@@ -57,7 +57,7 @@ let package = Package(
     .target(
       name: "CLI",
       dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-    .executableTarget(name: "sdfa", dependencies: ["CLI", "Stages", "Report"]),
+    .executableTarget(name: "sdfa", dependencies: ["CLI", "Stages", "Report", "Events", "Pipeline"]),
     // The CLI with toy stage kinds that only hash their inputs: the pipeline benchmark and the
     // crash-safety and concurrency tests drive it.
     .target(name: "ToyStages", dependencies: ["Pipeline"], path: "Benchmarks/ToyStages"),
@@ -73,7 +73,7 @@ let package = Package(
 
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"], swiftSettings: numericSwift),
 
-    .testTarget(name: "EventsTests", dependencies: ["Events", "TestSupport"], exclude: ["Fixtures"], swiftSettings: numericSwift),
+    .testTarget(name: "EventsTests", dependencies: ["Events", "Tensor", "TestSupport"], exclude: ["Fixtures"], swiftSettings: numericSwift),
 
     .executableTarget(name: "EventsBench", dependencies: ["Events"], path: "Benchmarks/EventsBench", exclude: ["peer_numpy.py"], swiftSettings: numericSwift),
 

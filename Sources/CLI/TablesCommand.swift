@@ -56,7 +56,8 @@ struct TablesCommand: ParsableCommand {
     try TablesReadme.render(entries, cache: options.cachePath, out: root)
       .write(to: readme, atomically: true, encoding: .utf8)
     let rendered = entries.filter { if case .rendered = $0.outcome { true } else { false } }.count
-    Terminal.out("\(rendered) of \(entries.count) specs collected; wrote \(readme.relativePath)")
+    let kept = entries.count - paths.count
+    Terminal.out("\(rendered) of \(paths.count) specs collected\(kept > 0 ? ", \(kept) earlier collection\(kept == 1 ? "" : "s") kept" : ""); wrote \(readme.relativePath)")
   }
 
   /// `experiments/paper/*.yml`, sorted.

@@ -38,6 +38,7 @@ import Testing
     let one = try SDFAProcess.run(["tables", "alpha.yml", "-o", "tables"], in: scratch.url)
     #expect(one.status == 0, "\(one.err)")
     #expect(one.out.contains("kept      beta: collected by an earlier call"), "\(one.out)")
+    #expect(one.out.contains("1 of 1 specs collected, 1 earlier collection kept"), "\(one.out)")
     text = try String(contentsOf: readme, encoding: .utf8)
     #expect(text.contains("| alpha | collected (report"))
     #expect(text.contains("| beta | collected by an earlier call") && text.contains("## beta"), "\(text)")
