@@ -66,9 +66,9 @@ for row in "${SPECS[@]}"; do
   if ! "$SDFA" run "$spec" "${args[@]}" --results "$RUNS" --quiet; then failed+=("$name"); fi
   echo "   $name: $((SECONDS - t)) s"
   # `sdfa tables` takes one set of overrides, so it collects one spec at a time; its README
-  # of each is kept and the parts are joined below.
+  # of each is kept and this spec's parts of them are joined below.
   "$SDFA" tables "$spec" "${args[@]}" -o "$OUT" | sed 's/^/   /'
-  cp "$OUT/README.md" "$parts/$(printf %02d $i).md"
+  cp "$OUT/README.md" "$parts/$(printf %02d $i)-$name.md"
   paper_seeds=$(sed -nE 's/^seeds: *([0-9]+).*/\1/p' "$spec")
   shown=$seeds; [ "$seeds" = "$paper_seeds" ] || shown="$seeds ($paper_seeds)"
   printf '| `%s` | %s | %s | %s |\n' "$name" "$like" "$shown" "$changed" >>"$parts/reductions"
@@ -88,7 +88,7 @@ elapsed=$((SECONDS - start))
   echo "chance are expected at this size. For the paper's numbers, run \`make tables\` on the real"
   echo "datasets (\`results/tables/\`)."
   echo
-  grep -h '^Collected by' "$parts/00.md" | sed -e 's/ Nothing was trained:.*$//' -e "s|\`$PWD/|\`|"
+  grep -h '^Collected by' "$parts"/00-*.md | sed -e 's/ Nothing was trained:.*$//' -e "s|\`$PWD/|\`|"
   echo "Made by \`make tables-synthetic\` (\`scripts/tables-synthetic.sh\`)."
   echo
   echo "## What was reduced"
@@ -111,12 +111,15 @@ elapsed=$((SECONDS - start))
   echo
   echo "| spec | status | what to do or open |"
   echo "|---|---|---|"
+  # Each part also lists the collections of the calls before it: take only its own spec.
   for part in "$parts"/[0-9]*.md; do
-    awk '/^\|---\|---\|---\|$/ { on = 1; next } on && /^\|/ { print; next } on { exit }' "$part"
+    name=$(basename "$part" .md); name=${name#*-}
+    grep -F "| $name | " "$part" | grep -vF "collected by an earlier call" | head -1
   done
   for part in "$parts"/[0-9]*.md; do
+    name=$(basename "$part" .md); name=${name#*-}
     echo
-    awk '/^## / { on = 1 } on' "$part"
+    awk -v h="## $name" '$0 == h { on = 1; print; next } /^## / { on = 0 } on' "$part"
   done
 } >"$OUT/README.md"
 
