@@ -40,6 +40,8 @@ import Testing
     #expect(text.status == 0)
     #expect(text.out.contains(String(format: "test accuracy %.4f", trained)))
     #expect(text.out.contains("spike rates: fc1 "))
+    // The checkpoint's training record, summarised: its epochs and final test accuracy.
+    #expect(text.out.contains(String(format: "metrics: 3 epochs, final test accuracy %.4f", trained)), "\(text.out)")
   }
 
   @Test func refusesACheckpointOfAnotherShape() throws {

@@ -16,7 +16,18 @@ struct CheckpointFile {
   var neuron: NeuronConfig?
 
   /// The safetensors metadata that describes the network (the spec's model decides that).
+  /// Keys that describe the network itself (checked against the spec, not shown); `spec`, the
+  /// train stage's params, is left in the file.
   private static let structuralMetadata: Set<String> = ["arch", "sizes", "neuron", "blocks", "input_shape", "linear_sizes", "voting"]
+
+  /// The train stage's per-epoch `metrics` in one line: epochs, final and best test accuracy.
+  static func summary(ofMetrics json: String) -> String {
+    guard let epochs = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]],
+      let last = epochs.last?["testAccuracy"] as? Double
+    else { return json }
+    let best = epochs.compactMap { $0["testAccuracy"] as? Double }.max() ?? last
+    return String(format: "%d epoch%@, final test accuracy %.4f, best %.4f", epochs.count, epochs.count == 1 ? "" : "s", last, best)
+  }
 
   /// Reads `url` for a model of `arch`.
   /// - Throws: ``StageFailure`` naming the file and what is wrong with it.
@@ -41,9 +52,11 @@ struct CheckpointFile {
     if let found = decoded.metadata["arch"], found != family {
       throw StageFailure("\(name) holds a \(found) network; the spec's model is \(arch.rawValue)")
     }
-    let details = decoded.metadata.filter { !Self.structuralMetadata.contains($0.key) }.sorted { $0.key < $1.key }
+    let details = decoded.metadata.filter { !Self.structuralMetadata.contains($0.key) && $0.key != "spec" }
+      .map { (key: $0.key, value: $0.key == "metrics" ? Self.summary(ofMetrics: $0.value) : $0.value) }
+      .sorted { $0.key < $1.key }
     let neuron = decoded.metadata["neuron"].flatMap { try? JSONDecoder().decode(NeuronConfig.self, from: Data($0.utf8)) }
-    self.init(format: "safetensors", tensors: CheckpointTensors(decoded.tensors), details: details.map { ($0.key, $0.value) },
+    self.init(format: "safetensors", tensors: CheckpointTensors(decoded.tensors), details: details,
               neuron: neuron)
   }
 
