@@ -230,13 +230,14 @@ enum TablesReadme {
       }
     }
     for entry in entries {
-      let files: [String]
+      let (files, source): ([String], String)
       switch entry.outcome {
-      case .rendered(let f, _), .earlier(let f): files = f
+      case .rendered(let f, _): (files, source) = (f, "From `\(entry.file)`.")
+      case .earlier(let f): (files, source) = (f, "Collected earlier.")
       default: continue
       }
       guard let name = entry.name else { continue }
-      text += "\n## \(name)\n\n" + (entry.file.hasSuffix("/") ? "Collected earlier.\n" : "From `\(entry.file)`.\n")
+      text += "\n## \(name)\n\n\(source)\n"
       for file in files where file.hasPrefix("tables/") && file.hasSuffix(".md") {
         guard let table = try? String(contentsOf: out.appendingPathComponent(name).appendingPathComponent(file), encoding: .utf8) else { continue }
         text += "\n" + demoteHeadings(table).trimmingCharacters(in: .whitespacesAndNewlines) + "\n"

@@ -66,12 +66,7 @@ public struct Trainer {
   ) throws(TrainingError) -> TrainingResult<SpikingMLP> {
     // The engine parallelises products itself; BLAS threads would busy-wait against it.
     Kernels.setBLASThreads(1)
-    var start = initial
-    if let resumeFrom {
-      do { start = try SpikingMLP(checkpoint: resumeFrom.model) } catch {
-        throw .invalidSetup("the network to resume from cannot be read: \(error)")
-      }
-    }
+    let start = try resumed(initial, reading: SpikingMLP.init(checkpoint:))
     let session = TrainingSession(
       model: start, config: train, timeSteps: trainData.timeSteps, kernels: kernels)
     if let resumeFrom { try session.restoreOptimizer(resumeFrom.optimizer) }
@@ -115,12 +110,7 @@ public struct Trainer {
     test testData: some SpikeFrameSource
   ) throws(TrainingError) -> TrainingResult<SpikingConvNet> {
     Kernels.setBLASThreads(1)
-    var start = initial
-    if let resumeFrom {
-      do { start = try SpikingConvNet(checkpoint: resumeFrom.model) } catch {
-        throw .invalidSetup("the network to resume from cannot be read: \(error)")
-      }
-    }
+    let start = try resumed(initial, reading: SpikingConvNet.init(checkpoint:))
     let session = ConvTrainingSession(model: start, config: train, timeSteps: trainData.timeSteps)
     if let resumeFrom { try session.restoreOptimizer(resumeFrom.optimizer) }
     let metrics = try runEpochs(
@@ -134,6 +124,16 @@ public struct Trainer {
           threads: train.threads)
       })
     return TrainingResult(model: session.model, epochs: metrics)
+  }
+
+  /// The network to start from: ``resumeFrom``'s, read with `read`, or `initial`.
+  private func resumed<Model>(_ initial: Model, reading read: ([UInt8]) throws -> Model)
+    throws(TrainingError) -> Model
+  {
+    guard let resumeFrom else { return initial }
+    do { return try read(resumeFrom.model) } catch {
+      throw .invalidSetup("the network to resume from cannot be read: \(error)")
+    }
   }
 
   /// The epoch loop shared by every model: seeded shuffling, schedule, progress, cancellation,

@@ -16,7 +16,7 @@ void sdfa_bits_transpose(int64_t rows, int64_t cols, const uint64_t *bits, int64
 
 /// out[r, c0..<c1] = (accumulate ? out : 0) + sum over set bits k of row r of m[k, c0..<c1],
 /// for r < rows, over k < k_count. Inputs are taken four at a time: the 16 sums of each
-/// group's rows of m are tabulated once per 64-column panel and looked up by the row's 4-bit
+/// group's rows of m are tabulated once per 32-column panel and looked up by the row's 4-bit
 /// code, so the work does not grow with the density of the bitmap.
 void sdfa_binary_gemm(int64_t rows, int64_t k_count, int64_t c0, int64_t c1,
                       const uint64_t *bits, int64_t wpr, const float *m, int64_t ldm, float *out,
