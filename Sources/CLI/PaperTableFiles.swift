@@ -38,14 +38,14 @@ enum PaperTableFiles {
   static func reason(_ reference: ReferenceAccuracy, entries: [TablesEntry], records: [String: [RunRecord]]) -> String {
     let dataset = normalized(reference.dataset), model = normalized(reference.model)
     guard let entry = entries.first(where: { e in e.name.map { normalized($0).contains(dataset) && normalized($0).contains(model) } ?? false }) else {
-      return "no paper spec collected"
+      return "not collected"
     }
     switch entry.outcome {
-    case .missing: return "not run yet (\(entry.name ?? entry.file))"
-    case .skipped: return "spec invalid in this build"
+    case .missing: return "not run yet"
+    case .skipped: return "spec invalid here"
     case .rendered, .earlier:
       let runs = records[entry.name ?? ""] ?? []
-      if !runs.isEmpty && runs.allSatisfy({ $0.provenance.data == .synthetic }) { return "synthetic data only (\(entry.name ?? ""))" }
+      if !runs.isEmpty && runs.allSatisfy({ $0.provenance.data == .synthetic }) { return "synthetic data only" }
       return "no run of this setup"
     }
   }

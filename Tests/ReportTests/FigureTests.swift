@@ -117,11 +117,13 @@ final class SVGCensus: NSObject, XMLParserDelegate {
   }
 
   @Test func textIsEscaped() throws {
-    var records = Fixtures.small
-    for i in records.indices { records[i].workload?.dataset = "A<B & \"C\"" }
-    let comparison = Report.compareMethods(Report.aggregate(records))[0]
-    let census = try SVGCensus.of(Figure.learningCurves(comparison).svg)
+    let group = Report.aggregate(Fixtures.small)[0]
+    let figure = Figure.learningCurves(
+      series: [CurveSeries(label: "A<B & \"C\"", points: group.testAccuracyCurve)], title: "T<1> & \"x\"", metric: .testAccuracy,
+      identifier: "odd")
+    let census = try SVGCensus.of(figure.svg)
     #expect(census.texts.contains { $0.contains("A<B & \"C\"") })
+    #expect(figure.svg.contains("<title>T&lt;1&gt; &amp; &quot;x&quot;</title>"))
   }
 
   @Test func emptyInputsStillGiveValidDocuments() throws {

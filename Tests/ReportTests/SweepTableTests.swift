@@ -94,3 +94,54 @@ import Testing
     #expect(barSVG.contains(">method = bp</text>") && barSVG.contains("data-label=\"tau=2\""))
   }
 }
+
+/// The combined paper table at its widest (every row filled) still fits a two-column page.
+@Suite struct PaperTableTests {
+  /// Three seeds per method for each of the paper's nine workloads (real data), BP 0.90, 0.91,
+  /// 0.92 and SDFA 0.80, 0.85, 0.90: every row reads 91.00 ± 1.00 | 85.00 ± 5.00 | −6.00.
+  static var records: [RunRecord] {
+    var out: [RunRecord] = []
+    for (i, r) in ReferenceAccuracy.paper.enumerated() {
+      let workload = Workload(dataset: r.dataset, classes: 10, neuron: "LIF", model: r.model, setup: r.setup)
+      for (method, values) in [("bp", [0.90, 0.91, 0.92]), ("sdfa", [0.80, 0.85, 0.90])] {
+        for (seed, a) in values.enumerated() {
+          out.append(RunRecord(
+            coordinates: [.init("workload", String(i)), .init("method", method), .init("seed", String(seed))], workload: workload,
+            epochs: [EpochMetrics(epoch: 1, trainLoss: 0.1, trainAccuracy: a, testLoss: 0.1, testAccuracy: a)],
+            provenance: Provenance(specName: "paper-\(i)", specDigest: "00", data: .real, toolVersion: "0.1.0")))
+        }
+      }
+    }
+    return out
+  }
+
+  @Test func everyRowFilledFitsATwoColumnPage() throws {
+    let table = Report.paperTable(Self.records) { _ in "not run yet" }
+    #expect(table.rows.count == 9)
+    #expect(table.rows.allSatisfy { table.plainText($0[3]) == "91.00 ± 1.00" && table.plainText($0[4]) == "85.00 ± 5.00" && table.plainText($0[5]) == "−6.00" })
+    #expect(table.rows[5].map(table.plainText).prefix(3) == ["Braille", "MLP", "3 FC"])
+    #expect(table.plainText(table.rows[5][6]) == "99.62" && table.plainText(table.rows[5][7]) == "99.26")
+    let missing = Report.paperTable([]) { $0.dataset == "SHD" ? "not run yet" : "synthetic data only" }
+    #expect(missing.rows[4].map(missing.plainText) == ["SHD", "MLP", "3 FC", "—", "—", "—", "74.09", "73.29", "not run yet"])
+    guard let pdflatex = ["/usr/bin/pdflatex", "/usr/local/bin/pdflatex"].first(where: FileManager.default.isExecutableFile) else {
+      print("PaperTableTests: pdflatex not installed; the table's width was not checked")
+      return
+    }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("paper-table-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let body = table.latex() + "\\clearpage\n" + Report.paperTable(Self.records) { _ in "one method not run" }.latex()
+    try "\\documentclass[twocolumn]{article}\n\\usepackage{booktabs}\n\\begin{document}\nx\n\(body)\\end{document}\n"
+      .write(to: dir.appendingPathComponent("t.tex"), atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: pdflatex)
+    process.arguments = ["-interaction=nonstopmode", "-halt-on-error", "t.tex"]
+    process.currentDirectoryURL = dir
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    let log = (try? String(contentsOf: dir.appendingPathComponent("t.log"), encoding: .utf8)) ?? ""
+    #expect(process.terminationStatus == 0 && log.contains("Output written"), "\(log.suffix(2000))")
+    #expect(!log.contains("Overfull \\hbox"), "\(log.components(separatedBy: "\n").filter { $0.hasPrefix("Overfull") })")
+  }
+}

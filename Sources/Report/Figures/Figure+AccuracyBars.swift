@@ -40,6 +40,6 @@ extension Figure {
     if hasReference { legend.append(LegendEntry(label: "paper", color: "#000000", swatch: .diamond)) }
     drawLegend(legend, x: frame.right + 20, y: frame.top + 4, into: &svg)
     let description = "\(title) per workload; bars are means over seeds, error bars ±1 sample standard deviation\(hasReference ? ", diamonds the paper's numbers" : "")."
-    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description), caption: caption(description, provenance))
+    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description), caption: caption(description, provenance, title: title))
   }
 }

@@ -88,7 +88,7 @@ extension Figure {
       for side in 0..<2 where stacks[g][side] != nil {
         let x = barX(g, side) + barWidth / 2
         let name = side == 0 ? baselineName : proposedName
-        svg.text(name, x: x, y: frame.bottom + 13, anchor: "middle", size: 9, [("class", "tick-label")])
+        svg.text(name, x: x, y: frame.bottom + 13, anchor: "middle", size: 10, [("class", "tick-label")])
         if let s = stacks[g][side], factors[g].isFinite {
           let stacked = s.parts.values.reduce(0, +) * factors[g]
           // The label gives the accelerator's total, which the stack matches up to the
@@ -101,7 +101,7 @@ extension Figure {
       }
       let center = frame.left + (Double(g) + 0.5) * groupWidth
       for (i, line) in lines.enumerated() {
-        svg.text(line, x: center, y: frame.bottom + 30 + Double(i) * 13, anchor: "middle", size: 10, [("class", "tick-label")])
+        svg.text(line, x: center, y: frame.bottom + 31 + Double(i) * 15, anchor: "middle", size: 12, [("class", "tick-label")])
       }
     }
     svg.close("g")
@@ -109,6 +109,6 @@ extension Figure {
     let description = "\(title): stacked bars per workload for \(baselineName) (left) and \(proposedName) (right)\(normalizeToBaseline ? ", in percent of \(baselineName)'s total" : "")."
     return Figure(
       identifier: identifier ?? "breakdown-\(quantity.rawValue)-\(grouping.rawValue)", title: title,
-      svg: svg.document(title: title, description: description), caption: caption(description, provenance))
+      svg: svg.document(title: title, description: description), caption: caption(description, provenance, title: title))
   }
 }

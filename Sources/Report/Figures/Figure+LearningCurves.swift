@@ -122,7 +122,7 @@ extension Figure {
     }
     drawLegend(legend, x: frame.left, y: legendTop, into: &svg)
     let description = "\(title). Lines: mean over seeds; bands: ±1 sample standard deviation."
-    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description), caption: caption(description, provenance))
+    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description), caption: caption(description, provenance, title: title))
   }
 }
 

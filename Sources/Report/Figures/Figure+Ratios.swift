@@ -42,6 +42,6 @@ extension Figure {
     }
     drawLegend(legend, x: frame.right + 20, y: frame.top + 4, into: &svg)
     let description = "\(title) per workload; above 1 \(proposedName) is better; dashed line at 1."
-    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description), caption: caption(description, provenance))
+    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description), caption: caption(description, provenance, title: title))
   }
 }

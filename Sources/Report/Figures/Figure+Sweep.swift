@@ -55,7 +55,7 @@ extension Figure {
     let title = "\(metric == .best ? "Best" : "Final") test accuracy against \(axis.label)"
     let description = "\(title): lines join the means over seeds, bands span ±1 sample standard deviation."
     return Figure(identifier: "accuracy-vs-" + slug(axis.label), title: title,
-                  svg: svg.document(title: title, description: description), caption: caption(description, provenance))
+                  svg: svg.document(title: title, description: description), caption: caption(description, provenance, title: title))
   }
 
   /// Grouped bars of a sweep: one group per row key, labelled by its coordinates (or by the
@@ -82,7 +82,7 @@ extension Figure {
     var legend = series.map { LegendEntry(label: $0.label + " (mean ± std)", color: $0.color) }
     let matched = rows.keys.map { key in layout.pivotIsMethod ? rows.workload(key).flatMap { w in references.first { $0.matches(w) } } : nil }
     if matched.contains(where: { $0 != nil }) { legend.append(LegendEntry(label: "paper", color: "#000000", swatch: .diamond)) }
-    let legendTop = frame.bottom + 24 + Double(lines) * 14
+    let legendTop = frame.bottom + 24 + Double(lines) * 15
     var svg = SVG(width: max(frame.right + 16, frame.left + 220), height: legendTop + Double(legend.count) * 18 + 4)
     let axis = Axis(lower: 0, upper: 100, step: 20)
     let (positions, barWidth) = drawGroupedBars(groups: labels, series: series, axis: axis, frame: frame,
@@ -99,7 +99,7 @@ extension Figure {
     let title = layout.pivotIsMethod ? "\(metric == .best ? "Best" : "Final") test accuracy, BP against SDFA" : "\(metric == .best ? "Best" : "Final") test accuracy"
     let description = "\(title); bars are means over seeds, error bars ±1 sample standard deviation\(matched.contains { $0 != nil } ? ", diamonds the paper's numbers" : "")."
     return Figure(identifier: "accuracy-bars", title: title, svg: svg.document(title: title, description: description),
-                  caption: caption(description, provenance))
+                  caption: caption(description, provenance, title: title))
   }
 
   /// Learning curves of one row key, one line per pivot value; named and titled by the key's

@@ -31,9 +31,15 @@ extension Figure {
     plotRight + (legend.map { SVG.textWidth($0) }.max() ?? 0) + 48
   }
 
-  /// The caption text: what the figure shows, then where its numbers come from.
-  static func caption(_ description: String, _ provenance: ProvenanceSummary?) -> String {
-    [description, provenance?.line].compactMap { $0 }.joined(separator: " ")
+  /// The caption text after the title: what the figure shows (the description without the
+  /// title it starts with), then where its numbers come from.
+  static func caption(_ description: String, _ provenance: ProvenanceSummary?, title: String) -> String {
+    var text = Substring(description)
+    if text.hasPrefix(title) {
+      text = text.dropFirst(title.count).drop { ":;,. ".contains($0) }
+    }
+    let explanation = text.prefix(1).uppercased() + text.dropFirst()
+    return [explanation.isEmpty ? nil : explanation, provenance?.line].compactMap { $0 }.joined(separator: " ")
   }
 
   /// Greedy word wrap by estimated text width.
@@ -108,7 +114,7 @@ extension Figure {
     for (g, lines) in groups.enumerated() {
       let center = frame.left + (Double(g) + 0.5) * groupWidth
       for (i, line) in lines.enumerated() {
-        svg.text(line, x: center, y: frame.bottom + 16 + Double(i) * 13, anchor: "middle", size: 10, [("class", "tick-label")])
+        svg.text(line, x: center, y: frame.bottom + 17 + Double(i) * 15, anchor: "middle", size: 12, [("class", "tick-label")])
       }
     }
     svg.close("g")

@@ -1,6 +1,6 @@
 extension Table {
   /// A `table` float (`table*` for a ``wide`` table) with a booktabs `tabular` sized for a
-  /// two-column `article` (`\small`, narrow column gaps, headers broken before their unit),
+  /// two-column `article` (`\small`, `\footnotesize` for a wide one, narrow column gaps, headers broken before their unit),
   /// caption (title and notes), and label `tab:<spec>-<identifier>`. The first lines are `%`
   /// comments: what the file needs (`\usepackage{booktabs}`) and the provenance, which stays
   /// out of the caption.
@@ -11,7 +11,7 @@ extension Table {
     lines.append("% " + Self.latexComment(provenance.line))
     lines.append("\\begin{\(float)}[t]")
     lines.append("  \\centering")
-    lines.append("  \\small")
+    lines.append(wide ? "  \\footnotesize" : "  \\small")
     lines.append("  \\setlength{\\tabcolsep}{3pt}")
     lines.append("  \\caption{\(Self.latexEscape(paperCaption))}")
     lines.append("  \\label{tab:\(Self.latexLabel(qualifiedIdentifier))}")

@@ -80,6 +80,12 @@ public struct HTMLReport: Hashable, Sendable {
     return out
   }
 
+  /// An integer as such (`3`), anything else to 4 significant digits, NaN as `—`.
+  static func cell(_ x: Double) -> String {
+    guard x.isFinite else { return "—" }
+    return x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : NumberText.significant(x, 4)
+  }
+
   /// `<p class="files">Files: <a>…</a> · …</p>`.
   static func links(_ paths: [String]) -> String {
     guard !paths.isEmpty else { return "" }
@@ -98,7 +104,7 @@ public struct HTMLReport: Hashable, Sendable {
       for key in keys {
         switch values[key] ?? .none {
         case .text(let s): out += "<td class=\"left\">\(HTML.escape(s))</td>"
-        case .number(let x): out += "<td class=\"right\">\(x.isFinite ? NumberText.significant(x, 4) : "—")</td>"
+        case .number(let x): out += "<td class=\"right\">\(Self.cell(x))</td>"
         case .none: out += "<td class=\"right\">—</td>"
         }
       }
