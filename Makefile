@@ -29,7 +29,7 @@ deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required: https://www.swift.org/install/"; exit 1; }
 
 build: deps
-	$(SWIFT) build -c release --product sdfa
+	$(SWIFT) build -c release --product sdfa $(SWIFT_BUILD_FLAGS)
 
 quickstart: build
 	$(RELEASE)/sdfa run experiments/quickstart.yml

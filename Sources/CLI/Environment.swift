@@ -49,6 +49,9 @@ public struct SpecOptions: ParsableArguments {
   @Flag(name: .shortAndLong, help: "Log debug lines too (the project and cache chosen; stages' debug lines).")
   var verbose = false
 
+  @Flag(name: .shortAndLong, help: "Print warnings and errors only (sdfa run: failures and the summary).")
+  public var quiet = false
+
   @Option(name: .customLong("log-level"), help: ArgumentHelp(
     "trace, debug, info, notice, warning or error (default: $SDFA_LOG_LEVEL, else info).", valueName: "level"))
   var logLevel: String?
@@ -58,6 +61,7 @@ public struct SpecOptions: ParsableArguments {
   /// The level of the CLI's diagnostics and of the stage logs this process writes.
   public var level: Logger.Level {
     if verbose { return .debug }
+    if quiet && logLevel == nil { return .warning }
     return logLevel.flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? LogLines.level() ?? LogLines.defaultLevel
   }
 
@@ -80,6 +84,7 @@ public struct SpecOptions: ParsableArguments {
 
   public func validate() throws {
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
+    if verbose && quiet { throw ValidationError("choose one of --verbose and --quiet") }
     if let logLevel, Logger.Level(rawValue: logLevel.lowercased()) == nil {
       throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(logLevel)'")
     }

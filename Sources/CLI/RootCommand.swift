@@ -16,7 +16,7 @@ public struct RootCommand: ParsableCommand {
         sdfa status spec.yml
         sdfa schema train           # every key of a section
 
-      Logging: --verbose or --log-level LEVEL on commands that read specs, or SDFA_LOG_LEVEL=LEVEL \
+      Logging: --verbose, --quiet or --log-level LEVEL on commands that read specs, or SDFA_LOG_LEVEL=LEVEL \
       (trace, debug, info, notice, warning, error); stage logs: sdfa log LABEL.
       """,
     version: PipelineInfo.toolVersion,

@@ -42,9 +42,6 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Where to link outputs (default: the project's results/).", valueName: "dir"))
   var results: String?
 
-  @Flag(name: [.short, .long], help: "Print failures and the summary only.")
-  var quiet = false
-
   @Option(name: .long, help: ArgumentHelp("Where stages run: local, or slurm (the kinds in the spec's executor.slurm_kinds; default train). Default: the spec's executor.kind.", valueName: "name"))
   var executor: ExecutorSettings.Kind?
 
@@ -65,7 +62,7 @@ struct RunCommand: ParsableCommand {
     for spec in loaded {
       let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
       let remote = try makeExecutor(for: spec, runner: runner)
-      let display = ProgressDisplay(total: graph.nodes.count, spec: spec.name, quiet: quiet || json, dryRun: dryRun)
+      let display = ProgressDisplay(total: graph.nodes.count, spec: spec.name, quiet: options.quiet || json, dryRun: dryRun)
       let summary = runner.run(graph, options: runOptions, executor: remote, events: display.handle,
                                isCancelled: { Interrupts.shared.requested })
       display.close()
