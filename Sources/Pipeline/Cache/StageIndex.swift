@@ -27,7 +27,8 @@ public final class StageIndex: @unchecked Sendable {
     public var log: String?
   }
 
-  private let pool: DatabasePool
+  /// A pool for a cache this process may write; a read-only queue for `init(readingAt:)`.
+  let pool: any DatabaseWriter
 
   public init(path: String) throws {
     var config = Configuration()
@@ -37,22 +38,27 @@ public final class StageIndex: @unchecked Sendable {
     // last commits, never corrupt the file); artifacts themselves are fsynced before commit.
     config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     pool = try DatabasePool(path: path, configuration: config)
-    try pool.write { db in
-      try db.execute(sql: """
-        CREATE TABLE IF NOT EXISTS stages (
-          key TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, spec TEXT NOT NULL,
-          params TEXT NOT NULL, inputs TEXT NOT NULL, output TEXT, status TEXT NOT NULL,
-          started REAL NOT NULL, finished REAL NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,
-          tool TEXT NOT NULL, error TEXT, log TEXT);
-        CREATE INDEX IF NOT EXISTS stages_output ON stages(output);
-        CREATE TABLE IF NOT EXISTS latest (
-          spec TEXT NOT NULL, label TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (spec, label));
-        CREATE TABLE IF NOT EXISTS executions (
-          id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
-          host TEXT NOT NULL, pid INTEGER NOT NULL, started REAL NOT NULL, finished REAL NOT NULL, status TEXT NOT NULL);
-        """)
-    }
+    try pool.write { db in try db.execute(sql: Self.tables) }
   }
+
+  /// An index over an already opened database (see `StageIndex+ReadOnly.swift`).
+  init(database: any DatabaseWriter) {
+    pool = database
+  }
+
+  static let tables = """
+    CREATE TABLE IF NOT EXISTS stages (
+      key TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, spec TEXT NOT NULL,
+      params TEXT NOT NULL, inputs TEXT NOT NULL, output TEXT, status TEXT NOT NULL,
+      started REAL NOT NULL, finished REAL NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,
+      tool TEXT NOT NULL, error TEXT, log TEXT);
+    CREATE INDEX IF NOT EXISTS stages_output ON stages(output);
+    CREATE TABLE IF NOT EXISTS latest (
+      spec TEXT NOT NULL, label TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (spec, label));
+    CREATE TABLE IF NOT EXISTS executions (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
+      host TEXT NOT NULL, pid INTEGER NOT NULL, started REAL NOT NULL, finished REAL NOT NULL, status TEXT NOT NULL);
+    """
 
   /// Output digests of completed keys among `keys`.
   public func outputs(for keys: [String]) throws -> [String: String] {

@@ -65,7 +65,7 @@ extension Runner {
     } catch {
       if let temporary { try? FileManager.default.removeItem(at: temporary) }
       let message = "\(error)"
-      log?.write(Data("error: \(message)\n".utf8))
+      log?.write(Data((LogLines.format(.error, message) + "\n").utf8))
       try? index.commit(record(job, output: nil, status: "failed", started: started, finished: Date(), error: message,
                                log: logURL.path))
       return .outcome(.failed(message: message, log: logURL.path))

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A stage kind: what a node of the stage graph computes, and exactly what it depends on.
 ///
@@ -80,7 +81,9 @@ public final class StageContext: @unchecked Sendable {
   public let resumeDirectory: URL?
   private let progressSink: @Sendable (StageProgress) -> Void
   private let cancelled: @Sendable () -> Bool
-  private let logHandle: FileHandle?
+  /// The stage's log (`sdfa log LABEL` prints it): time-stamped lines with a level. Log at
+  /// `.debug` what only `--verbose` / `SDFA_LOG_LEVEL=debug` should keep.
+  public let logger: Logger
 
   public init(
     params: SpecValue, inputs: [String: URL], inputOrder: [String], outputDirectory: URL, label: String,
@@ -94,7 +97,7 @@ public final class StageContext: @unchecked Sendable {
     self.outputDirectory = outputDirectory
     self.label = label
     self.threads = threads
-    self.logHandle = logHandle
+    self.logger = LogLines.logger(label: "sdfa.stage", writingTo: logHandle)
     self.progressSink = progress
     self.cancelled = isCancelled
   }
@@ -130,9 +133,9 @@ public final class StageContext: @unchecked Sendable {
     progressSink(StageProgress(label: label, fraction: fraction, message: message))
   }
 
-  /// Appends a line to the stage's log file.
+  /// Appends a line to the stage's log file at level `info`.
   public func log(_ line: String) {
-    logHandle?.write(Data((line + "\n").utf8))
+    logger.info("\(line)")
   }
 
   /// Whether the run was interrupted; long stages poll this and throw `CancellationError()`.
