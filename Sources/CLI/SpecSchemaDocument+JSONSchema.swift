@@ -35,10 +35,12 @@ extension SpecSchemaDocument {
   }
 
   /// A field's schema with its doc and default.
-  func describe(_ field: Schema.Field, _ schema: [String: Any]) -> [String: Any] {
+  func describe(_ field: Schema.Field, _ schema: [String: Any]) -> [String: Any] { Self.described(field, schema) }
+
+  static func described(_ field: Schema.Field, _ schema: [String: Any]) -> [String: Any] {
     var result = schema
     if !field.doc.isEmpty { result["description"] = field.doc }
-    if let value = field.defaultValue { result["default"] = Self.json(value) }
+    if let value = field.defaultValue { result["default"] = json(value) }
     return result
   }
 
@@ -95,7 +97,7 @@ extension SpecSchemaDocument {
       return result
     case .object(let fields):
       var properties: [String: Any] = [:]
-      for field in fields { properties[field.name] = [String: Any]().merging(json(field.schema)) { a, _ in a }.described(by: field) }
+      for field in fields { properties[field.name] = described(field, json(field.schema)) }
       var result: [String: Any] = ["type": "object", "properties": properties, "additionalProperties": false]
       let required = fields.filter(\.required).map(\.name)
       if !required.isEmpty { result["required"] = required }
@@ -114,15 +116,5 @@ extension SpecSchemaDocument {
     case .list(let items): return items.map(json)
     case .object(let fields): return fields.mapValues(json)
     }
-  }
-}
-
-extension Dictionary where Key == String, Value == Any {
-  /// The schema with the field's doc and default added.
-  fileprivate func described(by field: Schema.Field) -> [String: Any] {
-    var result = self
-    if !field.doc.isEmpty { result["description"] = field.doc }
-    if let value = field.defaultValue { result["default"] = SpecSchemaDocument.json(value) }
-    return result
   }
 }
