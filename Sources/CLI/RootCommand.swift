@@ -18,7 +18,7 @@ public struct RootCommand: ParsableCommand {
     version: PipelineInfo.toolVersion,
     subcommands: [
       RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self,
-      HardwareCommand.self, ImportCommand.self, TablesCommand.self, ExecCommand.self,
+      HardwareCommand.self, ImportCommand.self, TablesCommand.self, ExecCommand.self, RunsCommand.self, ExportCommand.self,
     ] + CLIRuntime.extraCommands)
   }
 

@@ -27,7 +27,7 @@ public final class StageIndex: @unchecked Sendable {
     public var log: String?
   }
 
-  private let pool: DatabasePool
+  let pool: DatabasePool
 
   public init(path: String) throws {
     var config = Configuration()
@@ -51,6 +51,7 @@ public final class StageIndex: @unchecked Sendable {
           id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
           host TEXT NOT NULL, pid INTEGER NOT NULL, started REAL NOT NULL, finished REAL NOT NULL, status TEXT NOT NULL);
         """)
+      try Self.createMetricsTable(db)
     }
   }
 
@@ -82,10 +83,12 @@ public final class StageIndex: @unchecked Sendable {
     }
   }
 
-  /// Records a finished run (done or failed), the label's latest key and the execution.
-  public func commit(_ record: Record) throws {
+  /// Records a finished run (done or failed), the label's latest key, the execution and the
+  /// stage's metrics (canonical JSON, see ``Stage/metrics(artifact:)``), all in one transaction.
+  public func commit(_ record: Record, metrics: String? = nil) throws {
     try pool.write { db in
       try record.save(db)
+      if let metrics { try Self.saveMetrics(db, key: record.key, kind: record.kind, json: metrics) }
       try db.execute(sql: "INSERT OR REPLACE INTO latest (spec, label, key) VALUES (?, ?, ?)",
                      arguments: [record.spec, record.label, record.key])
       try db.execute(sql: """
