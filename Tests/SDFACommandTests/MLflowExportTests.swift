@@ -37,6 +37,7 @@ import Testing
   func mlflowReadsBackWhatSdfaRunsPrints() throws {
     let scratch = try Scratch()
     defer { scratch.cleanup() }
+    try RunsCommandTests.copyTechnology(to: scratch)
     try scratch.write(Array(RunsCommandTests.spec("alpha", sweep: "{train.method: [bp, sdfa]}", hardware: true).utf8), to: "alpha.yml")
     try scratch.write(Array(RunsCommandTests.spec("beta", sweep: "{model.neuron.tau: [2.0, 3.0]}", hardware: false).utf8), to: "beta.yml")
     let run = try SDFAProcess.run(["run", "alpha.yml", "beta.yml", "-q", "--seeds", "2"], in: scratch.url)

@@ -20,7 +20,14 @@ import Testing
     """
   }
 
+  /// The technology file the hardware section names, beside the specs.
+  static func copyTechnology(to scratch: Scratch) throws {
+    let file = SDFAProcess.packageRoot.appendingPathComponent("experiments/hardware/rram-32nm.yml")
+    try scratch.write(Array(try Data(contentsOf: file)), to: "hardware/rram-32nm.yml")
+  }
+
   static func makeCache(_ scratch: Scratch) throws -> SDFAProcess.Result {
+    try copyTechnology(to: scratch)
     try scratch.write(Array(spec("alpha", sweep: "{train.method: [bp, sdfa], model.neuron.tau: [2.0, 4.0]}", hardware: true).utf8), to: "alpha.yml")
     try scratch.write(Array(spec("beta", sweep: "{model.hidden: [[32], [16]]}", hardware: false).utf8), to: "beta.yml")
     return try SDFAProcess.run(["run", "alpha.yml", "beta.yml"], in: scratch.url)
@@ -118,10 +125,10 @@ import Testing
     #expect(byKey.out.contains("[16]") && byKey.out.contains("[32]"))
   }
 
-  static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    ?? ProcessInfo.processInfo.environment["PATH"].flatMap { path in
-      path.split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+  /// The first `python3` on PATH (where pip installs for the user), else the system's.
+  static let python = ProcessInfo.processInfo.environment["PATH"].flatMap { path in
+    path.split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+  } ?? ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
   /// Runs a Python script; returns its status and output.
   static func runPython(_ script: String, arguments: [String] = [], environment: [String: String] = [:]) throws -> (Int32, String, String) {

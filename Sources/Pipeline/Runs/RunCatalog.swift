@@ -51,6 +51,9 @@ public struct RunCatalog: Sendable {
     var entries: [RunEntry] = []
     var used = Set<String>()
     for (spec, rows) in latest where specs?.contains(spec) ?? true {
+      // A record keeps the label of the spec that ran it first; this spec's label is in `latest`.
+      var labels: [String: String] = [:]
+      for row in rows { labels[row.key] = row.label }
       let chosen = rows.compactMap { byKey[$0.key] }
       let perSpec = chosen.filter { registry.stage($0.kind)?.scope == .perSpec }
       let perPoint = chosen.filter { registry.stage($0.kind)?.scope != .perSpec }
@@ -62,20 +65,21 @@ public struct RunCatalog: Sendable {
         let chain = Self.chain(leaf, byOutput: local)
         guard let run = chain.first(where: { $0.kind == runKind }) else { continue }
         used.insert(run.key)
-        entries.append(entry(spec: spec, leaf: leaf, run: run, chain: chain, metrics: metrics, current: true, specDigest: digest))
+        entries.append(entry(spec: spec, label: labels[leaf.key] ?? leaf.label, run: run, chain: chain, metrics: metrics,
+                             current: true, specDigest: digest))
       }
     }
     if superseded {
       for record in records where record.kind == runKind && !used.contains(record.key) && (specs?.contains(record.spec) ?? true) {
         let chain = Self.chain(record, byOutput: byOutput)
-        entries.append(entry(spec: record.spec, leaf: record, run: record, chain: chain, metrics: metrics, current: false, specDigest: nil))
+        entries.append(entry(spec: record.spec, label: record.label, run: record, chain: chain, metrics: metrics, current: false, specDigest: nil))
       }
     }
     return entries.sorted(by: Self.order)
   }
 
   private func entry(
-    spec: String, leaf: StageIndex.Record, run: StageIndex.Record, chain: [StageIndex.Record],
+    spec: String, label: String, run: StageIndex.Record, chain: [StageIndex.Record],
     metrics: [String: SpecValue], current: Bool, specDigest: String?
   ) -> RunEntry {
     var params: [String: SpecValue] = [:], keys: [String: String] = [:], recorded: [String: SpecValue] = [:]
@@ -84,7 +88,7 @@ public struct RunCatalog: Sendable {
       if let value = try? SpecValue(json: record.params) { params.merge(RunEntry.flatten(value)) { a, _ in a } }
       if let m = metrics[record.key] { recorded[record.kind] = m }
     }
-    let coordinates = Self.coordinates(of: leaf.label)
+    let coordinates = Self.coordinates(of: label)
     return RunEntry(
       spec: spec, point: coordinates.map { "\($0.axis)=\($0.value)" }.joined(separator: "/"), coordinates: coordinates,
       key: run.key, keys: keys, params: params, metrics: recorded, started: run.started, finished: run.finished,
