@@ -113,8 +113,8 @@ struct RunsCommand: ParsableCommand {
     guard let first = matches.first else {
       throw ValidationError("--diff: no run is named '\(name)' (give a key prefix of 4+ hex digits, or spec:point as sdfa runs --columns spec,point,key lists them)")
     }
-    // A training shared by two specs is one run; only different params are ambiguous.
-    let distinct = matches.filter { $0.params != first.params }
+    // A training shared by two specs is one training: take the first spec's run of it.
+    let distinct = matches.filter { $0.params != first.params && $0.key != first.key }
     guard distinct.isEmpty else {
       let list = matches.prefix(6).map { "\($0.spec):\($0.point) (key \($0.key.prefix(12)))" }.joined(separator: ", ")
       throw ValidationError("--diff: '\(name)' names \(matches.count) runs: \(list); give a longer key prefix or spec:point")

@@ -83,7 +83,24 @@ enum RunsRendering {
     let rows = differences(a, b)
     var text = "A  \(a.spec)  \(a.point)  (key \(a.key.prefix(12)))\nB  \(b.spec)  \(b.point)  (key \(b.key.prefix(12)))\n"
     guard !rows.isEmpty else { return text + "no params differ (\(a.params.count) params compared)" }
-    let cells = [["param", "A", "B"]] + rows.map { [$0.param, $0.a.map(RunValues.text) ?? "—", $0.b.map(RunValues.text) ?? "—"] }
+    // A section only one run has (the hardware of a spec without one) is one line.
+    func section(_ path: String) -> String { String(path.prefix { $0 != "." }) }
+    func only(_ params: [String: SpecValue], _ other: [String: SpecValue], _ name: String) -> Bool {
+      params.keys.contains { section($0) == name } && !other.keys.contains { section($0) == name }
+    }
+    var cells = [["param", "A", "B"]], folded = Set<String>()
+    for row in rows {
+      let name = section(row.param)
+      let inA = only(a.params, b.params, name), inB = only(b.params, a.params, name)
+      let count = rows.filter { section($0.param) == name }.count
+      if (inA || inB) && count > 1 {
+        if folded.insert(name).inserted {
+          cells.append(["\(name).*", inA ? "(\(count) params)" : "—", inB ? "(\(count) params)" : "—"])
+        }
+        continue
+      }
+      cells.append([row.param, row.a.map(RunValues.text) ?? "—", row.b.map(RunValues.text) ?? "—"])
+    }
     let widths = (0..<3).map { c in cells.map { $0[c].count }.max() ?? 0 }
     text += "\n" + cells.map { row in
       row.indices.map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")

@@ -86,6 +86,10 @@ import Testing
       #expect(Self.metric(entry, "train", "final_test_accuracy") == accuracies.last)
       #expect((Self.metric(entry, "energy", "pipesdfa_epoch_joules") ?? 0) > 0 || spec == "beta")
     }
+    // Each run's chain is its own, even where two points' artifacts are byte-identical.
+    for entry in all { #expect((entry["keys"] as? [String: String])?["train"] == entry["key"] as? String) }
+    let mapKeys = all.compactMap { ($0["keys"] as? [String: String])?["map"] }
+    #expect(mapKeys.count == 4 && Set(mapKeys).count == 4)
     // The shared training is listed under both specs, with one key.
     let shared = all.filter { ($0["point"] as? String) == "method=sdfa/tau=2/seed=0" || ($0["point"] as? String) == "hidden=32/seed=0" }
     #expect(shared.count == 2 && Set(shared.compactMap { $0["key"] as? String }).count == 1)

@@ -45,8 +45,11 @@ public struct RunCatalog: Sendable {
     let records = try index.doneRecords()
     let metrics = try index.allMetrics().compactMapValues { try? SpecValue(json: $0) }
     let byKey = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-    var byOutput: [String: StageIndex.Record] = [:]
-    for record in records.sorted(by: { $0.started < $1.started }) { if let o = record.output, byOutput[o] == nil { byOutput[o] = record } }
+    // Equal content gives equal digests: several records may have produced one output.
+    var byOutput: [String: [Candidate]] = [:]
+    for record in records.sorted(by: { $0.started < $1.started }) {
+      if let o = record.output { byOutput[o, default: []].append(Candidate(record: record, label: record.label)) }
+    }
     let latest = Dictionary(grouping: try index.allLatest(), by: { $0.spec })
     var entries: [RunEntry] = []
     var used = Set<String>()
@@ -59,10 +62,13 @@ public struct RunCatalog: Sendable {
       let perPoint = chosen.filter { registry.stage($0.kind)?.scope != .perSpec }
       let consumed = Set(perPoint.flatMap { Self.inputs($0).values })
       let digest = perSpec.first.map { Digest.sha256($0.params) }
-      var local: [String: StageIndex.Record] = byOutput
-      for record in perPoint { if let o = record.output { local[o] = record } }
+      // This spec's own records (with its labels) come first.
+      var local = byOutput
+      for record in perPoint.reversed() {
+        if let o = record.output { local[o, default: []].insert(Candidate(record: record, label: labels[record.key] ?? record.label), at: 0) }
+      }
       for leaf in perPoint where !consumed.contains(leaf.output ?? "") {
-        let chain = Self.chain(leaf, byOutput: local)
+        let chain = Self.chain(Candidate(record: leaf, label: labels[leaf.key] ?? leaf.label), byOutput: local)
         guard let run = chain.first(where: { $0.kind == runKind }) else { continue }
         used.insert(run.key)
         entries.append(entry(spec: spec, label: labels[leaf.key] ?? leaf.label, run: run, chain: chain, metrics: metrics,
@@ -71,7 +77,7 @@ public struct RunCatalog: Sendable {
     }
     if superseded {
       for record in records where record.kind == runKind && !used.contains(record.key) && (specs?.contains(record.spec) ?? true) {
-        let chain = Self.chain(record, byOutput: byOutput)
+        let chain = Self.chain(Candidate(record: record, label: record.label), byOutput: byOutput)
         entries.append(entry(spec: record.spec, label: record.label, run: record, chain: chain, metrics: metrics, current: false, specDigest: nil))
       }
     }
@@ -101,13 +107,27 @@ public struct RunCatalog: Sendable {
   }
 
   /// The record and every record upstream of it, downstream first.
-  static func chain(_ leaf: StageIndex.Record, byOutput: [String: StageIndex.Record]) -> [StageIndex.Record] {
-    var result: [StageIndex.Record] = [], seen = Set<String>(), queue = [leaf]
+  /// A record under the label a spec gave it.
+  struct Candidate {
+    var record: StageIndex.Record
+    var label: String
+  }
+
+  /// The record and every record upstream of it, downstream first. An input digest that
+  /// several records produced resolves to the one of the input's kind whose coordinates are
+  /// among the leaf's (an upstream stage depends on a subset of its consumer's axes).
+  static func chain(_ leaf: Candidate, byOutput: [String: [Candidate]]) -> [StageIndex.Record] {
+    let leafCoordinates = Set(coordinates(of: leaf.label))
+    var result: [StageIndex.Record] = [], seen = Set<String>(), queue = [leaf.record]
     while !queue.isEmpty {
       let record = queue.removeFirst()
       guard seen.insert(record.key).inserted else { continue }
       result.append(record)
-      for (_, digest) in inputs(record).sorted(by: { $0.key < $1.key }) { if let up = byOutput[digest] { queue.append(up) } }
+      for (role, digest) in inputs(record).sorted(by: { $0.key < $1.key }) {
+        let options = (byOutput[digest] ?? []).filter { $0.record.kind == role }
+        let chosen = options.first { Set(coordinates(of: $0.label)).isSubset(of: leafCoordinates) } ?? options.first
+        if let chosen { queue.append(chosen.record) }
+      }
     }
     return result
   }
