@@ -120,13 +120,19 @@ import Testing
     #expect(Set(params.keys) == ["train.method", "model.neuron.tau"], "\(byPoint.out)")
     #expect(params["train.method"]?.compactMap { $0 as? String } == ["bp", "sdfa"])
     #expect(params["model.neuron.tau"]?.compactMap { $0 as? Double } == [2, 4])
-    let beta = all.filter { ($0["spec"] as? String) == "beta" }.sorted { ($0["point"] as! String) < ($1["point"] as! String) }
-    let keys = beta.compactMap { ($0["key"] as? String).map { String($0.prefix(10)) } }
-    let byKey = try SDFAProcess.run(["runs", "--diff", keys[0], keys[1]], in: scratch.url)
+    func key(_ point: String) throws -> String {
+      String(try #require(all.first { ($0["point"] as? String) == point }?["key"] as? String).prefix(10))
+    }
+    let byKey = try SDFAProcess.run(["runs", "--diff", key("method=bp/tau=2/seed=0"), key("method=bp/tau=4/seed=0")], in: scratch.url)
     #expect(byKey.status == 0, "\(byKey.err)")
     let diffLines = byKey.out.split(separator: "\n").filter { !$0.hasPrefix("A ") && !$0.hasPrefix("B ") && !$0.hasPrefix("param") }
-    #expect(diffLines.map { $0.split(separator: " ").first.map(String.init) } == ["model.hidden"], "\(byKey.out)")
-    #expect(byKey.out.contains("[16]") && byKey.out.contains("[32]"))
+    #expect(diffLines.map { $0.split(separator: " ").map(String.init) } == [["model.neuron.tau", "2", "4"]], "\(byKey.out)")
+    // Across specs: beta has no hardware section (one folded line), and its hidden size differs.
+    let across = try SDFAProcess.run(["runs", "--diff", "alpha:method=sdfa/tau=4/seed=0", "beta:hidden=16/seed=0"], in: scratch.url)
+    let acrossLines = across.out.split(separator: "\n").filter { !$0.hasPrefix("A ") && !$0.hasPrefix("B ") && !$0.hasPrefix("param") }
+    let words = acrossLines.map { $0.split(separator: " ").map(String.init) }
+    #expect(words.map(\.first) == ["hardware.*", "model.hidden", "model.neuron.tau"], "\(across.out)")
+    #expect(words.first?.last == "—" && words.dropFirst() == [["model.hidden", "[32]", "[16]"], ["model.neuron.tau", "4", "2"]])
   }
 
   /// The first `python3` on PATH (where pip installs for the user), else the system's.
