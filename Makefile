@@ -1,7 +1,8 @@
 # SpikingDFA — make targets. `make quickstart` and `make test` install what is missing.
 SHELL := /bin/bash
 SWIFT ?= swift
-DEBIAN_PACKAGES := libopenblas-dev libhdf5-dev libsqlite3-dev pkg-config
+# librsvg2-bin: rsvg-convert renders the reports' figures to PDF and PNG (SVG only without it).
+DEBIAN_PACKAGES := libopenblas-dev libhdf5-dev libsqlite3-dev pkg-config librsvg2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE := .build/release
 export OPENBLAS_NUM_THREADS ?= 1

@@ -56,7 +56,7 @@ let package = Package(
       swiftSettings: numericSwift),
     .target(
       name: "CLI",
-      dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Pipeline", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "sdfa", dependencies: ["CLI", "Stages", "Report", "Events", "Pipeline"]),
     // The CLI with toy stage kinds that only hash their inputs: the pipeline benchmark and the
     // crash-safety and concurrency tests drive it.

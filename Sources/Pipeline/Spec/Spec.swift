@@ -101,11 +101,11 @@ public struct Spec: Sendable {
     fields.append(.init("executor", ExecutorSettings.schema(kinds: registry.stages.map(\.kind)), doc: "where stages run"))
     // Handled apart (the loader resolves includes, sweeps are compiled below), but named
     // here so that a misspelling of them gets the right suggestion.
-    fields += [.init("sweep", .object([])), .init("include", .string)]
+    fields += [.init("sweep", .object([])), .init("sweep_labels", .object([])), .init("include", .string)]
     let declared = Set(fields.map(\.name))
 
     // Sections of kinds this build lacks get a clear message rather than "unknown key".
-    var sectionNode = node.removing("sweep")
+    var sectionNode = node.removing("sweep").removing("sweep_labels")
     for entry in node.entries ?? [] where !declared.contains(entry.key) {
       if let owner = plannedSections[entry.key] {
         errors.append(SpecError(entry.keyLocation, "section '\(entry.key)' needs the '\(owner)' stage, which this build of sdfa does not include yet",
@@ -120,6 +120,9 @@ public struct Spec: Sendable {
     var axes: [SweepAxis] = []
     if let sweep = node["sweep"] {
       axes = compileSweep(sweep, schema: topSchema, base: value, errors: &errors)
+    }
+    if let labels = node["sweep_labels"] {
+      applySweepLabels(labels, to: &axes, errors: &errors)
     }
 
     var locations: [String: SourceLocation] = [:]
