@@ -60,8 +60,12 @@ import Testing
     #expect(run.out.contains("best test accuracy (%) by method:"), "\(run.out)")
     #expect(run.out.contains("tau=2") && run.out.contains("tau=4") && run.out.contains("bp") && run.out.contains("sdfa"), "\(run.out)")
 
+    // beta sweeps no method: one line per point.
+    #expect(run.out.contains("best test accuracy (%):\n    hidden=32  ") && run.out.contains("\n    hidden=16  "), "\(run.out)")
+
     let table = try SDFAProcess.run(["runs"], in: scratch.url)
     #expect(table.status == 0, "\(table.err)")
+    #expect(!table.err.contains("recorded the metrics"), "the stages recorded their metrics when they committed: \(table.err)")
     #expect(table.out.contains("6 runs of 2 specs"), "\(table.out)")
     let lines = table.out.split(separator: "\n")
     #expect(lines.first?.contains("best_test_accuracy") == true && lines.first?.contains("pipesdfa_epoch_joules") == true, "\(table.out)")
