@@ -17,10 +17,10 @@ struct RunsCommand: ParsableCommand {
 
       Examples:
         sdfa runs
-        sdfa runs experiments/quickstart.yml --where 'train.method=sdfa' --where 'model.neuron.tau>=2'
-        sdfa runs --sort best_test_accuracy:desc --columns spec,point,best_test_accuracy
+        sdfa runs spec.yml --where train.method=sdfa --where 'model.neuron.tau>=2'
+        sdfa runs --sort best_test_accuracy:desc --columns spec,point,key
         sdfa runs --format csv > runs.csv
-        sdfa runs --diff 3fa1c2 9b07d4           # key prefixes, or points as spec:point
+        sdfa runs --diff 3fa1c2 9b07d4       # key prefixes, or spec:point
       """)
 
   @Argument(help: "Only the runs of these specs (default: every spec that used the cache).",
