@@ -23,7 +23,7 @@ public struct RootCommand: ParsableCommand {
     subcommands: [
       RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self,
       HardwareCommand.self, ImportCommand.self, TablesCommand.self, ExecCommand.self,
-      InitCommand.self, SchemaCommand.self, LogCommand.self,
+      InitCommand.self, SchemaCommand.self, LogCommand.self, RunsCommand.self, ExportCommand.self,
     ] + CLIRuntime.extraCommands)
   }
 

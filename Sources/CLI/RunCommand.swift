@@ -81,7 +81,10 @@ struct RunCommand: ParsableCommand {
     if json {
       Terminal.out(SummaryJSON.render(summaries))
     } else {
-      for (spec, summary) in summaries { SummaryText.print(summary, spec: spec.name, dryRun: dryRun, results: project.resultsDisplay) }
+      for (spec, summary) in summaries {
+        SummaryText.print(summary, spec: spec.name, dryRun: dryRun, results: project.resultsDisplay)
+        if !dryRun { for line in RunHeadline.lines(summary, spec: spec, index: runner.index, registry: CLIRuntime.registry) { Terminal.out(line) } }
+      }
     }
     if summaries.contains(where: \.1.interrupted) { throw ExitCode(130) }
     if summaries.contains(where: { !$0.1.failures.isEmpty || $0.1.skippedCount > 0 }) { throw ExitCode(1) }

@@ -38,7 +38,10 @@ public final class StageIndex: @unchecked Sendable {
     // last commits, never corrupt the file); artifacts themselves are fsynced before commit.
     config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     pool = try DatabasePool(path: path, configuration: config)
-    try pool.write { db in try db.execute(sql: Self.tables) }
+    try pool.write { db in
+      try db.execute(sql: Self.tables)
+      try Self.createMetricsTable(db)
+    }
   }
 
   /// An index over an already opened database (see `StageIndex+ReadOnly.swift`).
@@ -88,10 +91,12 @@ public final class StageIndex: @unchecked Sendable {
     }
   }
 
-  /// Records a finished run (done or failed), the label's latest key and the execution.
-  public func commit(_ record: Record) throws {
+  /// Records a finished run (done or failed), the label's latest key, the execution and the
+  /// stage's metrics (canonical JSON, see ``Stage/metrics(artifact:)``), all in one transaction.
+  public func commit(_ record: Record, metrics: String? = nil) throws {
     try pool.write { db in
       try record.save(db)
+      if let metrics { try Self.saveMetrics(db, key: record.key, kind: record.kind, json: metrics) }
       try db.execute(sql: "INSERT OR REPLACE INTO latest (spec, label, key) VALUES (?, ?, ?)",
                      arguments: [record.spec, record.label, record.key])
       try db.execute(sql: """

@@ -57,7 +57,8 @@ extension Runner {
       store.removeResume(job.key)
       let finished = Date()
       try index.commit(record(job, output: digest, status: "done", started: started, finished: finished, error: nil,
-                              log: logURL.path))
+                              log: logURL.path),
+                       metrics: metricsJSON(stage, digest: digest, log: log))
       return .outcome(.ran(digest: digest, seconds: finished.timeIntervalSince(started)))
     } catch is CancellationError {
       if let temporary { try? FileManager.default.removeItem(at: temporary) }
@@ -69,6 +70,17 @@ extension Runner {
       try? index.commit(record(job, output: nil, status: "failed", started: started, finished: Date(), error: message,
                                log: logURL.path))
       return .outcome(.failed(message: message, log: logURL.path))
+    }
+  }
+
+  /// The stage's metrics read from its committed artifact; a kind whose metrics cannot be
+  /// read still completes (the log says why, and `sdfa runs` tries again).
+  func metricsJSON(_ stage: any Stage, digest: String, log: FileHandle?) -> String? {
+    do {
+      return try stage.metrics(artifact: store.artifactURL(digest))?.canonicalJSON
+    } catch {
+      log?.write(Data("warning: the metrics of this artifact cannot be read: \(error)\n".utf8))
+      return nil
     }
   }
 

@@ -37,6 +37,16 @@ public protocol Stage: Sendable {
   /// Computes the artifact. Throws to fail the node; must not touch anything outside
   /// `context.outputDirectory` except through the context.
   func run(_ context: StageContext) throws
+  /// The numbers worth querying across runs (`sdfa runs`, MLflow export), read from a
+  /// committed artifact of this kind: a JSON object of scalars, lists of scalars (per layer)
+  /// and, under `curves`, per-epoch series (`{"test_accuracy": [0.51, 0.62, …]}`). The index
+  /// stores it beside the stage record, in the same transaction; artifacts committed before
+  /// the index had metrics are read the same way on first use. Nil for kinds with nothing to
+  /// report. It must depend only on the artifact's files.
+  func metrics(artifact: URL) throws -> SpecValue?
+  /// The names among its metrics that summarise a run (`sdfa run` prints them, `sdfa runs`
+  /// shows them by default), most important first.
+  var headlineMetrics: [String] { get }
 }
 
 public enum StageScope: Sendable { case perPoint, perSpec }
@@ -49,6 +59,8 @@ extension Stage {
   public func threads(for params: SpecValue) -> Int { 1 }
   public func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] { [] }
   public func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue { config }
+  public func metrics(artifact: URL) throws -> SpecValue? { nil }
+  public var headlineMetrics: [String] { [] }
 }
 
 /// What a stage's `expand` may use: the spec file (to resolve relative paths) and source
