@@ -34,11 +34,6 @@ public struct StageJob: Sendable, Codable, Equatable {
     self.forced = forced
   }
 
-  /// The key these fields hash to; `sdfa exec` refuses a description whose key differs.
-  public var computedKey: String {
-    StageKey(kind: kind, version: version, params: params, inputDigests: inputs).hex
-  }
-
   private enum CodingKeys: String, CodingKey {
     case key, kind, version, params, inputs, inputOrder = "input_order", label, spec, threads, forced
   }

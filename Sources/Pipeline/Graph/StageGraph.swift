@@ -13,7 +13,8 @@ public struct StageGraph: Sendable {
     public let inputOrder: [String]
     /// `train hidden=256/method=sdfa/seed=2`: kind plus the sweep coordinates it depends on.
     public let label: String
-    /// Identity before running: kind, version, params and the inputs' identities.
+    /// Identity before running: the node's key (``KeyedStage/key(inputs:)``) over its
+    /// producers' identities instead of their output digests.
     public let identity: String
   }
 
@@ -48,8 +49,8 @@ public struct StageGraph: Sendable {
         relevance[stage.kind] = axes
         let coordinates = point.assignments.filter { axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
         let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
-        let identity = Self.identity(kind: stage.kind, version: stage.version, params: params,
-                                     inputs: inputs.mapValues { nodes[$0].identity })
+        let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
+          .key(inputs: inputs.mapValues { nodes[$0].identity }).hex
         if let existing = byIdentity[identity] {
           here[stage.kind] = existing
         } else {
@@ -79,8 +80,8 @@ public struct StageGraph: Sendable {
       let params = Self.params(of: stage, in: config)
       // A per-spec stage sees every node of every point, by role "<point id>/<kind>".
       let inputs = Dictionary(uniqueKeysWithValues: everyNode)
-      let identity = Self.identity(kind: stage.kind, version: stage.version, params: params,
-                                   inputs: inputs.mapValues { nodes[$0].identity })
+      let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
+        .key(inputs: inputs.mapValues { nodes[$0].identity }).hex
       nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params, inputs: inputs,
                         inputOrder: everyNode.map(\.0), label: stage.kind, identity: identity))
     }
@@ -93,12 +94,6 @@ public struct StageGraph: Sendable {
     var fields: [String: SpecValue] = [:]
     for path in stage.reads { fields[path] = config[path: path] ?? .null }
     return .object(fields)
-  }
-
-  /// A node's identity is a key whose inputs are the producers' identities instead of their
-  /// output digests: the same encoding, known before anything runs.
-  static func identity(kind: String, version: Int, params: SpecValue, inputs: [String: String]) -> String {
-    StageKey(kind: kind, version: version, params: params, inputDigests: inputs).hex
   }
 
   /// Problems with which stages a point's configuration puts into the graph: a section whose
@@ -134,23 +129,4 @@ public struct StageGraph: Sendable {
     for node in nodes { for producer in Set(node.inputs.values) { result[producer].append(node.index) } }
     return result
   }
-}
-
-/// The key of a node once its inputs' artifacts are known: SHA-256 over the canonical JSON
-/// of kind, version, params and the input artifacts' digests by role.
-public struct StageKey: Sendable, Hashable, CustomStringConvertible {
-  public let hex: String
-  /// The exact text that was hashed (kept for `explain`).
-  public let material: String
-
-  public init(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) {
-    let encoded = SpecValue.object([
-      "kind": .string(kind), "version": .number(Double(version)), "params": params,
-      "inputs": .object(inputDigests.mapValues { .string($0) }),
-    ])
-    material = encoded.canonicalJSON
-    hex = Digest.sha256(material)
-  }
-
-  public var description: String { hex }
 }

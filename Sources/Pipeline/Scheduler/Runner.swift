@@ -147,7 +147,7 @@ public final class Runner: @unchecked Sendable {
           let node = nodes[i]
           var digests: [String: String] = [:]
           for (role, p) in node.inputs { if let d = s.outcome(p)?.digest { digests[role] = d } }
-          s.keys[i] = StageKey(kind: node.kind, version: node.version, params: node.params, inputDigests: digests)
+          s.keys[i] = node.key(inputs: digests)
         }
         let known = (try? index.outputs(for: ready.map { s.keys[$0]!.hex })) ?? [:]
         for i in ready {
