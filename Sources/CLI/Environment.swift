@@ -43,9 +43,10 @@ public struct SpecOptions: ParsableArguments {
   public func loadSpecs(_ paths: [String]) throws -> [Spec] {
     var specs: [Spec] = []
     var failed = false
+    let digester = treeDigester()
     for path in paths {
       do {
-        let spec = try Spec.load(path, registry: CLIRuntime.registry, overrides: overrides)
+        let spec = try Spec.load(path, registry: CLIRuntime.registry, overrides: overrides, treeDigester: digester)
         for notice in spec.notices { Terminal.error(notice) }
         specs.append(spec)
       } catch let errors as SpecErrors {
@@ -58,6 +59,12 @@ public struct SpecOptions: ParsableArguments {
       throw ExitCode(2)
     }
     return specs
+  }
+
+  /// Keys data folders by content, remembering each file's digest in the cache's index when
+  /// the cache exists (it never creates one: read-only commands stay read-only).
+  public func treeDigester() -> TreeDigester {
+    TreeDigester(memo: FileDigestMemo(indexPath: cacheURL.appendingPathComponent("index.sqlite").path))
   }
 
   public func runner() throws -> Runner {

@@ -95,6 +95,9 @@ struct ExplainCommand: ParsableCommand {
     let entry = entries[node.index]
     Terminal.out("\(node.label)")
     Terminal.out("  kind \(node.kind) v\(node.version); reads \(CLIRuntime.registry.stage(node.kind)?.reads.joined(separator: ", ") ?? "")")
+    if let settings = CLIRuntime.registry.stage(node.kind)?.settings, !settings.isEmpty {
+      Terminal.out("  settings, not in the key: \(settings.joined(separator: ", "))")
+    }
     if let key = entry.key { Terminal.out("  key \(key)") }
     switch entry.status {
     case .cached(let digest):
@@ -109,6 +112,10 @@ struct ExplainCommand: ParsableCommand {
     }
     Terminal.out("  params:")
     for line in prettyLines(node.params) { Terminal.out("    \(line)") }
+    if node.settings != .object([:]) {
+      Terminal.out("  settings (not in the key):")
+      for line in prettyLines(node.settings) { Terminal.out("    \(line)") }
+    }
   }
 
   private func prettyLines(_ value: SpecValue, indent: String = "") -> [String] {

@@ -54,8 +54,9 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let loaded = try options.loadSpecs(specs)
+    // The cache first: keying the specs' data folders remembers file digests in its index.
     let runner = try options.runner()
+    let loaded = try options.loadSpecs(specs)
     Interrupts.shared.install()
     var runOptions = RunOptions(dryRun: dryRun, force: force)
     if let jobs { runOptions.jobs = jobs }

@@ -9,8 +9,10 @@ import SNN
 /// (`figures/*.svg`) and a self-contained `report.html`.
 struct ReportStage: Stage {
   let kind = "report"
-  let version = 2
-  let reads = ["name", "axes", "points", "report"]
+  let version = 3
+  let reads = ["name", "axes", "points", "report.formats", "report.metric"]
+  /// What ``workload(_:model:)`` labels a point's workload with.
+  let pointReads = ["dataset.kind", "dataset.like", "model.arch", "model.neuron.type"]
   let scope = StageScope.perSpec
   var trigger: String? { nil }
 
@@ -24,7 +26,7 @@ struct ReportStage: Stage {
   func run(_ context: StageContext) throws {
     let name = context.param("name")?.stringValue ?? "spec"
     let points = context.param("points")?.listValue ?? []
-    let digest = Digest.sha256(context.params.canonicalJSON)
+    let digest = Digest.sha256(context.keyedParams.canonicalJSON)
     let date = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
     var records: [RunRecord] = []
     var summaries: [(id: String, kinds: [String: [String: Double]])] = []

@@ -6,8 +6,12 @@ public struct StageGraph: Sendable {
     public let index: Int
     public let kind: String
     public let version: Int
-    /// The values of the kind's `reads` paths, keyed by path.
+    /// The values of the leaves the kind reads, nested as in the spec: the keyed params
+    /// (``StageGraph/params(of:in:)``).
     public let params: SpecValue
+    /// The settings the kind reads (threads, a data folder's location): passed to the stage,
+    /// never keyed. Nodes that share an identity share the first point's settings.
+    public let settings: SpecValue
     /// Producer nodes by role, and the roles in order.
     public let inputs: [String: Int]
     public let inputOrder: [String]
@@ -40,10 +44,11 @@ public struct StageGraph: Sendable {
           stage.consumes.allSatisfy({ here[$0] != nil })
         else { continue }
         let params = Self.params(of: stage, in: point.config)
+        let reads = stage.reads(in: point.config)
         let inputs = Dictionary(uniqueKeysWithValues: stage.consumes.map { ($0, here[$0]!) })
         var axes = Set(point.assignments.map(\.axis).filter { axis in
           let path = axis == "seed" ? "seed" : spec.axes.first { $0.label == axis }!.path
-          return stage.reads.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") }
+          return reads.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") }
         })
         for consumed in stage.consumes { axes.formUnion(relevance[consumed] ?? []) }
         relevance[stage.kind] = axes
@@ -54,7 +59,8 @@ public struct StageGraph: Sendable {
         if let existing = byIdentity[identity] {
           here[stage.kind] = existing
         } else {
-          let node = Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params, inputs: inputs,
+          let node = Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params,
+                          settings: Self.settings(of: stage, in: point.config), inputs: inputs,
                           inputOrder: stage.consumes, label: label, identity: identity)
           byIdentity[identity] = node.index
           nodes.append(node)
@@ -82,18 +88,10 @@ public struct StageGraph: Sendable {
       let inputs = Dictionary(uniqueKeysWithValues: everyNode)
       let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
         .key(inputs: inputs.mapValues { nodes[$0].identity }).hex
-      nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params, inputs: inputs,
+      nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params,
+                        settings: Self.settings(of: stage, in: config), inputs: inputs,
                         inputOrder: everyNode.map(\.0), label: stage.kind, identity: identity))
     }
-  }
-
-  /// The params object of a stage for a configuration: each read path mapped to its value.
-  /// Per-spec stages also read `name`, `axes` and `points` (each point's id, coordinates and
-  /// configuration), which the graph supplies.
-  static func params(of stage: any Stage, in config: SpecValue) -> SpecValue {
-    var fields: [String: SpecValue] = [:]
-    for path in stage.reads { fields[path] = config[path: path] ?? .null }
-    return .object(fields)
   }
 
   /// Problems with which stages a point's configuration puts into the graph: a section whose
