@@ -39,11 +39,12 @@ public struct SpecOptions: ParsableArguments {
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
   }
 
-  /// Loads every spec, printing all problems of all files before failing.
-  public func loadSpecs(_ paths: [String]) throws -> [Spec] {
+  /// Loads every spec, printing all problems of all files before failing; data folders are
+  /// keyed with `digester` (default: ``treeDigester()``).
+  public func loadSpecs(_ paths: [String], treeDigester digester: TreeDigester? = nil) throws -> [Spec] {
     var specs: [Spec] = []
     var failed = false
-    let digester = treeDigester()
+    let digester = digester ?? treeDigester()
     for path in paths {
       do {
         let spec = try Spec.load(path, registry: CLIRuntime.registry, overrides: overrides, treeDigester: digester)

@@ -58,9 +58,11 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    // The cache first: keying the specs' data folders remembers file digests in its index.
+    let digester = options.treeDigester()
+    let loaded = try options.loadSpecs(specs, treeDigester: digester)
     let runner = try options.runner()
-    let loaded = try options.loadSpecs(specs)
+    // On a new cache, the data folders' file digests are remembered now that it exists.
+    digester.rememberComputed(in: FileDigestMemo(indexPath: runner.store.indexPath))
     Interrupts.shared.install()
     var runOptions = RunOptions(dryRun: dryRun, force: force)
     if let jobs { runOptions.jobs = jobs }

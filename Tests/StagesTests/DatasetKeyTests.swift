@@ -73,6 +73,21 @@ import Testing
     #expect(Self.outcome(second, "load")?.digest != Self.outcome(first, "load")?.digest)
   }
 
+  @Test func digestsComputedBeforeTheCacheExistsAreRememberedOnceItDoes() throws {
+    let dir = try StagesTests.scratch()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let root = dir.appendingPathComponent("nmnist")
+    try MiniNMNIST.write(at: root)
+    // As `sdfa run` on a new cache: key the spec first (no index yet), then create the cache.
+    let digester = TreeDigester(memo: FileDigestMemo(indexPath: dir.appendingPathComponent(".sdfa/index.sqlite").path))
+    let cold = try digester.digest(of: root.path)
+    #expect(cold.hashed == MiniNMNIST.files)
+    let runner = try Runner(cache: dir.appendingPathComponent(".sdfa"), registry: Stages.registry)
+    digester.rememberComputed(in: FileDigestMemo(indexPath: runner.store.indexPath))
+    let warm = try TreeDigester(memo: FileDigestMemo(indexPath: runner.store.indexPath)).digest(of: root.path)
+    #expect(warm.hashed == 0 && warm.digest == cold.digest)
+  }
+
   @Test func theTreeDigestIgnoresTheFolderAndSeesNamesSizesAndBytes() throws {
     let dir = try StagesTests.scratch()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -37,6 +37,8 @@ public final class FileDigestMemo: @unchecked Sendable {
     var config = Configuration()
     config.busyMode = .timeout(120)
     config.label = "sdfa-file-digests"
+    // As the index: a lost last commit after a power cut only means hashing those files again.
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     if let pool = try? DatabasePool(path: indexPath, configuration: config),
       (try? pool.write({ db in try db.execute(sql: Self.schema) })) != nil
     {

@@ -38,6 +38,8 @@ public final class TreeDigester: @unchecked Sendable {
   private let memo: FileDigestMemo?
   private let lock = NSLock()
   private var trees: [String: Tree] = [:]
+  /// Digests computed without a memo to remember them in (``rememberComputed(in:)``).
+  private var unsaved: [(FileDigestMemo.Stat, String)] = []
 
   /// Without a memo every file is hashed (once per digester: trees are remembered by path for
   /// the digester's lifetime, one command).
@@ -67,7 +69,7 @@ public final class TreeDigester: @unchecked Sendable {
       digests[entries[i].stat] = digest
       if !Self.isRacy(entries[i].stat, now: now) { fresh.append((entries[i].stat, digest)) }
     }
-    try? memo?.remember(fresh)
+    if let memo, (try? memo.remember(fresh)) != nil {} else { lock.withLock { unsaved += fresh } }
 
     var material = ""
     material.reserveCapacity(entries.count * 96)
@@ -78,6 +80,18 @@ public final class TreeDigester: @unchecked Sendable {
                     bytes: entries.reduce(0) { $0 + $1.stat.size }, hashed: missing.count)
     lock.withLock { trees[path] = tree }
     return tree
+  }
+
+  /// Remembers in `memo` the digests computed so far that no memo holds yet: `sdfa run` keys
+  /// its specs before it creates a cache (an invalid spec must not leave one behind), then
+  /// saves the digests once the cache exists.
+  public func rememberComputed(in memo: FileDigestMemo?) {
+    guard let memo else { return }
+    let pending = lock.withLock { () -> [(FileDigestMemo.Stat, String)] in
+      defer { unsaved = [] }
+      return unsaved
+    }
+    try? memo.remember(pending)
   }
 
   private func walk(
