@@ -58,7 +58,9 @@ public final class TreeDigester: @unchecked Sendable {
     } else {
       entries.append(("", path, top.stat))
     }
-    entries.sort { Array($0.relative.utf8).lexicographicallyPrecedes(Array($1.relative.utf8)) }
+    // By path bytes; the keys are made once (comparing fresh arrays dominated a warm keying).
+    let sortKeys = entries.map { Array($0.relative.utf8) }
+    entries = entries.indices.sorted { sortKeys[$0].lexicographicallyPrecedes(sortKeys[$1]) }.map { entries[$0] }
 
     var digests = (try? memo?.digests(for: entries.map(\.stat))) ?? [:]
     let missing = entries.indices.filter { digests[entries[$0].stat] == nil }
