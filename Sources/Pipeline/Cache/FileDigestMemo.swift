@@ -39,8 +39,10 @@ public final class FileDigestMemo: @unchecked Sendable {
     config.label = "sdfa-file-digests"
     // As the index: a lost last commit after a power cut only means hashing those files again.
     config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+    // Created once; later commands only read it unless they have digests to remember.
     if let pool = try? DatabasePool(path: indexPath, configuration: config),
-      (try? pool.write({ db in try db.execute(sql: Self.schema) })) != nil
+      (try? pool.read({ db in try db.tableExists("file_digests") })) == true
+        || (try? pool.write({ db in try db.execute(sql: Self.schema) })) != nil
     {
       database = pool
       isWritable = true
