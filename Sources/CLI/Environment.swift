@@ -92,13 +92,15 @@ public struct SpecOptions: ParsableArguments {
     if verbose || logLevel != nil { setenv("SDFA_LOG_LEVEL", level.rawValue, 1) }
   }
 
-  /// Loads every spec, printing all problems of all files before failing.
-  public func loadSpecs(_ paths: [String]) throws -> [Spec] {
+  /// Loads every spec, printing all problems of all files before failing; data folders are
+  /// keyed with `digester` (default: ``treeDigester()``).
+  public func loadSpecs(_ paths: [String], treeDigester digester: TreeDigester? = nil) throws -> [Spec] {
     var specs: [Spec] = []
     var failed = false
+    let digester = digester ?? treeDigester()
     for path in paths {
       do {
-        let spec = try Spec.load(path, registry: CLIRuntime.registry, overrides: overrides)
+        let spec = try Spec.load(path, registry: CLIRuntime.registry, overrides: overrides, treeDigester: digester)
         for notice in spec.notices { Terminal.error(notice) }
         specs.append(spec)
       } catch let errors as SpecErrors {
@@ -111,6 +113,12 @@ public struct SpecOptions: ParsableArguments {
       throw ExitCode(2)
     }
     return specs
+  }
+
+  /// Keys data folders by content, remembering each file's digest in the cache's index when
+  /// the cache exists (it never creates one: read-only commands stay read-only).
+  public func treeDigester() -> TreeDigester {
+    TreeDigester(memo: FileDigestMemo(indexPath: cacheURL.appendingPathComponent("index.sqlite").path))
   }
 
   /// A runner on the project's cache, created if absent: for commands that run stages.

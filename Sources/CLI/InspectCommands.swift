@@ -11,6 +11,8 @@ struct StatusCommand: ParsableCommand {
         sdfa status experiments/quickstart.yml
         sdfa status spec.yml --set train.epochs=20      # what a change would rerun
         sdfa status spec.yml --json
+        sdfa status spec.yml --exit-code               # for CI: 1 when anything would run
+        sdfa status spec.yml --until train --exit-code
       """)
 
   @Argument(help: "Spec files.", completion: .file(extensions: ["yml", "yaml"]))
@@ -18,13 +20,17 @@ struct StatusCommand: ParsableCommand {
   @OptionGroup var options: SpecOptions
   @Flag(name: .long, help: "Print JSON on stdout.") var json = false
   @Flag(name: [.short, .long], help: "List every stage, not only those that would run.") var all = false
+  @Flag(name: .long, help: "Exit with status 1 when any stage is stale, missing or pending (for CI).") var exitCode = false
+  @OptionGroup var selection: SelectionOptions
 
   func run() throws {
     let loaded = try options.loadSpecs(specs)
     let inspector = try options.reader(for: specs)
     var documents: [SpecValue] = []
+    var outdated = 0
     for spec in loaded {
-      let entries = try inspector.status(StageGraph(spec: spec, registry: CLIRuntime.registry))
+      let entries = try inspector.status(try selection.graph(for: spec))
+      outdated += entries.filter { if case .cached = $0.status { false } else { true } }.count
       if json {
         documents.append(.object([
           "spec": .string(spec.name),
@@ -61,6 +67,7 @@ struct StatusCommand: ParsableCommand {
       }
     }
     if json { Terminal.out(SpecValue.list(documents).canonicalJSON) }
+    if exitCode && outdated > 0 { throw ExitCode(1) }
   }
 }
 
@@ -93,6 +100,9 @@ struct ExplainCommand: ParsableCommand {
     let entry = entries[node.index]
     Terminal.out("\(node.label)")
     Terminal.out("  kind \(node.kind) v\(node.version); reads \(CLIRuntime.registry.stage(node.kind)?.reads.joined(separator: ", ") ?? "")")
+    if let settings = CLIRuntime.registry.stage(node.kind)?.settings, !settings.isEmpty {
+      Terminal.out("  settings, not in the key: \(settings.joined(separator: ", "))")
+    }
     if let key = entry.key { Terminal.out("  key \(key)") }
     switch entry.status {
     case .cached(let digest):
@@ -107,6 +117,10 @@ struct ExplainCommand: ParsableCommand {
     }
     Terminal.out("  params:")
     for line in prettyLines(node.params) { Terminal.out("    \(line)") }
+    if node.settings != .object([:]) {
+      Terminal.out("  settings (not in the key):")
+      for line in prettyLines(node.settings) { Terminal.out("    \(line)") }
+    }
   }
 
   private func prettyLines(_ value: SpecValue, indent: String = "") -> [String] {

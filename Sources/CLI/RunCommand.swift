@@ -17,12 +17,16 @@ struct RunCommand: ParsableCommand {
         sdfa run experiments/paper/nmnist-mlp.yml --seeds 10
         sdfa run spec.yml --set train.epochs=1 --dry-run
         sdfa run spec.yml --force 'train *seed=2'
+        sdfa run spec.yml --only 'train*'              # the trainings and what they need
+        sdfa run spec.yml --until map --point 'method=sdfa/*'
       """)
 
   @Argument(help: "Spec files.", completion: .file(extensions: ["yml", "yaml"]))
   var specs: [String]
 
   @OptionGroup var options: SpecOptions
+
+  @OptionGroup var selection: SelectionOptions
 
   @Option(name: [.short, .long], help: "Run at most N stages at once (default: CPU count).")
   var jobs: Int?
@@ -51,16 +55,19 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let loaded = try options.loadSpecs(specs)
+    let digester = options.treeDigester()
+    let loaded = try options.loadSpecs(specs, treeDigester: digester)
     let project = Project.locate(specs: specs, cache: options.cache, results: results)
     let runner = try options.runner(for: specs)
+    // On a new cache, the data folders' file digests are remembered now that it exists.
+    digester.rememberComputed(in: FileDigestMemo(indexPath: runner.store.indexPath))
     Interrupts.shared.install()
     var runOptions = RunOptions(dryRun: dryRun, force: force)
     if let jobs { runOptions.jobs = jobs }
     if let cpus { runOptions.cpuBudget = cpus }
     var summaries: [(Spec, RunSummary)] = []
     for spec in loaded {
-      let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
+      let graph = try selection.graph(for: spec)
       let remote = try makeExecutor(for: spec, runner: runner)
       let display = ProgressDisplay(total: graph.nodes.count, spec: spec.name, quiet: options.quiet || json, dryRun: dryRun)
       let summary = runner.run(graph, options: runOptions, executor: remote, events: display.handle,

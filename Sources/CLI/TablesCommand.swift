@@ -42,8 +42,9 @@ struct TablesCommand: ParsableCommand {
     let hasCache = FileManager.default.fileExists(atPath: options.cacheURL.appendingPathComponent("index.sqlite").path)
     let runner = hasCache ? try options.runner() : nil
     var entries: [TablesEntry] = []
+    let digester = options.treeDigester()
     for path in paths {
-      let entry = try collect(path, runner: runner, into: root)
+      let entry = try collect(path, runner: runner, into: root, digester: digester)
       Terminal.out(entry.line(out: out))
       entries.append(entry)
     }
@@ -69,10 +70,10 @@ struct TablesCommand: ParsableCommand {
     return names.filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted().map { "\(defaultFolder)/\($0)" }
   }
 
-  private func collect(_ path: String, runner: Runner?, into root: URL) throws -> TablesEntry {
+  private func collect(_ path: String, runner: Runner?, into root: URL, digester: TreeDigester) throws -> TablesEntry {
     let spec: Spec
     do {
-      spec = try Spec.load(path, registry: CLIRuntime.registry, overrides: options.overrides)
+      spec = try Spec.load(path, registry: CLIRuntime.registry, overrides: options.overrides, treeDigester: digester)
     } catch let errors as SpecErrors {
       let first = errors.errors.first.map { "\($0.location): \($0.message)" } ?? "invalid spec"
       let more = errors.errors.count > 1 ? " (and \(errors.errors.count - 1) more)" : ""

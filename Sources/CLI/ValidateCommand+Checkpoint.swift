@@ -39,8 +39,8 @@ extension ValidateCommand {
 
     let evaluation: CheckpointEvaluation
     do {
-      evaluation = try stage.evaluateCheckpoint(file, params: graph.nodes[node].params, inputs: inputs,
-                                                threads: stage.threads(for: graph.nodes[node].params))
+      evaluation = try stage.evaluateCheckpoint(file, params: graph.nodes[node].runParams, inputs: inputs,
+                                                threads: stage.threads(for: graph.nodes[node].runParams))
     } catch {
       Terminal.error("error: \(error)")
       throw ExitCode(1)

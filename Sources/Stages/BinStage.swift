@@ -6,9 +6,18 @@ import Pipeline
 /// `split_by` rules), `frames.sdff`.
 struct BinStage: Stage {
   let kind = "bin"
-  let version = 1
-  let reads = ["frames"]
+  let version = 2
+  let reads = ["frames.T", "frames.split_by", "frames.duration", "frames.max_time"]
   let consumes = ["load"]
+
+  /// `duration` and `max_time` only mean something to their own `split_by`.
+  func reads(in config: SpecValue) -> [String] {
+    switch config[path: "frames.split_by"]?.stringValue {
+    case "duration": ["frames.T", "frames.split_by", "frames.duration"]
+    case "digitize": ["frames.T", "frames.split_by", "frames.max_time"]
+    default: ["frames.T", "frames.split_by"]
+    }
+  }
 
   var sections: [String: Schema] {
     ["frames": .object([

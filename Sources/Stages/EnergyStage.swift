@@ -9,8 +9,8 @@ import Pipeline
 /// Artifact: `estimate.json`, `breakdown.txt` (the table `sdfa hw` prints), `summary.json`.
 struct EnergyStage: Stage {
   let kind = "energy"
-  let version = 1
-  let reads = ["hardware"]
+  let version = 2
+  let reads = ["hardware.technology_values", "hardware.crossbar"]
   let consumes = ["train", "map"]
   var trigger: String? { "hardware" }
 

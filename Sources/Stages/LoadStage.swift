@@ -6,8 +6,23 @@ import Pipeline
 /// events container, `events.sdfe`.
 struct LoadStage: Stage {
   let kind = "load"
-  let version = 1
-  let reads = ["dataset"]
+  let version = 2
+  let reads = [
+    "dataset.kind", "dataset.files", "dataset.seed", "dataset.label_order", "dataset.train_fraction",
+    "dataset.like", "dataset.train", "dataset.test", "dataset.events_per_sample",
+  ]
+  /// Where the files are is not what they are: `dataset.files` (their content digest) is keyed
+  /// instead, so the same data under another path hits the cache.
+  let settings = ["dataset.root"]
+
+  /// A synthetic dataset is made from its size and seed; a real one is its files' content
+  /// with the loader's options.
+  func reads(in config: SpecValue) -> [String] {
+    if config[path: "dataset.kind"]?.stringValue == "synthetic" {
+      return ["dataset.kind", "dataset.like", "dataset.train", "dataset.test", "dataset.events_per_sample", "dataset.seed"]
+    }
+    return ["dataset.kind", "dataset.files", "dataset.seed", "dataset.label_order", "dataset.train_fraction"]
+  }
 
   static let kinds = DatasetKind.allCases.map(\.rawValue) + ["synthetic"]
 
@@ -25,32 +40,19 @@ struct LoadStage: Stage {
     ])]
   }
 
-  /// Adds `dataset.files`, a fingerprint of the dataset folder (names, sizes and modification
-  /// times of its entries two levels deep: the archives and class folders), so that replacing
-  /// the files under the same root reruns `load` and everything after it.
+  /// Adds `dataset.files`, the content digest of the dataset folder (every file's relative
+  /// path, size and SHA-256; memoized by stat in the cache's index), so that changing any file
+  /// reruns `load` and everything after it, and a copy elsewhere does not.
   func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue {
     guard let dataset = config[path: "dataset"], dataset[path: "kind"]?.stringValue != "synthetic",
       let root = dataset[path: "root"]?.stringValue, FileManager.default.fileExists(atPath: root)
     else { return config }
-    return config.setting("dataset.files", to: .string(Self.fingerprint(root)))
-  }
-
-  static func fingerprint(_ root: String, depth: Int = 2) -> String {
-    var lines: [String] = []
-    func walk(_ path: String, _ relative: String, _ level: Int) {
-      guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
-      for name in names.sorted() where !name.hasPrefix(".") {
-        let full = path + "/" + name
-        let attributes = (try? FileManager.default.attributesOfItem(atPath: full)) ?? [:]
-        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        let isDirectory = (attributes[.type] as? FileAttributeType) == .typeDirectory
-        lines.append("\(relative)\(name)\t\(isDirectory ? "dir" : String(size))\t\(Int64(modified * 1000))")
-        if isDirectory && level < depth { walk(full, relative + name + "/", level + 1) }
-      }
+    do {
+      return config.setting("dataset.files", to: .string(try context.treeDigester.digest(of: root).digest))
+    } catch {
+      throw SpecErrors([SpecError(context.locate("dataset.root"), "cannot read the dataset under '\(root)': \(error)",
+                                  hint: "make every file under the folder readable, or point 'root' at another copy")])
     }
-    walk(root, "", 1)
-    return Digest.sha256(lines.joined(separator: "\n"))
   }
 
   func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] {

@@ -12,8 +12,10 @@ import Tensor
 /// Artifact: `mapping.json`, `summary.json`.
 struct MapStage: Stage {
   let kind = "map"
-  let version = 1
-  let reads = ["hardware"]
+  let version = 2
+  /// The technology's values, not its name (a renamed copy of a file hits the cache);
+  /// `hardware.accelerators` is read by no stage.
+  let reads = ["hardware.technology_values", "hardware.crossbar", "hardware.noise_sigma", "hardware.noise_seed"]
   let consumes = ["bin", "train"]
   var trigger: String? { "hardware" }
 

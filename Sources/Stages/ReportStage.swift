@@ -14,7 +14,7 @@ import SNN
 struct ReportStage: Stage {
   let kind = "report"
   let version = 3
-  let reads = ["name", "axes", "axis_paths", "points", "report"]
+  let reads = ["name", "axes", "axis_paths", "points", "report.formats", "report.metric", "report.pivot"]
   let scope = StageScope.perSpec
   var trigger: String? { nil }
 
@@ -29,7 +29,7 @@ struct ReportStage: Stage {
   func run(_ context: StageContext) throws {
     let name = context.param("name")?.stringValue ?? "spec"
     let points = context.param("points")?.listValue ?? []
-    let digest = Digest.sha256(context.params.canonicalJSON)
+    let digest = Digest.sha256(context.keyedParams.canonicalJSON)
     var records: [RunRecord] = []
     var rows: [RunRow] = []
     var summaries: [(id: String, kinds: [String: [String: Double]])] = []

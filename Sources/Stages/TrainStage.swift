@@ -14,10 +14,32 @@ import Tensor
 /// weight and cell bits).
 struct TrainStage: Stage {
   let kind = "train"
-  let version = 2
-  let reads = ["model", "train", "seed"]
+  let version = 3
+  /// `model.neuron.surrogate` is not read: atan is the only one (a second one would join this
+  /// list). `train.threads` is a setting: a test proves threads do not change the bits.
+  let reads = [
+    "model.arch", "model.hidden", "model.channels", "model.neuron.type", "model.neuron.tau",
+    "model.neuron.v_threshold", "model.neuron.alpha",
+    "train.method", "train.epochs", "train.batch_size", "train.optimizer.type", "train.optimizer.lr",
+    "train.optimizer.weight_decay", "train.optimizer.momentum", "train.schedule", "train.loss", "seed",
+  ]
+  let settings = ["train.threads"]
   let consumes = ["bin"]
   var trigger: String? { "train" }
+
+  /// An MLP reads `hidden`, a conv net `channels`; only SGD reads `momentum`.
+  func reads(in config: SpecValue) -> [String] {
+    let mlp = (config[path: "model.arch"]?.stringValue ?? "mlp") == "mlp"
+    let sgd = config[path: "train.optimizer.type"]?.stringValue == "sgd"
+    return reads.filter { path in
+      switch path {
+      case "model.hidden": mlp
+      case "model.channels": !mlp
+      case "train.optimizer.momentum": sgd
+      default: true
+      }
+    }
+  }
 
 
   var sections: [String: Schema] {
@@ -51,7 +73,7 @@ struct TrainStage: Stage {
     ]
   }
 
-  func threads(for params: SpecValue) -> Int { params[path: "train"]?[path: "threads"]?.intValue ?? 1 }
+  func threads(for params: SpecValue) -> Int { params[path: "train.threads"]?.intValue ?? 1 }
 
   func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] {
     guard config[path: "train"] != nil else { return [] }
@@ -141,7 +163,7 @@ struct TrainStage: Stage {
     encoder.outputFormatting = [.sortedKeys]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     let metadata = [
-      "seed": String(config.seed), "method": config.method.rawValue, "spec": context.params.canonicalJSON,
+      "seed": String(config.seed), "method": config.method.rawValue, "spec": context.keyedParams.canonicalJSON,
       "metrics": String(decoding: try encoder.encode(epochs.map(EpochRecord.init)), as: UTF8.self),
     ]
     try context.write(Data(network.checkpoint(metadata: metadata)), to: "checkpoint.safetensors")

@@ -103,9 +103,12 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = try Self.write(Self.smallSpec.replacingOccurrences(of: "seeds: 2", with: "seeds: 1"), in: dir)
     let a = try Self.run(path, cache: dir.appendingPathComponent("a"), set: ["hardware.crossbar=64"])
-    let b = try Self.run(path, cache: dir.appendingPathComponent("b"), set: ["hardware.crossbar=64"])
+    // With other threads too: `train.threads` is a setting, out of the key, so it must be out
+    // of the bits (the checkpoint records the keyed params only).
+    let b = try Self.run(path, cache: dir.appendingPathComponent("b"), set: ["hardware.crossbar=64", "train.threads=3"])
     #expect(a.succeeded && b.succeeded)
     #expect(a.outcomes.map(\.digest) == b.outcomes.map(\.digest))
+    #expect(a.keys == b.keys)
   }
 
   @Test func anInterruptedTrainingResumesFromItsLastEpochWithTheSameResult() throws {

@@ -46,9 +46,9 @@ extension Runner {
       let directory = try store.makeTemporaryDirectory()
       temporary = directory
       let context = StageContext(
-        params: job.params, inputs: job.inputs.mapValues { store.artifactURL($0) }, inputOrder: job.inputOrder,
+        params: job.params.merging(job.settings), inputs: job.inputs.mapValues { store.artifactURL($0) }, inputOrder: job.inputOrder,
         outputDirectory: directory, label: job.label, threads: job.threads, logHandle: log,
-        resumeDirectory: store.resumeURL(job.key), progress: { events(.progress($0)) },
+        resumeDirectory: store.resumeURL(job.key), keyedParams: job.params, progress: { events(.progress($0)) },
         isCancelled: isCancelled)
       try stage.run(context)
       try context.checkCancellation()

@@ -8,6 +8,9 @@ public struct StageJob: Sendable, Codable, Equatable {
   public var version: Int
   /// The stage's params (encoded as their canonical JSON text).
   public var params: SpecValue
+  /// The stage's settings (threads, a data folder's location): passed to the stage, not in
+  /// the key (encoded as canonical JSON text).
+  public var settings: SpecValue
   /// Input artifact digests by role, and the roles in graph order.
   public var inputs: [String: String]
   public var inputOrder: [String]
@@ -19,13 +22,14 @@ public struct StageJob: Sendable, Codable, Equatable {
   public var forced: Bool
 
   public init(
-    key: String, kind: String, version: Int, params: SpecValue, inputs: [String: String], inputOrder: [String],
-    label: String, spec: String, threads: Int, forced: Bool
+    key: String, kind: String, version: Int, params: SpecValue, settings: SpecValue = .object([:]),
+    inputs: [String: String], inputOrder: [String], label: String, spec: String, threads: Int, forced: Bool
   ) {
     self.key = key
     self.kind = kind
     self.version = version
     self.params = params
+    self.settings = settings
     self.inputs = inputs
     self.inputOrder = inputOrder
     self.label = label
@@ -34,13 +38,8 @@ public struct StageJob: Sendable, Codable, Equatable {
     self.forced = forced
   }
 
-  /// The key these fields hash to; `sdfa exec` refuses a description whose key differs.
-  public var computedKey: String {
-    StageKey(kind: kind, version: version, params: params, inputDigests: inputs).hex
-  }
-
   private enum CodingKeys: String, CodingKey {
-    case key, kind, version, params, inputs, inputOrder = "input_order", label, spec, threads, forced
+    case key, kind, version, params, settings, inputs, inputOrder = "input_order", label, spec, threads, forced
   }
 
   public init(from decoder: any Decoder) throws {
@@ -49,6 +48,7 @@ public struct StageJob: Sendable, Codable, Equatable {
     kind = try c.decode(String.self, forKey: .kind)
     version = try c.decode(Int.self, forKey: .version)
     params = try SpecValue(json: c.decode(String.self, forKey: .params))
+    settings = try c.decodeIfPresent(String.self, forKey: .settings).map(SpecValue.init(json:)) ?? .object([:])
     inputs = try c.decode([String: String].self, forKey: .inputs)
     inputOrder = try c.decode([String].self, forKey: .inputOrder)
     label = try c.decode(String.self, forKey: .label)
@@ -63,6 +63,7 @@ public struct StageJob: Sendable, Codable, Equatable {
     try c.encode(kind, forKey: .kind)
     try c.encode(version, forKey: .version)
     try c.encode(params.canonicalJSON, forKey: .params)
+    try c.encode(settings.canonicalJSON, forKey: .settings)
     try c.encode(inputs, forKey: .inputs)
     try c.encode(inputOrder, forKey: .inputOrder)
     try c.encode(label, forKey: .label)

@@ -3,11 +3,12 @@ import Logging
 
 /// A stage kind: what a node of the stage graph computes, and exactly what it depends on.
 ///
-/// A kind declares the spec sections it owns (with their schema), the dotted spec paths it
-/// reads (its params: the only spec values that go into its key), the upstream kinds whose
-/// artifacts it consumes, and a version to bump whenever its output for the same inputs
-/// would change. `run` turns params and input artifacts into files in a fresh directory;
-/// the store makes them an immutable, content-addressed artifact.
+/// A kind declares the spec sections it owns (with their schema), the exact leaves of the
+/// spec it reads (its params: the only spec values that go into its key), the settings it
+/// reads that do not change its result (threads, where a data folder is: never in the key),
+/// the upstream kinds whose artifacts it consumes, and a version to bump whenever its output
+/// for the same inputs would change. `run` turns params and input artifacts into files in a
+/// fresh directory; the store makes them an immutable, content-addressed artifact.
 public protocol Stage: Sendable {
   /// The registered name (`load`, `bin`, `train`, …).
   var kind: String { get }
@@ -18,13 +19,26 @@ public protocol Stage: Sendable {
   /// The section whose presence puts this kind into the graph; nil for kinds that are always
   /// present (a per-spec report).
   var trigger: String? { get }
-  /// The dotted spec paths whose values form the params (`"dataset"`, `"train"`, `"seed"`).
+  /// Every leaf spec path whose value can form the params (`"train.epochs"`, `"seed"`): a
+  /// value, never a whole section, so that a field the kind does not use cannot move its key.
   var reads: [String] { get }
+  /// The leaves of ``reads`` that a configuration actually uses (a synthetic dataset has no
+  /// label order; SGD's momentum means nothing to Adam). Default: all of ``reads``.
+  func reads(in config: SpecValue) -> [String]
+  /// Leaf paths the kind reads at run time that cannot change its artifact: execution
+  /// settings (`train.threads`) and locations whose content is keyed instead (`dataset.root`,
+  /// keyed by `dataset.files`). They reach ``StageContext/params`` but never the key.
+  var settings: [String] { get }
+  /// For per-spec kinds: the leaves of each sweep point's keyed configuration the kind reads;
+  /// the graph passes only these in the `points` param. Default: empty, meaning the whole
+  /// keyed configuration (what the point's stages read; never a setting).
+  var pointReads: [String] { get }
   /// The upstream kinds consumed, by name.
   var consumes: [String] { get }
   /// Whether one node serves each sweep point, or one node serves the whole spec.
   var scope: StageScope { get }
-  /// The CPU threads a run with these params uses (the scheduler's budget counts them).
+  /// The CPU threads a run with these params and settings uses (the scheduler's budget
+  /// counts them).
   func threads(for params: SpecValue) -> Int
   /// Rewrites one sweep point's configuration before the graph is built, so that what a
   /// stage reads from outside the spec becomes part of its params (and key): a technology
@@ -56,6 +70,9 @@ extension Stage {
   public var trigger: String? { sections.keys.sorted().first }
   public var consumes: [String] { [] }
   public var scope: StageScope { .perPoint }
+  public func reads(in config: SpecValue) -> [String] { reads }
+  public var settings: [String] { [] }
+  public var pointReads: [String] { [] }
   public func threads(for params: SpecValue) -> Int { 1 }
   public func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] { [] }
   public func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue { config }
@@ -63,18 +80,24 @@ extension Stage {
   public var headlineMetrics: [String] { [] }
 }
 
-/// What a stage's `expand` may use: the spec file (to resolve relative paths) and source
-/// locations for errors.
+/// What a stage's `expand` may use: the spec file (to resolve relative paths), source
+/// locations for errors, and the content digests of data folders (memoized in the cache).
 public struct ExpansionContext {
   public let specFile: String
   public let locate: (String) -> SourceLocation
+  /// Keys a data folder by content: ``TreeDigester/digest(of:)``.
+  public let treeDigester: TreeDigester
 }
 
 /// What a running stage sees: its params, its verified input artifacts, a fresh output
 /// directory, and channels for progress, log lines and cancellation.
 public final class StageContext: @unchecked Sendable {
-  /// The values at the stage's `reads` paths, as an object keyed by path.
+  /// The values at the stage's `reads` and `settings` leaves, nested as in the spec
+  /// (`params[path: "train.epochs"]`).
   public let params: SpecValue
+  /// The keyed params alone, without the settings: what an artifact may record about how it
+  /// was made (recording a setting would make equal keys give unequal bytes).
+  public let keyedParams: SpecValue
   /// Input artifact directories by role: the consumed kind for per-point stages,
   /// `"<point id>"` for per-spec stages.
   public let inputs: [String: URL]
@@ -99,11 +122,12 @@ public final class StageContext: @unchecked Sendable {
 
   public init(
     params: SpecValue, inputs: [String: URL], inputOrder: [String], outputDirectory: URL, label: String,
-    threads: Int, logHandle: FileHandle?, resumeDirectory: URL? = nil,
+    threads: Int, logHandle: FileHandle?, resumeDirectory: URL? = nil, keyedParams: SpecValue? = nil,
     progress: @escaping @Sendable (StageProgress) -> Void, isCancelled: @escaping @Sendable () -> Bool
   ) {
     self.resumeDirectory = resumeDirectory
     self.params = params
+    self.keyedParams = keyedParams ?? params
     self.inputs = inputs
     self.inputOrder = inputOrder
     self.outputDirectory = outputDirectory
@@ -115,15 +139,7 @@ public final class StageContext: @unchecked Sendable {
   }
 
   /// The param at a dotted path (`"train.epochs"`).
-  public func param(_ path: String) -> SpecValue? { params[path: path] ?? paramUnderRead(path) }
-
-  private func paramUnderRead(_ path: String) -> SpecValue? {
-    guard case .object(let reads) = params else { return nil }
-    for (read, value) in reads where path.hasPrefix(read + ".") {
-      return value[path: String(path.dropFirst(read.count + 1))]
-    }
-    return reads[path]
-  }
+  public func param(_ path: String) -> SpecValue? { params[path: path] }
 
   /// The input artifact for `role`, or a clear error naming the missing role.
   public func input(_ role: String) throws -> URL {

@@ -20,7 +20,7 @@ extension StageGraph {
       renumbered[node.index] = graph.nodes.count
       graph.nodes.append(Node(
         index: graph.nodes.count, kind: node.kind, version: node.version, params: node.params,
-        inputs: node.inputs.mapValues { renumbered[$0]! }, inputOrder: node.inputOrder, label: node.label,
+        settings: node.settings, inputs: node.inputs.mapValues { renumbered[$0]! }, inputOrder: node.inputOrder, label: node.label,
         identity: node.identity))
     }
     graph.pointNodes = pointNodes.map { point, kinds in (point, kinds.compactMapValues { renumbered[$0] }) }

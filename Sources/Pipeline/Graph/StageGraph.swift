@@ -6,14 +6,19 @@ public struct StageGraph: Sendable {
     public let index: Int
     public let kind: String
     public let version: Int
-    /// The values of the kind's `reads` paths, keyed by path.
+    /// The values of the leaves the kind reads, nested as in the spec: the keyed params
+    /// (``StageGraph/params(of:in:)``).
     public let params: SpecValue
+    /// The settings the kind reads (threads, a data folder's location): passed to the stage,
+    /// never keyed. Nodes that share an identity share the first point's settings.
+    public let settings: SpecValue
     /// Producer nodes by role, and the roles in order.
     public let inputs: [String: Int]
     public let inputOrder: [String]
     /// `train hidden=256/method=sdfa/seed=2`: kind plus the sweep coordinates it depends on.
     public let label: String
-    /// Identity before running: kind, version, params and the inputs' identities.
+    /// Identity before running: the node's key (``KeyedStage/key(inputs:)``) over its
+    /// producers' identities instead of their output digests.
     public let identity: String
   }
 
@@ -39,21 +44,23 @@ public struct StageGraph: Sendable {
           stage.consumes.allSatisfy({ here[$0] != nil })
         else { continue }
         let params = Self.params(of: stage, in: point.config)
+        let reads = stage.reads(in: point.config)
         let inputs = Dictionary(uniqueKeysWithValues: stage.consumes.map { ($0, here[$0]!) })
         var axes = Set(point.assignments.map(\.axis).filter { axis in
           let path = axis == "seed" ? "seed" : spec.axes.first { $0.label == axis }!.path
-          return stage.reads.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") }
+          return reads.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") }
         })
         for consumed in stage.consumes { axes.formUnion(relevance[consumed] ?? []) }
         relevance[stage.kind] = axes
         let coordinates = point.assignments.filter { axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
         let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
-        let identity = Self.identity(kind: stage.kind, version: stage.version, params: params,
-                                     inputs: inputs.mapValues { nodes[$0].identity })
+        let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
+          .key(inputs: inputs.mapValues { nodes[$0].identity }).hex
         if let existing = byIdentity[identity] {
           here[stage.kind] = existing
         } else {
-          let node = Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params, inputs: inputs,
+          let node = Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params,
+                          settings: Self.settings(of: stage, in: point.config), inputs: inputs,
                           inputOrder: stage.consumes, label: label, identity: identity)
           byIdentity[identity] = node.index
           nodes.append(node)
@@ -71,35 +78,24 @@ public struct StageGraph: Sendable {
       guard stage.trigger.map({ spec.base[path: $0] != nil }) ?? true, !leaves.isEmpty else { continue }
       var config = spec.base
       config = config.setting("name", to: .string(spec.name))
-      config = config.setting("points", to: .list(spec.points.map { point in
-        .object(["id": .string(point.id), "config": point.config,
-                 "coordinates": .list(point.assignments.map { .list([.string($0.axis), .string($0.value)]) })])
+      // Each point as its stages keyed it: every leaf some stage of the point reads, no
+      // execution setting (so a per-spec stage's key moves with nothing the points ignore).
+      config = config.setting("points", to: .list(pointNodes.map { point, kinds in
+        let keyed = kinds.values.sorted().reduce(SpecValue.object([:])) { $0.merging(nodes[$1].params) }
+        return .object(["id": .string(point.id), "config": keyed,
+                        "coordinates": .list(point.assignments.map { .list([.string($0.axis), .string($0.value)]) })])
       }))
       config = config.setting("axes", to: .list(spec.axes.map { .string($0.label) } + [.string("seed")]))
       config = config.setting("axis_paths", to: .object(Dictionary(spec.axes.map { ($0.label, .string($0.path)) }, uniquingKeysWith: { a, _ in a })))
       let params = Self.params(of: stage, in: config)
       // A per-spec stage sees every node of every point, by role "<point id>/<kind>".
       let inputs = Dictionary(uniqueKeysWithValues: everyNode)
-      let identity = Self.identity(kind: stage.kind, version: stage.version, params: params,
-                                   inputs: inputs.mapValues { nodes[$0].identity })
-      nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params, inputs: inputs,
+      let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
+        .key(inputs: inputs.mapValues { nodes[$0].identity }).hex
+      nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params,
+                        settings: Self.settings(of: stage, in: config), inputs: inputs,
                         inputOrder: everyNode.map(\.0), label: stage.kind, identity: identity))
     }
-  }
-
-  /// The params object of a stage for a configuration: each read path mapped to its value.
-  /// Per-spec stages also read `name`, `axes`, `axis_paths` (spec path by axis label) and
-  /// `points` (each point's id, coordinates and configuration), which the graph supplies.
-  static func params(of stage: any Stage, in config: SpecValue) -> SpecValue {
-    var fields: [String: SpecValue] = [:]
-    for path in stage.reads { fields[path] = config[path: path] ?? .null }
-    return .object(fields)
-  }
-
-  /// A node's identity is a key whose inputs are the producers' identities instead of their
-  /// output digests: the same encoding, known before anything runs.
-  static func identity(kind: String, version: Int, params: SpecValue, inputs: [String: String]) -> String {
-    StageKey(kind: kind, version: version, params: params, inputDigests: inputs).hex
   }
 
   /// Problems with which stages a point's configuration puts into the graph: a section whose
@@ -135,23 +131,4 @@ public struct StageGraph: Sendable {
     for node in nodes { for producer in Set(node.inputs.values) { result[producer].append(node.index) } }
     return result
   }
-}
-
-/// The key of a node once its inputs' artifacts are known: SHA-256 over the canonical JSON
-/// of kind, version, params and the input artifacts' digests by role.
-public struct StageKey: Sendable, Hashable, CustomStringConvertible {
-  public let hex: String
-  /// The exact text that was hashed (kept for `explain`).
-  public let material: String
-
-  public init(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) {
-    let encoded = SpecValue.object([
-      "kind": .string(kind), "version": .number(Double(version)), "params": params,
-      "inputs": .object(inputDigests.mapValues { .string($0) }),
-    ])
-    material = encoded.canonicalJSON
-    hex = Digest.sha256(material)
-  }
-
-  public var description: String { hex }
 }

@@ -59,7 +59,7 @@ public struct Inspector: Sendable {
         if let blocker {
           blockers[i] = blocker
         } else {
-          keys[i] = StageKey(kind: node.kind, version: node.version, params: node.params, inputDigests: digests)
+          keys[i] = node.key(inputs: digests)
           lookups.append(i)
         }
       }

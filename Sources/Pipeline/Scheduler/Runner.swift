@@ -113,7 +113,7 @@ public final class Runner: @unchecked Sendable {
     func job(_ i: Int, threads: Int) -> StageJob {
       let node = nodes[i]
       return StageJob(
-        key: s.keys[i]!.hex, kind: node.kind, version: node.version, params: node.params,
+        key: s.keys[i]!.hex, kind: node.kind, version: node.version, params: node.params, settings: node.settings,
         inputs: node.inputs.compactMapValues { s.outcome($0)?.digest }, inputOrder: node.inputOrder, label: node.label,
         spec: graph.spec.name, threads: threads, forced: forced[i])
     }
@@ -147,7 +147,7 @@ public final class Runner: @unchecked Sendable {
           let node = nodes[i]
           var digests: [String: String] = [:]
           for (role, p) in node.inputs { if let d = s.outcome(p)?.digest { digests[role] = d } }
-          s.keys[i] = StageKey(kind: node.kind, version: node.version, params: node.params, inputDigests: digests)
+          s.keys[i] = node.key(inputs: digests)
         }
         let known = (try? index.outputs(for: ready.map { s.keys[$0]!.hex })) ?? [:]
         for i in ready {
@@ -168,7 +168,7 @@ public final class Runner: @unchecked Sendable {
         s.queue.removeAll { i in
           guard executor.routes(kind: nodes[i].kind), remote.count < executor.maxInFlight else { return false }
           let key = s.keys[i]!.hex
-          if remote[key] == nil { batch.append(job(i, threads: registry.stage(nodes[i].kind)?.threads(for: nodes[i].params) ?? 1)) }
+          if remote[key] == nil { batch.append(job(i, threads: registry.stage(nodes[i].kind)?.threads(for: nodes[i].runParams) ?? 1)) }
           remote[key, default: []].append(i)
           return true
         }
@@ -189,7 +189,7 @@ public final class Runner: @unchecked Sendable {
       // Dispatch queued work under the job and thread budgets.
       while !interrupted, let position = s.queue.firstIndex(where: { executor?.routes(kind: nodes[$0].kind) != true }) {
         let next = s.queue[position]
-        let threads = min(options.cpuBudget, registry.stage(nodes[next].kind)?.threads(for: nodes[next].params) ?? 1)
+        let threads = min(options.cpuBudget, registry.stage(nodes[next].kind)?.threads(for: nodes[next].runParams) ?? 1)
         guard s.running == 0 || (s.running < options.jobs && s.threadsInUse + threads <= options.cpuBudget) else { break }
         s.queue.remove(at: position)
         s.running += 1

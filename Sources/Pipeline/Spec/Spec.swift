@@ -46,7 +46,7 @@ public struct Spec: Sendable {
   /// Loads, validates and compiles a spec file. Throws `SpecErrors` listing every problem.
   public static func load(
     _ path: String, registry: StageRegistry, overrides: Overrides = Overrides(),
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    environment: [String: String] = ProcessInfo.processInfo.environment, treeDigester: TreeDigester = TreeDigester()
   ) throws -> Spec {
     let loader = SpecLoader(environment: environment)
     var (node, files) = try loader.load(path)
@@ -65,7 +65,8 @@ public struct Spec: Sendable {
       }
     }
     if !errors.isEmpty { throw SpecErrors(errors) }
-    var spec = try compile(node, file: path, files: files, registry: registry, overrides: overrides)
+    var spec = try compile(node, file: path, files: files, registry: registry, overrides: overrides,
+                           treeDigester: treeDigester)
     spec.notices = notices
     return spec
   }
@@ -87,7 +88,8 @@ public struct Spec: Sendable {
   }
 
   static func compile(
-    _ node: SpecNode, file: String, files: [String], registry: StageRegistry, overrides: Overrides
+    _ node: SpecNode, file: String, files: [String], registry: StageRegistry, overrides: Overrides,
+    treeDigester: TreeDigester = TreeDigester()
   ) throws -> Spec {
     var errors: [SpecError] = []
     let fields = topLevelFields(registry: registry)
@@ -146,7 +148,7 @@ public struct Spec: Sendable {
     // seed), so a technology file is read once per point, not once per run.
     var expansions: [String: SpecValue] = [:]
     var points: [SweepPoint] = []
-    let context = ExpansionContext(specFile: file, locate: spec.locate)
+    let context = ExpansionContext(specFile: file, locate: spec.locate, treeDigester: treeDigester)
     for var point in spec.expandedPoints {
       let seed = point.config[path: "seed"] ?? .null
       let canonical = point.config.setting("seed", to: .null).canonicalJSON

@@ -1,0 +1,62 @@
+/// The key of a node once its inputs' artifacts are known: SHA-256 over the canonical JSON
+/// of kind, version, params and the input artifacts' digests by role.
+///
+/// This is the one place that says what a key holds. The graph (identities before anything
+/// runs), the runner and the inspector (keys once the producers' outputs are known) and the
+/// job description a cluster node executes (`sdfa exec` checks it) all go through
+/// ``KeyedStage/key(inputs:)``, so they cannot disagree. What the params hold — exactly the
+/// leaves a stage kind reads, never an execution setting — is decided by
+/// ``StageGraph/params(of:in:)``.
+public struct StageKey: Sendable, Hashable, CustomStringConvertible {
+  public let hex: String
+  /// The exact text that was hashed (kept for `explain`).
+  public let material: String
+
+  public init(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) {
+    let encoded = SpecValue.object([
+      "kind": .string(kind), "version": .number(Double(version)), "params": params,
+      "inputs": .object(inputDigests.mapValues { .string($0) }),
+    ])
+    material = encoded.canonicalJSON
+    hex = Digest.sha256(material)
+  }
+
+  public var description: String { hex }
+}
+
+/// Something a key is computed for: a node of the stage graph, or the description of one
+/// stage's execution (``StageJob``). Both carry the kind, its version and the keyed params;
+/// the inputs come from the caller (producers' identities before a run, their output
+/// digests during one).
+public protocol KeyedStage {
+  var kind: String { get }
+  var version: Int { get }
+  /// The values of the leaves the kind reads (never execution settings).
+  var params: SpecValue { get }
+}
+
+extension KeyedStage {
+  /// The key for these inputs (digests, or identities, by role).
+  ///
+  /// ```swift
+  /// let key = node.key(inputs: ["bin": binDigest])
+  /// ```
+  public func key(inputs: [String: String]) -> StageKey {
+    StageKey(kind: kind, version: version, params: params, inputDigests: inputs)
+  }
+}
+
+extension StageGraph.Node: KeyedStage {}
+
+/// A node's keyed parts before the node exists (the graph computes its identity first, to
+/// share identical nodes between sweep points).
+struct KeyParts: KeyedStage {
+  let kind: String
+  let version: Int
+  let params: SpecValue
+}
+
+extension StageJob: KeyedStage {
+  /// The key these fields hash to; `sdfa exec` refuses a description whose key differs.
+  public var computedKey: String { key(inputs: inputs).hex }
+}
