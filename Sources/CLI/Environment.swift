@@ -98,6 +98,7 @@ final class Interrupts: @unchecked Sendable {
   var requested: Bool { lock.withLock { count > 0 } }
 
   func install() {
+    guard lock.withLock({ sources.isEmpty }) else { return }  // once per process
     for sig in [SIGINT, SIGTERM] {
       signal(sig, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

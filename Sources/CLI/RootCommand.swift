@@ -17,7 +17,7 @@ public struct RootCommand: ParsableCommand {
       """,
     version: PipelineInfo.toolVersion,
     subcommands: [
-      RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self,
+      RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self, VerifyCommand.self,
       HardwareCommand.self, ImportCommand.self, TablesCommand.self, ExecCommand.self,
     ] + CLIRuntime.extraCommands)
   }

@@ -48,6 +48,11 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Where stages run: local, or slurm (the kinds in the spec's executor.slurm_kinds; default train). Default: the spec's executor.kind.", valueName: "name"))
   var executor: ExecutorSettings.Kind?
 
+  @Flag(name: .long, help: "Re-hash every cached artifact before reusing it (default: a cheap check of its manifest, sizes and times).")
+  var verify = false
+
+  @OptionGroup var locking: LockOptions
+
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if let cpus, cpus < 1 { throw ValidationError("--cpus must be at least 1") }
@@ -55,11 +60,17 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try options.loadSpecs(specs)
-    let runner = try options.runner()
-    Interrupts.shared.install()
     var runOptions = RunOptions(dryRun: dryRun, force: force)
     if let jobs { runOptions.jobs = jobs }
     if let cpus { runOptions.cpuBudget = cpus }
+    runOptions.verify = verify
+    try checkForcePatterns(runOptions, loaded)
+    let runner = try options.runner()
+    Interrupts.shared.install()
+    runner.lockWait = locking.policy()
+    let cacheLock = dryRun ? nil : try locking.lockCache(runner.store, .shared)
+    defer { cacheLock?.unlock() }
+    if !dryRun { try claimNames(loaded, runner: runner) }
     var summaries: [(Spec, RunSummary)] = []
     for spec in loaded {
       let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
@@ -72,7 +83,7 @@ struct RunCommand: ParsableCommand {
         do {
           try ResultsLinker(root: URL(fileURLWithPath: results), store: runner.store).link(summary, spec: spec.name)
         } catch {
-          Terminal.error("warning: could not link results under \(results)/\(spec.name): \(error)")
+          Terminal.error("warning: results under \(results)/\(spec.name): \(error)")
         }
       }
       summaries.append((spec, summary))

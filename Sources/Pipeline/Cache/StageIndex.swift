@@ -27,7 +27,9 @@ public final class StageIndex: @unchecked Sendable {
     public var log: String?
   }
 
-  private let pool: DatabasePool
+  let pool: DatabasePool
+  /// How many rows the `executions` log keeps (the newest).
+  public var executionsKept = 100_000
 
   public init(path: String) throws {
     var config = Configuration()
@@ -91,6 +93,8 @@ public final class StageIndex: @unchecked Sendable {
       try db.execute(sql: """
         INSERT INTO executions (key, kind, label, host, pid, started, finished, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """, arguments: [record.key, record.kind, record.label, record.host, record.pid, record.started, record.finished, record.status])
+      // The log of executions is bounded: the oldest rows beyond `executionsKept` go.
+      try db.execute(sql: "DELETE FROM executions WHERE id <= (SELECT MAX(id) FROM executions) - ?", arguments: [executionsKept])
     }
   }
 

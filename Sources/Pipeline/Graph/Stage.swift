@@ -81,6 +81,7 @@ public final class StageContext: @unchecked Sendable {
   private let progressSink: @Sendable (StageProgress) -> Void
   private let cancelled: @Sendable () -> Bool
   private let logHandle: FileHandle?
+  private let logErrors = LockedValue<String?>(nil)
 
   public init(
     params: SpecValue, inputs: [String: URL], inputOrder: [String], outputDirectory: URL, label: String,
@@ -130,10 +131,19 @@ public final class StageContext: @unchecked Sendable {
     progressSink(StageProgress(label: label, fraction: fraction, message: message))
   }
 
-  /// Appends a line to the stage's log file.
+  /// Appends a line to the stage's log file. A failing write (disk full) does not stop the
+  /// stage here; the runner fails the stage with `logWriteError` when it returns.
   public func log(_ line: String) {
-    logHandle?.write(Data((line + "\n").utf8))
+    guard let logHandle else { return }
+    do {
+      try logHandle.write(contentsOf: Data((line + "\n").utf8))
+    } catch {
+      logErrors.withLock { if $0 == nil { $0 = IOErrorText.describe(error) } }
+    }
   }
+
+  /// Why a log line could not be written, if one could not.
+  public var logWriteError: String? { logErrors.withLock { $0 } }
 
   /// Whether the run was interrupted; long stages poll this and throw `CancellationError()`.
   public var isCancelled: Bool { cancelled() }
@@ -185,4 +195,12 @@ public struct StageRegistry: Sendable {
   public var sections: [(name: String, schema: Schema, owner: String)] {
     stages.flatMap { stage in stage.sections.map { ($0.key, $0.value, stage.kind) } }.sorted { $0.name < $1.name }
   }
+}
+
+/// A value guarded by a lock (stages log from several threads).
+final class LockedValue<Value>: @unchecked Sendable {
+  private var value: Value
+  private let lock = NSLock()
+  init(_ value: Value) { self.value = value }
+  func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }

@@ -14,6 +14,8 @@ public final class Runner: @unchecked Sendable {
   public let registry: StageRegistry
   let host = ProcessInfo.processInfo.hostName
   let keyLocks = KeyLockTable()
+  /// How stages wait for a key lock another process holds (who holds it, how long at most).
+  public var lockWait = LockWaitPolicy()
 
   public init(cache: URL, registry: StageRegistry) throws {
     store = try ArtifactStore(root: cache)
@@ -21,7 +23,12 @@ public final class Runner: @unchecked Sendable {
     // together on a fresh cache take turns.
     let opening = try store.lock("index-open")
     defer { opening.unlock() }
-    index = try StageIndex(path: store.indexPath)
+    do {
+      index = try StageIndex(path: store.indexPath)
+    } catch {
+      throw StageFailure("the cache's index \(store.indexPath) cannot be read (\(error)); "
+        + "`sdfa verify --reindex` rebuilds it from the records kept beside the artifacts (the damaged file moves to quarantine/)")
+    }
     self.registry = registry
   }
 
@@ -108,6 +115,7 @@ public final class Runner: @unchecked Sendable {
     var interrupted = false
     var remote: [String: [Int]] = [:]  // keys handed to `executor`, with their nodes
     let forced = nodes.map { node in options.force.contains { globMatches($0, node.label) } }
+    func node(_ i: Int) -> StageGraph.Node { nodes[i] }
 
     /// What executing node `i` needs (its inputs are done).
     func job(_ i: Int, threads: Int) -> StageJob {
@@ -151,7 +159,9 @@ public final class Runner: @unchecked Sendable {
         }
         let known = (try? index.outputs(for: ready.map { s.keys[$0]!.hex })) ?? [:]
         for i in ready {
-          if !forced[i], let digest = known[s.keys[i]!.hex], store.exists(digest) {
+          if !forced[i], let digest = known[s.keys[i]!.hex],
+            servable(digest, label: node(i).label, leaf: s.consumers[i].isEmpty, full: options.verify, events: events)
+          {
             s.finish(i, .cached(digest: digest, byOther: false))
           } else if options.dryRun {
             s.finish(i, .wouldRun(reason: forced[i] ? "forced" : "not in the cache"))

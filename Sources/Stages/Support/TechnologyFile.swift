@@ -24,6 +24,12 @@ enum TechnologyFile {
   /// Loads and validates a technology file; the value is what the file says (the key
   /// material), the technology what the model uses.
   static func load(_ name: String, specFile: String, at location: SourceLocation) throws -> (value: SpecValue, technology: Technology) {
+    // Only YAML files: any other file named here (`../../etc/passwd`) would be parsed, and
+    // its lines echoed back in the errors.
+    if name.contains("/") && !(name.hasSuffix(".yml") || name.hasSuffix(".yaml")) {
+      throw SpecErrors([SpecError(location, "a technology file must be a .yml or .yaml file; '\(name)' is not",
+                                  hint: "name a preset (rram-32nm) or a .yml file of technology parameters")])
+    }
     let candidates = resolve(name, specFile: specFile)
     guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
       let presets = ((try? FileManager.default.contentsOfDirectory(atPath: "experiments/hardware")) ?? [])
