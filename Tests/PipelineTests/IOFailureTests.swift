@@ -122,9 +122,11 @@ import ToyStages
     let index = try StageIndex(path: scratch.cache.appendingPathComponent("index.sqlite").path)
     index.executionsKept = 5
     for n in 0..<12 {
-      try index.commit(StageIndex.Record(
-        key: "k\(n)", kind: "load", label: "load \(n)", spec: "s", params: "{}", inputs: "{}", output: "d\(n)", status: "done",
-        started: Double(n), finished: Double(n), host: "h", pid: 1, tool: "t", error: nil, log: nil))
+      let json = """
+        {"key":"k\(n)","kind":"load","label":"load \(n)","spec":"s","params":"{}","inputs":"{}","output":"d\(n)","status":"done",
+         "started":\(n),"finished":\(n),"host":"h","pid":1,"tool":"t"}
+        """
+      try index.commit(try JSONDecoder().decode(StageIndex.Record.self, from: Data(json.utf8)))
     }
     #expect(try index.executionRowCount() == 5)
     #expect(try index.executionCounts().keys.sorted() == ["k10", "k11", "k7", "k8", "k9"])

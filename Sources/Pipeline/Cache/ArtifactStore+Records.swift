@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Every done stage's index record, kept as a file beside the artifacts
 /// (`records/<key>.json`): the artifact's key and how it was made. The index is a fast view
 /// of these; `sdfa verify --reindex` rebuilds a lost or corrupt index from them.

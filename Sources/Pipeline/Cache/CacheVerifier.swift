@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// `sdfa verify`: re-hashes artifacts, checks the index against them, and (with `repair`)
 /// puts the cache right: corrupt artifacts go to `quarantine/`, index rows that name a missing
 /// artifact are dropped, incomplete folders and the trash are removed, missing record files

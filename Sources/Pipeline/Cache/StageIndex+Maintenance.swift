@@ -39,3 +39,4 @@ extension StageIndex {
     try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM executions") ?? 0 }
   }
 }
+

@@ -115,7 +115,6 @@ public final class Runner: @unchecked Sendable {
     var interrupted = false
     var remote: [String: [Int]] = [:]  // keys handed to `executor`, with their nodes
     let forced = nodes.map { node in options.force.contains { globMatches($0, node.label) } }
-    func node(_ i: Int) -> StageGraph.Node { nodes[i] }
 
     /// What executing node `i` needs (its inputs are done).
     func job(_ i: Int, threads: Int) -> StageJob {
@@ -160,7 +159,8 @@ public final class Runner: @unchecked Sendable {
         let known = (try? index.outputs(for: ready.map { s.keys[$0]!.hex })) ?? [:]
         for i in ready {
           if !forced[i], let digest = known[s.keys[i]!.hex],
-            servable(digest, label: node(i).label, leaf: s.consumers[i].isEmpty, full: options.verify, events: events)
+            options.dryRun ? store.exists(digest)
+              : servable(digest, label: nodes[i].label, leaf: s.consumers[i].isEmpty, full: options.verify, events: events)
           {
             s.finish(i, .cached(digest: digest, byOther: false))
           } else if options.dryRun {
