@@ -22,7 +22,7 @@ extension RunCommand {
   func claimNames(_ specs: [Spec], runner: Runner) throws {
     for spec in specs {
       do {
-        if case .tookOver(let previous) = try runner.index.claimSpecName(spec.name, file: spec.file) {
+        if case .tookOver(let previous) = try runner.index.claimSpecName(spec.name, file: spec.file, cache: runner.store.root) {
           Terminal.error("note: spec name '\(spec.name)' moves from \(previous) (gone or renamed) to \(spec.file)")
         }
       } catch {

@@ -45,7 +45,7 @@ import ToyStages
   @Test func gcWaitsForARunningRunAndSaysSo() throws {
     let scratch = try Scratch()
     defer { scratch.cleanup() }
-    _ = try scratch.write("s.yml", toySpec(configs: 2, seeds: 2, work: ", bytes: 20000, work_ms: 300"))
+    _ = try scratch.write("s.yml", toySpec(configs: 2, seeds: 2, work: ", bytes: 20000, work_ms: 1000"))
     let run = try ToyProcess(["run", "s.yml", "-q", "-j", "2"], in: scratch.url, tag: "run")
     usleep(500_000)
     #expect(run.process.isRunning)

@@ -28,33 +28,44 @@ extension StageIndex {
     }
   }
 
-  /// Records `file` (made absolute) as the owner of spec `name`, or throws `SpecNameTaken`.
-  public func claimSpecName(_ name: String, file: String) throws -> SpecClaim {
-    let path = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
+  /// Records `file` as the owner of spec `name`, or throws `SpecNameTaken`. The file is
+  /// recorded relative to the cache folder (`cache`), so a project copied or moved together
+  /// with its cache keeps its names.
+  public func claimSpecName(_ name: String, file: String, cache: URL) throws -> SpecClaim {
+    let path = Self.resolved(file)
+    let base = Self.resolved(cache.path)
+    let relative = Self.relativePath(from: base, to: path)
     return try pool.write { db in
       try db.execute(sql: "CREATE TABLE IF NOT EXISTS spec_files (name TEXT PRIMARY KEY, file TEXT NOT NULL, claimed REAL NOT NULL)")
-      let owner = try String.fetchOne(db, sql: "SELECT file FROM spec_files WHERE name = ?", arguments: [name])
+      let recorded = try String.fetchOne(db, sql: "SELECT file FROM spec_files WHERE name = ?", arguments: [name])
       var claim = SpecClaim.owned
-      if let owner, owner != path {
-        if Self.declaredName(ofFile: owner, unreadable: name) == name {
-          throw SpecNameTaken(name: name, owner: owner, claimant: path)
+      if let recorded, recorded != relative {
+        let owner = recorded.hasPrefix("/") ? recorded : Self.resolved(URL(fileURLWithPath: base).appendingPathComponent(recorded).path)
+        if owner != path {
+          if Self.declaredName(ofFile: owner, unreadable: name) == name {
+            throw SpecNameTaken(name: name, owner: owner, claimant: path)
+          }
+          claim = .tookOver(previous: owner)
         }
-        claim = .tookOver(previous: owner)
       }
-      if owner != path {
+      if recorded != relative {
         try db.execute(sql: "INSERT OR REPLACE INTO spec_files (name, file, claimed) VALUES (?, ?, ?)",
-                       arguments: [name, path, Date().timeIntervalSince1970])
+                       arguments: [name, relative, Date().timeIntervalSince1970])
       }
       return claim
     }
   }
 
-  /// The spec file that owns `name`, if one is recorded.
-  public func specFile(named name: String) throws -> String? {
-    try pool.read { db in
-      guard try db.tableExists("spec_files") else { return nil }
-      return try String.fetchOne(db, sql: "SELECT file FROM spec_files WHERE name = ?", arguments: [name])
-    }
+  static func resolved(_ path: String) -> String {
+    URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+  }
+
+  /// `to` relative to the folder `from` (both absolute): `../experiments/a.yml`.
+  static func relativePath(from: String, to: String) -> String {
+    let a = from.split(separator: "/"), b = to.split(separator: "/")
+    var common = 0
+    while common < a.count && common < b.count && a[common] == b[common] { common += 1 }
+    return (Array(repeating: "..", count: a.count - common) + b[common...].map(String.init)).joined(separator: "/")
   }
 
   /// The name a spec file declares (`name:`, else its file name without extension); nil when
