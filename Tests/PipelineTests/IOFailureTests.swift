@@ -131,4 +131,35 @@ import ToyStages
     #expect(try index.executionRowCount() == 5)
     #expect(try index.executionCounts().keys.sorted() == ["k10", "k11", "k7", "k8", "k9"])
   }
+
+  @Test func fileErrorsSayThePathAndTheReason() throws {
+    let scratch = try Scratch()
+    defer { scratch.cleanup() }
+    let missing = scratch.url.appendingPathComponent("nothing/here.npz")
+    let folder = scratch.url
+    for (url, reason) in [(missing, "No such file or directory"), (folder, "Is a directory")] {
+      do {
+        _ = try Data(contentsOf: url)
+        Issue.record("reading \(url.path) should fail")
+      } catch {
+        let text = IOErrorText.describe(error)
+        #expect(text == "\(url.path): \(reason)", "\(text)")
+        #expect(!text.contains("NSCocoaErrorDomain"))
+      }
+    }
+  }
+
+  @Test func anUnreadableSpecSaysPermissionDenied() throws {
+    guard getuid() != 0 else {
+      print("skipped: running as root, every file is readable")
+      return
+    }
+    let scratch = try Scratch()
+    defer { scratch.cleanup() }
+    let path = try scratch.write("s.yml", toySpec(configs: 1, seeds: 1))
+    chmod(path, 0)
+    let result = try ToyProcess.run(["validate", "s.yml"], in: scratch.url)
+    #expect(result.status == 2)
+    #expect(result.err.contains("cannot read the spec file 's.yml': Permission denied"))
+  }
 }

@@ -20,8 +20,23 @@ public enum IOErrorText {
     if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
       code = Int32(underlying.code)
     }
-    let reason = code.map { String(cString: strerror($0)) } ?? cocoaReason(ns.code)
+    // Foundation on Linux often keeps no errno (code 256, "unknown"): ask the system again.
+    let reason = code.map { String(cString: strerror($0)) } ?? path.flatMap(readFailure) ?? cocoaReason(ns.code)
     return path.map { "\($0): \(reason)" } ?? reason
+  }
+
+  /// Why `path` cannot be read (the system's words), or "unknown reason".
+  public static func reason(reading path: String) -> String {
+    readFailure(path) ?? "unknown reason"
+  }
+
+  /// The system's reason why opening or reading `path` fails now; nil when it reads.
+  static func readFailure(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return errnoText }
+    defer { close(fd) }
+    var byte: UInt8 = 0
+    return read(fd, &byte, 1) < 0 ? errnoText : nil
   }
 
   /// The system's text for the current `errno`.
