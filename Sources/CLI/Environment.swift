@@ -76,15 +76,15 @@ public enum Terminal {
   private static let lock = NSLock()
 
   public static func out(_ text: String) {
-    lock.withLock { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    lock.withLock { try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8)) }
   }
 
   public static func error(_ text: String) {
-    lock.withLock { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    lock.withLock { try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8)) }
   }
 
   public static func raw(_ text: String) {
-    lock.withLock { FileHandle.standardError.write(Data(text.utf8)) }
+    lock.withLock { try? FileHandle.standardError.write(contentsOf: Data(text.utf8)) }
   }
 }
 
