@@ -3,9 +3,15 @@ import PackageDescription
 
 // Numeric code is always compiled for a target CPU: without one, every FMA becomes a libm
 // call (see DESIGN.md and BENCHMARKS.md). `haswell` (AVX2 + FMA) is the portable baseline;
-// AVX-512 paths live in multiversioned C in `_CKernels`.
+// AVX-512 paths live in multiversioned C in `_CKernels`. The CPU flags are x86-64's: elsewhere
+// (arm64) the compilers' defaults apply, and the kernels' x86 paths are compiled out.
+#if arch(x86_64)
 let numericSwift: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let numericC: [CSetting] = [.unsafeFlags(["-O3", "-march=haswell", "-fno-math-errno"])]
+#else
+let numericSwift: [SwiftSetting] = []
+let numericC: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
+#endif
 
 let package = Package(
   name: "SpikingDFA",
@@ -56,7 +62,7 @@ let package = Package(
       swiftSettings: numericSwift),
     .target(
       name: "CLI",
-      dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Pipeline", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "sdfa", dependencies: ["CLI", "Stages", "Report", "Events", "Pipeline"]),
     // The CLI with toy stage kinds that only hash their inputs: the pipeline benchmark and the
     // crash-safety and concurrency tests drive it.

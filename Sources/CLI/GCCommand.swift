@@ -31,7 +31,7 @@ struct GCCommand: ParsableCommand {
 
   func run() throws {
     let specs = try options.loadSpecs(keep)
-    let runner = try options.runner()
+    let runner = try options.runner(for: keep)
     let store = runner.store
     let cacheLock = dryRun ? nil : try locking.lockCache(store, .exclusive)
     defer { cacheLock?.unlock() }
@@ -74,7 +74,7 @@ struct GCCommand: ParsableCommand {
       Terminal.error("error: gc without --keep removes every artifact (\(count), \(size)); pass --yes to confirm, or --keep SPEC to keep a spec's")
       throw ExitCode(2)
     }
-    Terminal.raw("remove every artifact of \(options.cachePath) (\(count), \(size))? [y/N] ")
+    Terminal.raw("remove every artifact of \(options.project(for: keep).cacheDisplay) (\(count), \(size))? [y/N] ")
     let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
     guard answer == "y" || answer == "yes" else {
       Terminal.error("nothing removed")

@@ -21,8 +21,7 @@ struct StatusCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try options.loadSpecs(specs)
-    let runner = try options.runner()
-    let inspector = Inspector(store: runner.store, index: runner.index)
+    let inspector = try options.reader(for: specs)
     var documents: [SpecValue] = []
     for spec in loaded {
       let entries = try inspector.status(StageGraph(spec: spec, registry: CLIRuntime.registry))
@@ -90,8 +89,7 @@ struct ExplainCommand: ParsableCommand {
       if !candidates.isEmpty { Terminal.error("  stages of that kind: " + candidates.prefix(8).joined(separator: ", ") + (candidates.count > 8 ? ", …" : "")) }
       throw ExitCode(2)
     }
-    let runner = try options.runner()
-    let entries = try Inspector(store: runner.store, index: runner.index).status(graph)
+    let entries = try options.reader(for: [spec]).status(graph)
     let entry = entries[node.index]
     Terminal.out("\(node.label)")
     Terminal.out("  kind \(node.kind) v\(node.version); reads \(CLIRuntime.registry.stage(node.kind)?.reads.joined(separator: ", ") ?? "")")

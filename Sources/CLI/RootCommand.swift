@@ -12,13 +12,18 @@ public struct RootCommand: ParsableCommand {
       hash, and reruns exactly what changed.
 
       Start with:
-        sdfa run experiments/quickstart.yml
-        sdfa status experiments/quickstart.yml
+        sdfa init && sdfa run spec.yml
+        sdfa status spec.yml
+        sdfa schema train           # every key of a section
+
+      Logging: --verbose, --quiet or --log-level LEVEL on commands that read specs, or SDFA_LOG_LEVEL=LEVEL \
+      (trace, debug, info, notice, warning, error); stage logs: sdfa log LABEL.
       """,
     version: PipelineInfo.toolVersion,
     subcommands: [
       RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self, VerifyCommand.self,
       HardwareCommand.self, ImportCommand.self, TablesCommand.self, ExecCommand.self,
+      InitCommand.self, SchemaCommand.self, LogCommand.self, RunsCommand.self, ExportCommand.self,
     ] + CLIRuntime.extraCommands)
   }
 
@@ -26,9 +31,12 @@ public struct RootCommand: ParsableCommand {
 
   /// Parses the process's arguments and runs the command with the given stage kinds and
   /// the executable's own commands (those that need the libraries above the pipeline).
-  public static func main(registry: StageRegistry, commands: [any ParsableCommand.Type] = []) {
+  public static func main(
+    registry: StageRegistry, commands: [any ParsableCommand.Type] = [], technologies: TechnologyCatalog = TechnologyCatalog()
+  ) {
     CLIRuntime.registry = registry
     CLIRuntime.extraCommands = commands
+    CLIRuntime.technologies = technologies
     main()
   }
 }

@@ -39,11 +39,8 @@ struct RunCommand: ParsableCommand {
   @Flag(name: .long, help: "Print the summary as JSON on stdout.")
   var json = false
 
-  @Option(name: .long, help: ArgumentHelp("Where to link outputs (default: results).", valueName: "dir"))
-  var results = "results"
-
-  @Flag(name: [.short, .long], help: "Print failures and the summary only.")
-  var quiet = false
+  @Option(name: .long, help: ArgumentHelp("Where to link outputs (default: the project's results/).", valueName: "dir"))
+  var results: String?
 
   @Option(name: .long, help: ArgumentHelp("Where stages run: local, or slurm (the kinds in the spec's executor.slurm_kinds; default train). Default: the spec's executor.kind.", valueName: "name"))
   var executor: ExecutorSettings.Kind?
@@ -60,12 +57,13 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try options.loadSpecs(specs)
+    let project = Project.locate(specs: specs, cache: options.cache, results: results)
     var runOptions = RunOptions(dryRun: dryRun, force: force)
     if let jobs { runOptions.jobs = jobs }
     if let cpus { runOptions.cpuBudget = cpus }
     runOptions.verify = verify
     try checkForcePatterns(runOptions, loaded)
-    let runner = try options.runner()
+    let runner = try options.runner(for: specs)
     Interrupts.shared.install()
     runner.lockWait = locking.policy()
     let cacheLock = dryRun ? nil : try locking.lockCache(runner.store, .shared)
@@ -75,15 +73,21 @@ struct RunCommand: ParsableCommand {
     for spec in loaded {
       let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
       let remote = try makeExecutor(for: spec, runner: runner)
-      let display = ProgressDisplay(total: graph.nodes.count, spec: spec.name, quiet: quiet || json, dryRun: dryRun)
+      let display = ProgressDisplay(total: graph.nodes.count, spec: spec.name, quiet: options.quiet || json, dryRun: dryRun)
       let summary = runner.run(graph, options: runOptions, executor: remote, events: display.handle,
                                isCancelled: { Interrupts.shared.requested })
       display.close()
       if !dryRun {
+        let linker = ResultsLinker(root: project.results, store: runner.store)
         do {
-          try ResultsLinker(root: URL(fileURLWithPath: results), store: runner.store).link(summary, spec: spec.name)
+          try linker.link(summary, spec: spec.name)
         } catch {
-          Terminal.error("warning: results under \(results)/\(spec.name): \(error)")
+          Terminal.error("warning: results under \(project.resultsDisplay)/\(spec.name): \(error)")
+        }
+        do {
+          try linker.linkLogs(summary, spec: spec.name)
+        } catch {
+          Terminal.error("warning: could not link logs under \(project.resultsDisplay)/\(spec.name): \(IOErrorText.describe(error))")
         }
       }
       summaries.append((spec, summary))
@@ -92,7 +96,10 @@ struct RunCommand: ParsableCommand {
     if json {
       Terminal.out(SummaryJSON.render(summaries))
     } else {
-      for (spec, summary) in summaries { SummaryText.print(summary, spec: spec.name, dryRun: dryRun, results: results) }
+      for (spec, summary) in summaries {
+        SummaryText.print(summary, spec: spec.name, dryRun: dryRun, results: project.resultsDisplay)
+        if !dryRun { for line in RunHeadline.lines(summary, spec: spec, index: runner.index, registry: CLIRuntime.registry) { Terminal.out(line) } }
+      }
     }
     if summaries.contains(where: \.1.interrupted) { throw ExitCode(130) }
     if summaries.contains(where: { !$0.1.failures.isEmpty || $0.1.skippedCount > 0 }) { throw ExitCode(1) }

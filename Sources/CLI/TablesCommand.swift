@@ -52,6 +52,9 @@ struct TablesCommand: ParsableCommand {
       Terminal.out(entry.line(out: out))
       entries.append(entry)
     }
+    if specs.isEmpty || paths.contains(where: { $0.contains("/paper/") || $0.hasPrefix("paper/") }) {
+      for file in try PaperTableFiles.write(entries, into: root) { Terminal.out("wrote \(out)/\(file)") }
+    }
     let readme = root.appendingPathComponent("README.md")
     try TablesReadme.render(entries, cache: options.cachePath, out: root)
       .write(to: readme, atomically: true, encoding: .utf8)
@@ -146,7 +149,7 @@ struct TablesEntry {
 enum ReportCopy {
   /// What is collected: these folders and files of a report artifact.
   static let folders = ["tables", "figures"]
-  static let files = ["report.html", "report.md"]
+  static let files = ["report.html", "report.md", "records.json", "runs.csv", "runs.jsonl"]
 
   /// The spec folders under `root` that hold a collection, other than `names`, as entries.
   static func earlierCollections(in root: URL, except names: Set<String>) -> [TablesEntry] {
@@ -228,6 +231,9 @@ enum TablesReadme {
       case .earlier(let files):
         text += "| \(name) | collected by an earlier call (not checked against the cache this time) | \(links(files, name).joined(separator: ", ")) |\n"
       }
+    }
+    if FileManager.default.fileExists(atPath: out.appendingPathComponent("paper-table.md").path) {
+      text += "\nThe paper's nine accuracy rows across these specs, ours beside the paper's: [paper-table.md](paper-table.md) ([tex](paper-table.tex), [csv](paper-table.csv)).\n"
     }
     for entry in entries {
       let (files, source): ([String], String)

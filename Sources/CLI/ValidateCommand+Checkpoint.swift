@@ -21,7 +21,7 @@ extension ValidateCommand {
       throw ExitCode(1)
     }
 
-    let runner = try options.runner()
+    let runner = try options.runner(for: [spec.file])
     Interrupts.shared.install()
     let (upstream, renumbered) = graph.upstream(of: node)
     let display = ProgressDisplay(total: upstream.nodes.count, spec: spec.name, quiet: json, dryRun: false)

@@ -35,41 +35,51 @@ struct VerifyCommand: ParsableCommand {
 
   func run() throws {
     let loaded = try options.loadSpecs(specs)
-    let store: ArtifactStore
-    do { store = try ArtifactStore(root: options.cacheURL) } catch {
-      Terminal.error("error: cannot open the cache at \(options.cachePath): \(IOErrorText.describe(error))")
-      throw ExitCode(1)
-    }
-    let cacheLock = repair || reindex ? try locking.lockCache(store, .exclusive) : nil
-    defer { cacheLock?.unlock() }
-    if reindex {
-      do {
-        let (restored, skipped, _) = try CacheVerifier.reindex(store: store)
-        Terminal.out("reindexed: \(restored) stage records restored from \(options.cachePath)/records"
-          + (skipped > 0 ? "; \(skipped) left out (their artifact is missing or corrupt: a run rebuilds them)" : ""))
-      } catch {
-        Terminal.error("error: cannot rebuild the index: \(IOErrorText.describe(error))")
+    let project = options.project(for: specs)
+    var cacheLock: FileLock?
+    if repair || reindex {
+      let store: ArtifactStore
+      do { store = try ArtifactStore(root: project.cache) } catch {
+        Terminal.error("error: cannot open the cache at \(project.cacheDisplay): \(IOErrorText.describe(error))")
         throw ExitCode(1)
       }
+      cacheLock = try locking.lockCache(store, .exclusive)
+      if reindex {
+        do {
+          let (restored, skipped, _) = try CacheVerifier.reindex(store: store)
+          Terminal.out("reindexed: \(restored) stage records restored from \(project.cacheDisplay)/records"
+            + (skipped > 0 ? "; \(skipped) left out (their artifact is missing or corrupt: a run rebuilds them)" : ""))
+        } catch {
+          Terminal.error("error: cannot rebuild the index: \(IOErrorText.describe(error))")
+          throw ExitCode(1)
+        }
+      }
     }
-    let runner = try options.runner()
+    defer { cacheLock?.unlock() }
+    // Plain verify only reads (a shared read-only cache can be checked); --repair writes.
+    let inspector: Inspector
+    if repair {
+      let runner = try options.runner(for: specs)
+      inspector = Inspector(store: runner.store, index: runner.index)
+    } else {
+      inspector = try options.reader(for: specs)
+    }
     var digests: [String]?
     if !loaded.isEmpty {
-      let inspector = Inspector(store: store, index: runner.index)
       digests = try loaded.flatMap { spec in
         try inspector.status(StageGraph(spec: spec, registry: CLIRuntime.registry)).compactMap { entry -> String? in
           if case .cached(let digest) = entry.status { digest } else { nil }
         }
       }
     }
-    let report = try CacheVerifier(store: store, index: runner.index).run(digests: digests, repair: repair)
-    render(report)
+    let report = try CacheVerifier(store: inspector.store, index: inspector.index).run(digests: digests, repair: repair)
+    render(report, cache: project.cacheDisplay)
     if !report.isClean && !repair { throw ExitCode(1) }
   }
 
-  private func render(_ report: CacheVerifier.Report) {
+  private func render(_ report: CacheVerifier.Report, cache: String) {
     let done = report.repaired ? "repaired" : "found"
-    Terminal.out("verified \(report.checked) artifact\(report.checked == 1 ? "" : "s") in \(options.cachePath)")
+    Terminal.out("verified \(report.checked) artifact\(report.checked == 1 ? "" : "s") in \(cache)")
     for (digest, reason) in report.corrupt {
       Terminal.out("  corrupt     \(digest.prefix(12)): \(reason)\(report.repaired ? " (quarantined)" : "")")
     }

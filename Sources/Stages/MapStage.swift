@@ -19,7 +19,7 @@ struct MapStage: Stage {
 
   var sections: [String: Schema] {
     ["hardware": .object([
-      .init("technology", .string, default: "rram-32nm", doc: "a file under experiments/hardware/ (name or path)"),
+      .init("technology", .string, default: "rram-32nm", doc: "a built-in preset (sdfa hw --list-technologies), hardware/NAME.yml beside the spec, or a path to a technology .yml relative to the spec"),
       .init("crossbar", .integer(min: 8, max: 4096), doc: "crossbar rows and columns, overriding the technology's"),
       .init("accelerators", .list(of: .choice(["pipelayer", "pipesdfa"]), minCount: 1), default: .list(["pipelayer", "pipesdfa"])),
       .init("noise_sigma", .number(min: 0), default: 0, doc: "programming noise, in conductance levels"),

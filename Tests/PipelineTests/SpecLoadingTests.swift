@@ -209,3 +209,25 @@ private func stageKeys(_ spec: Spec) -> [String: String] {
   }
   return Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.kind, keys[$0.index]!.hex) })
 }
+
+@Suite struct SweepLabelTests {
+  @Test func aSweepLabelNamesTheAxisInPointIdsAndTheReportsAxisPaths() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-labels-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("spec.yml")
+    try """
+      name: labelled
+      dataset: {kind: synthetic, like: nmnist, train: 200, test: 50}
+      frames: {T: 10, split_by: number}
+      model: {arch: mlp, hidden: [256], neuron: {type: lif, tau: 2.0}}
+      train: {method: sdfa, epochs: 5}
+      sweep: {model.neuron.tau: [2.0, 4.0], train.method: [bp, sdfa]}
+      sweep_labels: {model.neuron.tau: tau_m}
+      """.write(to: file, atomically: true, encoding: .utf8)
+    let spec = try Spec.load(file.path, registry: SpecTestRegistry.registry, environment: SpecTestRegistry.environment())
+    #expect(spec.axes.map(\.label) == ["tau_m", "method"])
+    #expect(spec.points.first?.id == "tau_m=2/method=bp/seed=0")
+    #expect(spec.base[path: "sweep_labels"] == nil, "the labels enter no stage's params")
+  }
+}

@@ -58,7 +58,8 @@ final class SVGCensus: NSObject, XMLParserDelegate {
     // Tick labels on both axes: epochs 1–3 and a percent grid.
     #expect(["1", "2", "3"].allSatisfy(census.texts.contains))
     #expect((census.classes["tick-label"] ?? 0) >= 6)
-    #expect(census.texts.contains { $0.hasPrefix("Data: synthetic") })
+    // Title and provenance are the caption's, not drawn into the graphic.
+    #expect(!census.texts.contains { $0.hasPrefix("Data: synthetic") } && figure.caption.contains("Data: synthetic"))
   }
 
   @Test func flatCoincidentCurvesStayReadable() throws {
@@ -87,7 +88,8 @@ final class SVGCensus: NSObject, XMLParserDelegate {
     #expect(census.classes["bar"] == 4)
     // SHD BP ran one seed: no error bar there.
     #expect(census.classes["error-bar"] == 3)
-    #expect(census.texts.contains("N-MNIST") && census.texts.contains("MLP 2 FC"))
+    // Groups are labelled by their coordinates.
+    #expect(census.texts.contains("dataset = nmnist") && census.texts.contains("dataset = shd"))
     #expect(census.texts.contains("paper"))
     #expect(["0", "20", "40", "60", "80", "100"].allSatisfy(census.texts.contains))
   }
@@ -115,11 +117,13 @@ final class SVGCensus: NSObject, XMLParserDelegate {
   }
 
   @Test func textIsEscaped() throws {
-    var records = Fixtures.small
-    for i in records.indices { records[i].workload?.dataset = "A<B & \"C\"" }
-    let comparison = Report.compareMethods(Report.aggregate(records))[0]
-    let census = try SVGCensus.of(Figure.learningCurves(comparison).svg)
+    let group = Report.aggregate(Fixtures.small)[0]
+    let figure = Figure.learningCurves(
+      series: [CurveSeries(label: "A<B & \"C\"", points: group.testAccuracyCurve)], title: "T<1> & \"x\"", metric: .testAccuracy,
+      identifier: "odd")
+    let census = try SVGCensus.of(figure.svg)
     #expect(census.texts.contains { $0.contains("A<B & \"C\"") })
+    #expect(figure.svg.contains("<title>T&lt;1&gt; &amp; &quot;x&quot;</title>"))
   }
 
   @Test func emptyInputsStillGiveValidDocuments() throws {

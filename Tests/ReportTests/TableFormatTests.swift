@@ -60,12 +60,14 @@ import Testing
     #expect(tex.contains(##"50\% of A\&B \#1 in\_place \$5 \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{} & $-0.5$ \\"##))
     #expect(tex.contains(#"say "hi" & $2.00 \pm 1.00$ \\"#))
     #expect(tex.contains(#"line break & --- \\"#))
-    #expect(tex.contains(#"\label{tab:awkward_table}"#))
+    #expect(tex.contains(#"\label{tab:quick-awkward_table}"#), "labels are qualified by the spec's name")
     #expect(tex.contains(#"$2.00\times$"#))
-    #expect(tex.hasPrefix("% Data: synthetic."))
-    for command in ["\\toprule", "\\midrule", "\\bottomrule", "\\caption{Odd cells. Data: synthetic."] {
+    #expect(tex.hasPrefix("% Needs \\usepackage{booktabs}; compiles as is with pdflatex (\\input this file).\n% Data: synthetic."))
+    for command in ["\\toprule", "\\midrule", "\\bottomrule", "\\caption{Odd cells."] {
       #expect(tex.contains(command))
     }
+    // Provenance is a comment, not part of the caption.
+    #expect(!tex.components(separatedBy: "\n").contains { $0.contains("\\caption{") && $0.contains("Data: synthetic") })
   }
 
   @Test func markdownKeepsCellsOnOneLineAndEscapesPipes() {

@@ -49,14 +49,17 @@ private let MDFINAL = #"""
     """#
 
 private let TEX = #"""
+    % Needs \usepackage{booktabs}; compiles as is with pdflatex (\input this file).
     % Data: synthetic. Spec quick (sha256 0123456789ab). Seeds 0–2 (3). sdfa 0.1.0. Run 2026-11-29.
     \begin{table}[t]
       \centering
-      \caption{Test accuracy, BP against SDFA. Best test accuracy in percent, mean $\pm$ sample standard deviation over seeds (no $\pm$ where one seed ran). $\Delta$ = SDFA $-$ BP in percentage points. Paper: Ren et al., ICCAD 2025. Data: synthetic. Spec quick (sha256 0123456789ab). Seeds 0--2 (3). sdfa 0.1.0. Run 2026-11-29.}
-      \label{tab:accuracy}
-      \begin{tabular}{lrlllrrrrrr}
+      \small
+      \setlength{\tabcolsep}{3pt}
+      \caption{Test accuracy, BP against SDFA. Best test accuracy in percent, mean $\pm$ sample standard deviation over seeds (no $\pm$ where one seed ran). $\Delta$ = SDFA $-$ BP in percentage points. Paper: Ren et al., ICCAD 2025.}
+      \label{tab:quick-accuracy}
+      \begin{tabular}{@{}lrlllrrrrrr@{}}
         \toprule
-        Dataset & Classes & Neuron & Model & Setup & BP (\%) & SDFA (\%) & $\Delta$ (pp) & Paper BP (\%) & Paper SDFA (\%) & Paper $\Delta$ (pp) \\
+        Dataset & Classes & Neuron & Model & Setup & \begin{tabular}[b]{@{}r@{}}BP\\(\%)\end{tabular} & \begin{tabular}[b]{@{}r@{}}SDFA\\(\%)\end{tabular} & \begin{tabular}[b]{@{}r@{}}$\Delta$\\(pp)\end{tabular} & \begin{tabular}[b]{@{}r@{}}Paper BP\\(\%)\end{tabular} & \begin{tabular}[b]{@{}r@{}}Paper SDFA\\(\%)\end{tabular} & \begin{tabular}[b]{@{}r@{}}Paper $\Delta$\\(pp)\end{tabular} \\
         \midrule
         N-MNIST & 10 & LIF & MLP & 2 FC & $92.00 \pm 2.00$ & $90.00 \pm 2.65$ & $-2.00$ & $98.52$ & $97.92$ & $-0.60$ \\
         SHD & 20 & IF & MLP & 3 FC & $70.00$ (n=1) & $61.00 \pm 15.56$ (n=2) & $-9.00$ & $74.09$ & $73.29$ & $-0.80$ \\

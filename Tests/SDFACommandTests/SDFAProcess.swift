@@ -25,8 +25,9 @@ enum SDFAProcess {
   }
 
   /// Runs `sdfa arguments` in `directory` to completion, stdout and stderr captured to files
-  /// (pipes could fill and block).
-  static func run(_ arguments: [String], in directory: URL) throws -> Result {
+  /// (pipes could fill and block). A `wrapper` (`["/usr/bin/faketime", "-f", "@2020-01-01"]`)
+  /// runs sdfa under another tool.
+  static func run(_ arguments: [String], in directory: URL, wrapper: [String] = []) throws -> Result {
     let tag = UUID().uuidString
     let stdout = directory.appendingPathComponent(".out-\(tag)"), stderr = directory.appendingPathComponent(".err-\(tag)")
     _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
@@ -36,8 +37,13 @@ enum SDFAProcess {
       try? FileManager.default.removeItem(at: stderr)
     }
     let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
+    if let tool = wrapper.first {
+      process.executableURL = URL(fileURLWithPath: tool)
+      process.arguments = Array(wrapper.dropFirst()) + [executable.path] + arguments
+    } else {
+      process.executableURL = executable
+      process.arguments = arguments
+    }
     process.currentDirectoryURL = directory
     var environment = ProcessInfo.processInfo.environment
     environment["SDFA_CACHE"] = nil

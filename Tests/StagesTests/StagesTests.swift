@@ -179,7 +179,7 @@ import Testing
     let missing = try Self.write(Self.smallSpec.replacingOccurrences(of: "rram-32nm", with: "rram-23nm"), in: dir, as: "m.yml")
     #expect {
       try Spec.load(missing, registry: Stages.registry)
-    } throws: { error in "\(error)".contains("no technology file 'rram-23nm'") && "\(error)".contains("m.yml:7:24") }
+    } throws: { error in "\(error)".contains("no technology 'rram-23nm'") && "\(error)".contains("m.yml:7:24") }
   }
 
   @Test func aConvNetTrainsMapsAndEstimatesEndToEnd() throws {

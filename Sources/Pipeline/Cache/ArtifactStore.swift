@@ -52,11 +52,14 @@ public final class ArtifactStore: @unchecked Sendable {
 
   public let syncMode: SyncMode
 
-  /// - Parameter syncMode: default from `SDFA_SYNC` (`full` or `none`), else `full`.
-  public init(root: URL, syncMode: SyncMode? = nil) throws {
+  /// - Parameters:
+  ///   - syncMode: default from `SDFA_SYNC` (`full` or `none`), else `full`.
+  ///   - reading: only read the store (`sdfa status`, `explain`, …): create no folder, so that
+  ///     a shared read-only cache, or none at all, works.
+  public init(root: URL, syncMode: SyncMode? = nil, reading: Bool = false) throws {
     self.root = root
     self.syncMode = syncMode ?? ProcessInfo.processInfo.environment["SDFA_SYNC"].flatMap(SyncMode.init(rawValue:)) ?? .full
-    for sub in ["artifacts", "tmp", "locks", "logs", "quarantine"] {
+    for sub in ["artifacts", "tmp", "locks", "logs", "quarantine"] where !reading {
       try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
     }
   }

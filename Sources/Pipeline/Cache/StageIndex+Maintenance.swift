@@ -3,11 +3,6 @@ import GRDB
 
 /// What `sdfa verify` asks of the index, and how `--reindex` refills it.
 extension StageIndex {
-  /// Every completed record.
-  public func doneRecords() throws -> [Record] {
-    try pool.read { db in try Record.fetchAll(db, sql: "SELECT * FROM stages WHERE status = 'done'") }
-  }
-
   /// Labels (`spec: label`) of the completed records whose output is `digest`: what a run
   /// rebuilds when that artifact goes.
   public func labels(producing digest: String) throws -> [String] {

@@ -27,7 +27,8 @@ public final class StageIndex: @unchecked Sendable {
     public var log: String?
   }
 
-  let pool: DatabasePool
+  /// A pool for a cache this process may write; a read-only queue for `init(readingAt:)`.
+  let pool: any DatabaseWriter
   /// How many rows the `executions` log keeps (the newest).
   public var executionsKept = 100_000
 
@@ -40,21 +41,29 @@ public final class StageIndex: @unchecked Sendable {
     config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     pool = try DatabasePool(path: path, configuration: config)
     try pool.write { db in
-      try db.execute(sql: """
-        CREATE TABLE IF NOT EXISTS stages (
-          key TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, spec TEXT NOT NULL,
-          params TEXT NOT NULL, inputs TEXT NOT NULL, output TEXT, status TEXT NOT NULL,
-          started REAL NOT NULL, finished REAL NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,
-          tool TEXT NOT NULL, error TEXT, log TEXT);
-        CREATE INDEX IF NOT EXISTS stages_output ON stages(output);
-        CREATE TABLE IF NOT EXISTS latest (
-          spec TEXT NOT NULL, label TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (spec, label));
-        CREATE TABLE IF NOT EXISTS executions (
-          id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
-          host TEXT NOT NULL, pid INTEGER NOT NULL, started REAL NOT NULL, finished REAL NOT NULL, status TEXT NOT NULL);
-        """)
+      try db.execute(sql: Self.tables)
+      try Self.createMetricsTable(db)
     }
   }
+
+  /// An index over an already opened database (see `StageIndex+ReadOnly.swift`).
+  init(database: any DatabaseWriter) {
+    pool = database
+  }
+
+  static let tables = """
+    CREATE TABLE IF NOT EXISTS stages (
+      key TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, spec TEXT NOT NULL,
+      params TEXT NOT NULL, inputs TEXT NOT NULL, output TEXT, status TEXT NOT NULL,
+      started REAL NOT NULL, finished REAL NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL,
+      tool TEXT NOT NULL, error TEXT, log TEXT);
+    CREATE INDEX IF NOT EXISTS stages_output ON stages(output);
+    CREATE TABLE IF NOT EXISTS latest (
+      spec TEXT NOT NULL, label TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (spec, label));
+    CREATE TABLE IF NOT EXISTS executions (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, kind TEXT NOT NULL, label TEXT NOT NULL,
+      host TEXT NOT NULL, pid INTEGER NOT NULL, started REAL NOT NULL, finished REAL NOT NULL, status TEXT NOT NULL);
+    """
 
   /// Output digests of completed keys among `keys`.
   public func outputs(for keys: [String]) throws -> [String: String] {
@@ -84,10 +93,12 @@ public final class StageIndex: @unchecked Sendable {
     }
   }
 
-  /// Records a finished run (done or failed), the label's latest key and the execution.
-  public func commit(_ record: Record) throws {
+  /// Records a finished run (done or failed), the label's latest key, the execution and the
+  /// stage's metrics (canonical JSON, see ``Stage/metrics(artifact:)``), all in one transaction.
+  public func commit(_ record: Record, metrics: String? = nil) throws {
     try pool.write { db in
       try record.save(db)
+      if let metrics { try Self.saveMetrics(db, key: record.key, kind: record.kind, json: metrics) }
       try db.execute(sql: "INSERT OR REPLACE INTO latest (spec, label, key) VALUES (?, ?, ?)",
                      arguments: [record.spec, record.label, record.key])
       try db.execute(sql: """

@@ -74,7 +74,7 @@ extension Runner {
       let finished = Date()
       let done = record(job, output: digest, status: "done", started: started, finished: finished, error: nil, log: logURL.path)
       try store.writeRecord(done)
-      try index.commit(done)
+      try index.commit(done, metrics: metricsJSON(stage, digest: digest, log: log))
       return .outcome(.ran(digest: digest, seconds: finished.timeIntervalSince(started)))
     } catch is CancellationError {
       if let temporary { try? FileManager.default.removeItem(at: temporary) }
@@ -82,10 +82,21 @@ extension Runner {
     } catch {
       if let temporary { try? FileManager.default.removeItem(at: temporary) }
       let message = IOErrorText.describe(error)
-      try? log?.write(contentsOf: Data("error: \(message)\n".utf8))
+      try? log?.write(contentsOf: Data((LogLines.format(.error, message) + "\n").utf8))
       try? index.commit(record(job, output: nil, status: "failed", started: started, finished: Date(), error: message,
                                log: logURL.path))
       return .outcome(.failed(message: message, log: logURL.path))
+    }
+  }
+
+  /// The stage's metrics read from its committed artifact; a kind whose metrics cannot be
+  /// read still completes (the log says why, and `sdfa runs` tries again).
+  func metricsJSON(_ stage: any Stage, digest: String, log: FileHandle?) -> String? {
+    do {
+      return try stage.metrics(artifact: store.artifactURL(digest))?.canonicalJSON
+    } catch {
+      try? log?.write(contentsOf: Data("warning: the metrics of this artifact cannot be read: \(error)\n".utf8))
+      return nil
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A stage kind: what a node of the stage graph computes, and exactly what it depends on.
 ///
@@ -36,6 +37,16 @@ public protocol Stage: Sendable {
   /// Computes the artifact. Throws to fail the node; must not touch anything outside
   /// `context.outputDirectory` except through the context.
   func run(_ context: StageContext) throws
+  /// The numbers worth querying across runs (`sdfa runs`, MLflow export), read from a
+  /// committed artifact of this kind: a JSON object of scalars, lists of scalars (per layer)
+  /// and, under `curves`, per-epoch series (`{"test_accuracy": [0.51, 0.62, …]}`). The index
+  /// stores it beside the stage record, in the same transaction; artifacts committed before
+  /// the index had metrics are read the same way on first use. Nil for kinds with nothing to
+  /// report. It must depend only on the artifact's files.
+  func metrics(artifact: URL) throws -> SpecValue?
+  /// The names among its metrics that summarise a run (`sdfa run` prints them, `sdfa runs`
+  /// shows them by default), most important first.
+  var headlineMetrics: [String] { get }
 }
 
 public enum StageScope: Sendable { case perPoint, perSpec }
@@ -48,6 +59,8 @@ extension Stage {
   public func threads(for params: SpecValue) -> Int { 1 }
   public func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] { [] }
   public func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue { config }
+  public func metrics(artifact: URL) throws -> SpecValue? { nil }
+  public var headlineMetrics: [String] { [] }
 }
 
 /// What a stage's `expand` may use: the spec file (to resolve relative paths) and source
@@ -80,7 +93,10 @@ public final class StageContext: @unchecked Sendable {
   public let resumeDirectory: URL?
   private let progressSink: @Sendable (StageProgress) -> Void
   private let cancelled: @Sendable () -> Bool
-  private let logHandle: FileHandle?
+  /// The stage's log (`sdfa log LABEL` prints it): time-stamped lines with a level. Log at
+  /// `.debug` what only `--verbose` / `SDFA_LOG_LEVEL=debug` should keep.
+  public let logger: Logger
+  /// The first failed log write (disk full): the runner fails the stage with it.
   private let logErrors = LockedValue<String?>(nil)
 
   public init(
@@ -95,7 +111,10 @@ public final class StageContext: @unchecked Sendable {
     self.outputDirectory = outputDirectory
     self.label = label
     self.threads = threads
-    self.logHandle = logHandle
+    let errors = logErrors
+    self.logger = LogLines.logger(label: "sdfa.stage", writingTo: logHandle, onFailure: { error in
+      errors.withLock { if $0 == nil { $0 = IOErrorText.describe(error) } }
+    })
     self.progressSink = progress
     self.cancelled = isCancelled
   }
@@ -131,15 +150,10 @@ public final class StageContext: @unchecked Sendable {
     progressSink(StageProgress(label: label, fraction: fraction, message: message))
   }
 
-  /// Appends a line to the stage's log file. A failing write (disk full) does not stop the
-  /// stage here; the runner fails the stage with `logWriteError` when it returns.
+  /// Appends a line to the stage's log file at level `info`. A failing write (disk full)
+  /// does not stop the stage here; the runner fails the stage with `logWriteError` after it.
   public func log(_ line: String) {
-    guard let logHandle else { return }
-    do {
-      try logHandle.write(contentsOf: Data((line + "\n").utf8))
-    } catch {
-      logErrors.withLock { if $0 == nil { $0 = IOErrorText.describe(error) } }
-    }
+    logger.info("\(line)")
   }
 
   /// Why a log line could not be written, if one could not.

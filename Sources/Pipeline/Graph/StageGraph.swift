@@ -76,6 +76,7 @@ public struct StageGraph: Sendable {
                  "coordinates": .list(point.assignments.map { .list([.string($0.axis), .string($0.value)]) })])
       }))
       config = config.setting("axes", to: .list(spec.axes.map { .string($0.label) } + [.string("seed")]))
+      config = config.setting("axis_paths", to: .object(Dictionary(spec.axes.map { ($0.label, .string($0.path)) }, uniquingKeysWith: { a, _ in a })))
       let params = Self.params(of: stage, in: config)
       // A per-spec stage sees every node of every point, by role "<point id>/<kind>".
       let inputs = Dictionary(uniqueKeysWithValues: everyNode)
@@ -87,8 +88,8 @@ public struct StageGraph: Sendable {
   }
 
   /// The params object of a stage for a configuration: each read path mapped to its value.
-  /// Per-spec stages also read `name`, `axes` and `points` (each point's id, coordinates and
-  /// configuration), which the graph supplies.
+  /// Per-spec stages also read `name`, `axes`, `axis_paths` (spec path by axis label) and
+  /// `points` (each point's id, coordinates and configuration), which the graph supplies.
   static func params(of stage: any Stage, in config: SpecValue) -> SpecValue {
     var fields: [String: SpecValue] = [:]
     for path in stage.reads { fields[path] = config[path: path] ?? .null }

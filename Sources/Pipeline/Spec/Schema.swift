@@ -47,7 +47,8 @@ public indirect enum Schema: Sendable {
     }
   }
 
-  var typeDescription: String { describe(plural: false) }
+  /// The type in words ("an integer ≥ 1"), as messages and `sdfa schema` say it.
+  public var typeDescription: String { describe(plural: false) }
 
   /// "an integer ≥ 1" / "integers ≥ 1": the type in words, for messages.
   func describe(plural: Bool) -> String {

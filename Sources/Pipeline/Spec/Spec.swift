@@ -90,22 +90,11 @@ public struct Spec: Sendable {
     _ node: SpecNode, file: String, files: [String], registry: StageRegistry, overrides: Overrides
   ) throws -> Spec {
     var errors: [SpecError] = []
-    let sectionSchemas = registry.sections
-    var fields: [Schema.Field] = [
-      .init("name", .string, doc: "the experiment family's name"),
-      .init("description", .string),
-      .init("seeds", .oneOf([.positiveInteger, .list(of: .integer(min: 0), minCount: 1)],
-                            description: "a seed count (≥ 1) or a list of seeds"), default: .number(1)),
-    ]
-    fields += sectionSchemas.map { Schema.Field($0.name, $0.schema) }
-    fields.append(.init("executor", ExecutorSettings.schema(kinds: registry.stages.map(\.kind)), doc: "where stages run"))
-    // Handled apart (the loader resolves includes, sweeps are compiled below), but named
-    // here so that a misspelling of them gets the right suggestion.
-    fields += [.init("sweep", .object([])), .init("include", .string)]
+    let fields = topLevelFields(registry: registry)
     let declared = Set(fields.map(\.name))
 
     // Sections of kinds this build lacks get a clear message rather than "unknown key".
-    var sectionNode = node.removing("sweep")
+    var sectionNode = node.removing("sweep").removing("sweep_labels")
     for entry in node.entries ?? [] where !declared.contains(entry.key) {
       if let owner = plannedSections[entry.key] {
         errors.append(SpecError(entry.keyLocation, "section '\(entry.key)' needs the '\(owner)' stage, which this build of sdfa does not include yet",
@@ -120,6 +109,9 @@ public struct Spec: Sendable {
     var axes: [SweepAxis] = []
     if let sweep = node["sweep"] {
       axes = compileSweep(sweep, schema: topSchema, base: value, errors: &errors)
+    }
+    if let labels = node["sweep_labels"] {
+      applySweepLabels(labels, to: &axes, errors: &errors)
     }
 
     var locations: [String: SourceLocation] = [:]
@@ -183,6 +175,28 @@ public struct Spec: Sendable {
     spec.points = points
     spec.executor = executor
     return spec
+  }
+
+  /// Every top-level key a spec may have with this registry's stage kinds (`sdfa schema`
+  /// prints them). `sweep` and `include` are handled apart (the loader resolves includes,
+  /// sweeps are compiled on their own) but named here, so that a misspelling of them gets
+  /// the right suggestion.
+  public static func topLevelFields(registry: StageRegistry) -> [Schema.Field] {
+    var fields: [Schema.Field] = [
+      .init("name", .string, doc: "the experiment family's name (default: the file name without extension)"),
+      .init("description", .string, doc: "free text; enters no key"),
+      .init("seeds", .oneOf([.positiveInteger, .list(of: .integer(min: 0), minCount: 1)],
+                            description: "a seed count (≥ 1) or a list of seeds"), default: .number(1),
+            doc: "a count N runs seeds 0..<N; a list runs those seeds"),
+    ]
+    fields += registry.sections.map { Schema.Field($0.name, $0.schema) }
+    fields.append(.init("executor", ExecutorSettings.schema(kinds: registry.stages.map(\.kind)), doc: "where stages run"))
+    fields += [
+      .init("sweep", .object([]), doc: "axes: a dotted spec path mapped to a list of values, or to {label: value}"),
+      .init("sweep_labels", .object([]), doc: "a swept path mapped to the short label its column, figures and point ids use (default: the path's last component)"),
+      .init("include", .oneOf([.string, .list(of: .string)], description: "a file name or a list of file names"), doc: "a file (or a list of files) merged under this one; paths relative to this file"),
+    ]
+    return fields
   }
 
   /// The source location of a dotted path, or of its nearest located ancestor.

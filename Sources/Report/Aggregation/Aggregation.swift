@@ -63,7 +63,7 @@ extension Report {
     return order.map { key in
       let group = members[key]!.sorted { a, b in
         let x = a.value(of: seedAxis) ?? "", y = b.value(of: seedAxis) ?? ""
-        return x != y ? naturalLess(x, y) : a.provenance.date < b.provenance.date
+        return x != y ? naturalLess(x, y) : (a.provenance.date ?? "") < (b.provenance.date ?? "")
       }
       return SeedGroup(
         coordinates: key,

@@ -62,10 +62,10 @@ struct PlotFrame {
       let y = self.y(tick, axis)
       svg.line(x1: left, y1: y, x2: right, y2: y, [("stroke", "#dddddd"), ("stroke-width", "1")])
       svg.line(x1: left - 5, y1: y, x2: left, y2: y, [("stroke", "#333333")])
-      svg.text(axis.label(tick), x: left - 8, y: y + 4, anchor: "end", size: 11, [("class", "tick-label")])
+      svg.text(axis.label(tick), x: left - 8, y: y + 4, anchor: "end", size: 12, [("class", "tick-label")])
     }
     svg.line(x1: left, y1: top, x2: left, y2: bottom, [("stroke", "#333333")])
-    svg.text(title, x: left - 46, y: top + height / 2, anchor: "middle", size: 12, rotate: -90, [("class", "axis-title")])
+    svg.text(title, x: left - 44, y: top + height / 2, anchor: "middle", size: 13, rotate: -90, [("class", "axis-title")])
     svg.close("g")
   }
 
@@ -73,7 +73,7 @@ struct PlotFrame {
   func drawXBaseline(title: String?, into svg: inout SVG) {
     svg.line(x1: left, y1: bottom, x2: right, y2: bottom, [("stroke", "#333333")])
     if let title {
-      svg.text(title, x: left + width / 2, y: bottom + 40, anchor: "middle", size: 12, [("class", "axis-title")])
+      svg.text(title, x: left + width / 2, y: bottom + 40, anchor: "middle", size: 13, [("class", "axis-title")])
     }
   }
 
@@ -83,7 +83,7 @@ struct PlotFrame {
     for tick in axis.ticks {
       let x = self.x(tick, axis)
       svg.line(x1: x, y1: bottom, x2: x, y2: bottom + 5, [("stroke", "#333333")])
-      svg.text(axis.label(tick), x: x, y: bottom + 18, anchor: "middle", size: 11, [("class", "tick-label")])
+      svg.text(axis.label(tick), x: x, y: bottom + 18, anchor: "middle", size: 12, [("class", "tick-label")])
     }
     drawXBaseline(title: title, into: &svg)
     svg.close("g")
@@ -112,7 +112,7 @@ func drawLegend(_ entries: [LegendEntry], x: Double, y: Double, into svg: inout 
     case .diamond:
       drawDiamond(x: x + 6, y: top + 6, into: &svg)
     }
-    svg.text(entry.label, x: x + 18, y: top + 10, size: 12)
+    svg.text(entry.label, x: x + 18, y: top + 10, size: 13)
   }
   svg.close("g")
 }

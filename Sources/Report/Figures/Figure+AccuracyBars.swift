@@ -9,12 +9,10 @@ extension Figure {
   ) -> Figure {
     let groups = comparisons.map { workloadLabel($0.workload, coordinates: $0.coordinates) }
     let groupWidth = max(96.0, (groups.flatMap { $0 }.map { SVG.textWidth($0, size: 10) }.max() ?? 0) + 12)
-    let frame = PlotFrame(left: 72, top: 44, width: groupWidth * Double(max(groups.count, 1)), height: 280)
+    let frame = PlotFrame(left: 72, top: 16, width: groupWidth * Double(max(groups.count, 1)), height: 280)
     let title = "\(metric.phrase.prefix(1).uppercased() + metric.phrase.dropFirst()), BP against SDFA"
     let width = figureWidth(plotRight: frame.right, legend: ["SDFA (mean ± std)"], title: title)
-    let footer = footerHeight(provenance, width: width)
-    var svg = SVG(width: width, height: frame.bottom + 60 + footer)
-    decorate(&svg, title: title, provenance: provenance)
+    var svg = SVG(width: width, height: frame.bottom + 60)
 
     func bar(_ group: SeedGroup?) -> BarValue {
       guard let s = group.map({ metric.summary(of: $0).scaled(by: 100) }) else { return BarValue() }
@@ -42,6 +40,6 @@ extension Figure {
     if hasReference { legend.append(LegendEntry(label: "paper", color: "#000000", swatch: .diamond)) }
     drawLegend(legend, x: frame.right + 20, y: frame.top + 4, into: &svg)
     let description = "\(title) per workload; bars are means over seeds, error bars ±1 sample standard deviation\(hasReference ? ", diamonds the paper's numbers" : "")."
-    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description))
+    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description), caption: caption(description, provenance, title: title))
   }
 }

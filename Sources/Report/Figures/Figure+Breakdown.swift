@@ -57,14 +57,12 @@ extension Figure {
 
     let groups = workloads.map { workloadLabel($0.workload, coordinates: $0.coordinates) }
     let groupWidth = max(130.0, (groups.flatMap { $0 }.map { SVG.textWidth($0, size: 10) }.max() ?? 0) + 12)
-    let frame = PlotFrame(left: 72, top: 44, width: groupWidth * Double(max(groups.count, 1)), height: 280)
+    let frame = PlotFrame(left: 72, top: 16, width: groupWidth * Double(max(groups.count, 1)), height: 280)
     let what = grouping == .layer ? "layer" : quantity == .time ? "phase" : "component"
     let title = "\(quantity.noun) by \(what), \(baselineName) against \(proposedName)"
-    let width = figureWidth(plotRight: frame.right, legend: names, title: title)
-    let footer = footerHeight(provenance, width: width)
+    let width = figureWidth(plotRight: frame.right, legend: names.map(readableName), title: title)
     let legendHeight = 44 + Double(names.count) * 18
-    var svg = SVG(width: width, height: max(frame.bottom + 74, legendHeight) + footer)
-    decorate(&svg, title: title, provenance: provenance)
+    var svg = SVG(width: width, height: max(frame.bottom + 74, legendHeight))
     let yTitle = normalizeToBaseline ? "\(quantity.noun) (% of \(baselineName))" : "\(quantity.noun) (\(unit.symbol))"
     frame.drawYAxis(axis, title: yTitle, into: &svg)
 
@@ -90,7 +88,7 @@ extension Figure {
       for side in 0..<2 where stacks[g][side] != nil {
         let x = barX(g, side) + barWidth / 2
         let name = side == 0 ? baselineName : proposedName
-        svg.text(name, x: x, y: frame.bottom + 13, anchor: "middle", size: 9, [("class", "tick-label")])
+        svg.text(name, x: x, y: frame.bottom + 13, anchor: "middle", size: 10, [("class", "tick-label")])
         if let s = stacks[g][side], factors[g].isFinite {
           let stacked = s.parts.values.reduce(0, +) * factors[g]
           // The label gives the accelerator's total, which the stack matches up to the
@@ -103,14 +101,14 @@ extension Figure {
       }
       let center = frame.left + (Double(g) + 0.5) * groupWidth
       for (i, line) in lines.enumerated() {
-        svg.text(line, x: center, y: frame.bottom + 30 + Double(i) * 13, anchor: "middle", size: 10, [("class", "tick-label")])
+        svg.text(line, x: center, y: frame.bottom + 31 + Double(i) * 15, anchor: "middle", size: 12, [("class", "tick-label")])
       }
     }
     svg.close("g")
-    drawLegend(names.enumerated().map { LegendEntry(label: $1, color: Palette.color($0)) }.reversed(), x: frame.right + 20, y: frame.top + 4, into: &svg)
+    drawLegend(names.enumerated().map { LegendEntry(label: readableName($1), color: Palette.color($0)) }.reversed(), x: frame.right + 20, y: frame.top + 4, into: &svg)
     let description = "\(title): stacked bars per workload for \(baselineName) (left) and \(proposedName) (right)\(normalizeToBaseline ? ", in percent of \(baselineName)'s total" : "")."
     return Figure(
       identifier: identifier ?? "breakdown-\(quantity.rawValue)-\(grouping.rawValue)", title: title,
-      svg: svg.document(title: title, description: description))
+      svg: svg.document(title: title, description: description), caption: caption(description, provenance, title: title))
   }
 }

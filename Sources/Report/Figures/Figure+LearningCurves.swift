@@ -63,12 +63,12 @@ extension Figure {
     identifier: String
   ) -> Figure {
     let scale = metric.isAccuracy ? 100.0 : 1.0
-    let frame = PlotFrame(left: 72, top: 44, width: 430, height: 290)
+    let frame = PlotFrame(left: 64, top: 12, width: 300, height: 200)
     let legend = series.enumerated().map { LegendEntry(label: $1.label, color: $1.color ?? Palette.method($1.label, index: $0)) }
       + [LegendEntry(label: "band: ±1 std over seeds", color: "#888888", opacity: 0.3)]
-    let width = figureWidth(plotRight: frame.right, legend: legend.map(\.label), title: title)
-    let footer = footerHeight(provenance, width: width)
-    var svg = SVG(width: width, height: 400 + footer)
+    // The legend under the plot keeps the figure narrow enough for \columnwidth.
+    let legendTop = frame.bottom + 52
+    var svg = SVG(width: frame.right + 16, height: legendTop + Double(legend.count) * 18 + 4)
 
     var lows: [Double] = [], highs: [Double] = [], epochs: [Double] = []
     for s in series {
@@ -94,7 +94,6 @@ extension Figure {
     var xAxis = Axis(min: epochs.min() ?? 1, max: epochs.max() ?? 2)
     if xAxis.step < 1 { xAxis = Axis(lower: xAxis.lower.rounded(.down), upper: max(xAxis.upper.rounded(.up), xAxis.lower.rounded(.down) + 1), step: 1) }
 
-    decorate(&svg, title: title, provenance: provenance)
     frame.drawYAxis(yAxis, title: metric.axisTitle, into: &svg)
     frame.drawXAxis(xAxis, title: "Epoch", into: &svg)
 
@@ -121,9 +120,9 @@ extension Figure {
       }
       svg.close("g")
     }
-    drawLegend(legend, x: frame.right + 20, y: frame.top + 4, into: &svg)
+    drawLegend(legend, x: frame.left, y: legendTop, into: &svg)
     let description = "\(title). Lines: mean over seeds; bands: ±1 sample standard deviation."
-    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description))
+    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description), caption: caption(description, provenance, title: title))
   }
 }
 

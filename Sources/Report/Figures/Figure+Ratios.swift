@@ -8,12 +8,10 @@ extension Figure {
   ) -> Figure {
     let groups = workloads.map { workloadLabel($0.workload, coordinates: $0.coordinates) }
     let groupWidth = max(96.0, (groups.flatMap { $0 }.map { SVG.textWidth($0, size: 10) }.max() ?? 0) + 12)
-    let frame = PlotFrame(left: 72, top: 44, width: groupWidth * Double(max(groups.count, 1)), height: 280)
+    let frame = PlotFrame(left: 72, top: 16, width: groupWidth * Double(max(groups.count, 1)), height: 280)
     let title = "\(baselineName) over \(proposedName): time and energy ratios"
     let width = figureWidth(plotRight: frame.right, legend: ["paper, energy: 1.37–2.1×"], title: title)
-    let footer = footerHeight(provenance, width: width)
-    var svg = SVG(width: width, height: frame.bottom + 60 + footer)
-    decorate(&svg, title: title, provenance: provenance)
+    var svg = SVG(width: width, height: frame.bottom + 60)
 
     let time = workloads.map { BarValue(value: $0.timeRatio(baseline: baseline, proposed: proposed)) }
     let energy = workloads.map { BarValue(value: $0.energyRatio(baseline: baseline, proposed: proposed)) }
@@ -44,6 +42,6 @@ extension Figure {
     }
     drawLegend(legend, x: frame.right + 20, y: frame.top + 4, into: &svg)
     let description = "\(title) per workload; above 1 \(proposedName) is better; dashed line at 1."
-    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description))
+    return Figure(identifier: identifier, title: title, svg: svg.document(title: title, description: description), caption: caption(description, provenance, title: title))
   }
 }

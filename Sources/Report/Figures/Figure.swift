@@ -6,11 +6,15 @@ public struct Figure: Codable, Hashable, Sendable {
   public var title: String
   /// The SVG document, UTF-8 text beginning with an XML declaration.
   public var svg: String
+  /// What the figure shows and where its numbers come from, for the HTML page's caption and a
+  /// paper's `\caption` (the graphic itself carries no title or provenance).
+  public var caption: String
 
-  public init(identifier: String, title: String, svg: String) {
+  public init(identifier: String, title: String, svg: String, caption: String = "") {
     self.identifier = identifier
     self.title = title
     self.svg = svg
+    self.caption = caption
   }
 
   /// The SVG without its XML declaration, for inline use in HTML.
@@ -21,27 +25,21 @@ public struct Figure: Codable, Hashable, Sendable {
 }
 
 extension Figure {
-  /// The figure's title at the top and its provenance, wrapped, at the bottom.
-  static func decorate(_ svg: inout SVG, title: String, provenance: ProvenanceSummary?) {
-    svg.text(title, x: 16, y: 24, size: 15, [("font-weight", "bold"), ("class", "figure-title")])
-    guard let provenance else { return }
-    let lines = wrap(provenance.line, width: svg.width - 32, size: 9)
-    for (i, line) in lines.enumerated() {
-      let y = svg.height - 8 - Double(lines.count - 1 - i) * 11
-      svg.text(line, x: 16, y: y, size: 9, [("fill", "#555555"), ("class", "provenance")])
-    }
-  }
-
-  /// Figure width that fits the plot, a legend of `legend` labels to its right, and the title.
+  /// Figure width that fits the plot and a legend of `legend` labels to its right. Titles
+  /// and provenance are not drawn: they go in the caption (HTML, LaTeX), where a paper puts them.
   static func figureWidth(plotRight: Double, legend: [String], title: String) -> Double {
-    let legendWidth = (legend.map { SVG.textWidth($0) }.max() ?? 0) + 48
-    return max(plotRight + legendWidth, SVG.textWidth(title, size: 15) * 1.1 + 32)
+    plotRight + (legend.map { SVG.textWidth($0) }.max() ?? 0) + 48
   }
 
-  /// Height the provenance footer needs.
-  static func footerHeight(_ provenance: ProvenanceSummary?, width: Double) -> Double {
-    guard let provenance else { return 0 }
-    return Double(wrap(provenance.line, width: width - 32, size: 9).count) * 11 + 8
+  /// The caption text after the title: what the figure shows (the description without the
+  /// title it starts with), then where its numbers come from.
+  static func caption(_ description: String, _ provenance: ProvenanceSummary?, title: String) -> String {
+    var text = Substring(description)
+    if text.hasPrefix(title) {
+      text = text.dropFirst(title.count).drop { ":;,. ".contains($0) }
+    }
+    let explanation = text.prefix(1).uppercased() + text.dropFirst()
+    return [explanation.isEmpty ? nil : explanation, provenance?.line].compactMap { $0 }.joined(separator: " ")
   }
 
   /// Greedy word wrap by estimated text width.
@@ -116,17 +114,24 @@ extension Figure {
     for (g, lines) in groups.enumerated() {
       let center = frame.left + (Double(g) + 0.5) * groupWidth
       for (i, line) in lines.enumerated() {
-        svg.text(line, x: center, y: frame.bottom + 16 + Double(i) * 13, anchor: "middle", size: 10, [("class", "tick-label")])
+        svg.text(line, x: center, y: frame.bottom + 17 + Double(i) * 15, anchor: "middle", size: 12, [("class", "tick-label")])
       }
     }
     svg.close("g")
     return (positions, barWidth)
   }
 
-  /// Two label lines for a workload: dataset, then model and setup.
+  /// The label lines of a group: its coordinates (`tau = 2`, one per line) where it has any,
+  /// otherwise the workload's dataset, then model and setup.
   static func workloadLabel(_ workload: Workload?, coordinates: [Coordinate]) -> [String] {
+    if !coordinates.isEmpty { return coordinates.map(\.readable) }
     if let w = workload { return [w.dataset, [w.model, w.setup].compactMap { $0 }.joined(separator: " ")] }
     let text = coordinates.map(\.value).joined(separator: " ")
     return [text.isEmpty ? "all" : text]
   }
+}
+
+/// A legend name for people: `feedback_matrix_read` → `feedback matrix read`.
+func readableName(_ name: String) -> String {
+  String(name.map { $0 == "_" ? " " : $0 })
 }

@@ -54,6 +54,18 @@ enum JSONValue: Hashable, Sendable {
     }
   }
 
+  /// One line without spaces (for JSON Lines), no trailing newline.
+  func compact() -> String {
+    switch self {
+    case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+    case .object(let members): return "{" + members.map { Self.quote($0.0) + ":" + $0.1.compact() }.joined(separator: ",") + "}"
+    default:
+      var out = ""
+      write(into: &out, indent: 0)
+      return out
+    }
+  }
+
   static func quote(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {

@@ -1,5 +1,5 @@
 extension Table {
-  /// An HTML `<table>` with a `<caption>` (title) and a `<p class="provenance">` after it.
+  /// An HTML `<table>` with a `<caption>` (title) and notes and provenance in its `<figcaption>`.
   /// A fragment, for embedding in ``HTMLReport``.
   public func html() -> String {
     var out = "<figure class=\"table\" id=\"tab-\(HTML.escape(identifier))\">\n<table>\n"
@@ -18,7 +18,7 @@ extension Table {
     out += "</tbody>\n</table>\n"
     out += "<figcaption>"
     if !notes.isEmpty { out += HTML.escape(notes.joined(separator: " ")) + "<br>" }
-    out += "<span class=\"provenance\">\(HTML.escape(provenance.line))</span></figcaption>\n</figure>\n"
+    out += "<span class=\"table-provenance\">\(HTML.escape(provenance.line))</span></figcaption>\n</figure>\n"
     return out
   }
 }

@@ -1,25 +1,42 @@
 extension Table {
-  /// A `table` float with a booktabs `tabular`, caption (title, notes, provenance) and label
-  /// `tab:<identifier>`, preceded by a `%` comment with the provenance. Needs
-  /// `\usepackage{booktabs}`.
+  /// A `table` float (`table*` for a ``wide`` table) with a booktabs `tabular` sized for a
+  /// two-column `article` (`\small`, `\footnotesize` for a wide one, narrow column gaps, headers broken before their unit),
+  /// caption (title and notes), and label `tab:<spec>-<identifier>`. The first lines are `%`
+  /// comments: what the file needs (`\usepackage{booktabs}`) and the provenance, which stays
+  /// out of the caption.
   public func latex() -> String {
+    let float = wide ? "table*" : "table"
     var lines: [String] = []
+    lines.append("% Needs \\usepackage{booktabs}; compiles as is with pdflatex (\\input this file).")
     lines.append("% " + Self.latexComment(provenance.line))
-    lines.append("\\begin{table}[t]")
+    lines.append("\\begin{\(float)}[t]")
     lines.append("  \\centering")
-    lines.append("  \\caption{\(Self.latexEscape(caption))}")
-    lines.append("  \\label{tab:\(Self.latexLabel(identifier))}")
-    lines.append("  \\begin{tabular}{" + columns.map { $0.alignment == .right ? "r" : "l" }.joined() + "}")
+    lines.append(wide ? "  \\footnotesize" : "  \\small")
+    lines.append("  \\setlength{\\tabcolsep}{3pt}")
+    lines.append("  \\caption{\(Self.latexEscape(paperCaption))}")
+    lines.append("  \\label{tab:\(Self.latexLabel(qualifiedIdentifier))}")
+    lines.append("  \\begin{tabular}{@{}" + columns.map { $0.alignment == .right ? "r" : "l" }.joined() + "@{}}")
     lines.append("    \\toprule")
-    lines.append("    " + columns.map { Self.latexEscape($0.header) }.joined(separator: " & ") + " \\\\")
+    lines.append("    " + columns.map(Self.latexHeader).joined(separator: " & ") + " \\\\")
     lines.append("    \\midrule")
     for row in rows {
       lines.append("    " + row.map(latexCell).joined(separator: " & ") + " \\\\")
     }
     lines.append("    \\bottomrule")
     lines.append("  \\end{tabular}")
-    lines.append("\\end{table}")
+    lines.append("\\end{\(float)}")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A header on two lines where it ends in a unit (`BP` over `(%)`), so that the header is
+  /// no wider than its numbers.
+  static func latexHeader(_ column: Column) -> String {
+    let header = column.header
+    guard let open = header.range(of: " (", options: .backwards), header.hasSuffix(")") else { return latexEscape(header) }
+    let align = column.alignment == .right ? "r" : "l"
+    let name = latexEscape(String(header[..<open.lowerBound]))
+    let unit = latexEscape("(" + String(header[open.upperBound...]))
+    return "\\begin{tabular}[b]{@{}\(align)@{}}\(name)\\\\\(unit)\\end{tabular}"
   }
 
   func latexCell(_ cell: Cell) -> String {

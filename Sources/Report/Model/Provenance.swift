@@ -6,10 +6,12 @@ public struct Provenance: Codable, Hashable, Sendable {
   public var data: DataKind
   /// The `sdfa` version that produced the run.
   public var toolVersion: String
-  /// When the run finished, ISO 8601 (`2026-11-29` or `2026-11-29T02:13:00Z`).
-  public var date: String
+  /// When the run finished, ISO 8601 (`2026-11-29` or `2026-11-29T02:13:00Z`); nil where the
+  /// output must not depend on the clock (a report artifact's bytes depend only on its key,
+  /// so the `report` stage leaves it out: dates belong to the index).
+  public var date: String?
 
-  public init(specName: String, specDigest: String, data: DataKind, toolVersion: String, date: String) {
+  public init(specName: String, specDigest: String, data: DataKind, toolVersion: String, date: String? = nil) {
     self.specName = specName
     self.specDigest = specDigest
     self.data = data
@@ -49,7 +51,7 @@ public struct ProvenanceSummary: Codable, Hashable, Sendable {
     data = DataKind.allCases.filter(kinds.contains)
     seeds = Set(records.compactMap { $0.value(of: seedAxis) }).sorted(by: naturalLess)
     toolVersions = Set(records.map(\.provenance.toolVersion)).sorted(by: naturalLess)
-    let dates = records.map(\.provenance.date).sorted()
+    let dates = records.compactMap(\.provenance.date).sorted()
     firstDate = dates.first
     lastDate = dates.last
   }

@@ -12,6 +12,9 @@ public struct Table: Codable, Hashable, Sendable {
   /// Sentences that follow the title in the caption (units, what ± means, the paper's ranges).
   public var notes: [String]
   public var provenance: ProvenanceSummary
+  /// Set across both columns of a two-column page (`table*` in LaTeX): for tables too wide
+  /// for `\columnwidth`, such as the hardware table.
+  public var wide = false
 
   public init(
     identifier: String, title: String, columns: [Column], rows: [[Cell]], notes: [String] = [],
@@ -29,6 +32,18 @@ public struct Table: Codable, Hashable, Sendable {
   /// Title, notes and provenance as one caption.
   public var caption: String {
     ([title.hasSuffix(".") ? title : title + "."] + notes + [provenance.line]).joined(separator: " ")
+  }
+
+  /// Title and notes without provenance: the caption of a paper's table, where provenance
+  /// belongs in a comment.
+  public var paperCaption: String {
+    ([title.hasSuffix(".") ? title : title + "."] + notes).joined(separator: " ")
+  }
+
+  /// `<spec>-<identifier>` for a table of one spec, `<identifier>` otherwise: unique across
+  /// the tables of several specs' reports input into one document.
+  public var qualifiedIdentifier: String {
+    provenance.specs.count == 1 ? "\(provenance.specs[0].name)-\(identifier)" : identifier
   }
 
   /// The seed count most cells are expected to have; measurement cells with another n say so.

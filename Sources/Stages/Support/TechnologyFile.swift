@@ -2,27 +2,34 @@ import Foundation
 import Hardware
 import Pipeline
 
-/// Technology files (`experiments/hardware/*.yml`): found by name or path, read with the
+/// Technology files and built-in presets (`experiments/hardware/*.yml`): found by name or path, read with the
 /// spec loader (so errors carry file:line:column), checked for unknown keys, decoded into
 /// `Technology` and validated.
 enum TechnologyFile {
-  /// The file a `hardware.technology` value names: a path (relative to the spec's folder, then
-  /// to the current one), or a preset name looked up in `hardware/` beside the spec, in
-  /// `../hardware/`, and in `experiments/hardware/`.
-  static func resolve(_ name: String, specFile: String) -> [String] {
-    let specDirectory = URL(fileURLWithPath: specFile).deletingLastPathComponent()
+  /// Where a `hardware.technology` value's text comes from.
+  enum Source: Equatable {
+    case file(String)
+    case builtIn(String)
+  }
+
+  /// The file or built-in preset a `hardware.technology` value names. A path (anything with a
+  /// `/` or a `.yml`/`.yaml` ending) is taken relative to `folder`, the folder of the spec file
+  /// that wrote the value, never the current one; a name is looked up in `hardware/NAME.yml`
+  /// beside that file, then among the presets compiled into `sdfa`.
+  static func resolve(_ name: String, folder: URL) -> (source: Source?, looked: [String]) {
     if name.hasSuffix(".yml") || name.hasSuffix(".yaml") || name.contains("/") {
-      return name.hasPrefix("/") ? [name] : [specDirectory.appendingPathComponent(name).relativePath, name]
+      let path = name.hasPrefix("/") ? name : folder.appendingPathComponent(name).standardizedFileURL.path
+      return (FileManager.default.fileExists(atPath: path) ? .file(path) : nil, [path])
     }
-    return [
-      specDirectory.appendingPathComponent("hardware/\(name).yml").relativePath,
-      specDirectory.appendingPathComponent("../hardware/\(name).yml").standardized.relativePath,
-      "experiments/hardware/\(name).yml",
-    ]
+    let local = folder.appendingPathComponent("hardware/\(name).yml").standardizedFileURL.path
+    if FileManager.default.fileExists(atPath: local) { return (.file(local), [local]) }
+    if TechnologyPresets.text(name) != nil { return (.builtIn(name), [local]) }
+    return (nil, [local, "the built-in presets"])
   }
 
   /// Loads and validates a technology file; the value is what the file says (the key
-  /// material), the technology what the model uses.
+  /// material), the technology what the model uses. A file and the built-in preset with the
+  /// same text give the same value, so the same keys.
   static func load(_ name: String, specFile: String, at location: SourceLocation) throws -> (value: SpecValue, technology: Technology) {
     // Only YAML files: any other file named here (`../../etc/passwd`) would be parsed, and
     // its lines echoed back in the errors.
@@ -30,14 +37,23 @@ enum TechnologyFile {
       throw SpecErrors([SpecError(location, "a technology file must be a .yml or .yaml file; '\(name)' is not",
                                   hint: "name a preset (rram-32nm) or a .yml file of technology parameters")])
     }
-    let candidates = resolve(name, specFile: specFile)
-    guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-      let presets = ((try? FileManager.default.contentsOfDirectory(atPath: "experiments/hardware")) ?? [])
-        .filter { $0.hasSuffix(".yml") }.map { String($0.dropLast(4)) }.sorted()
-      throw SpecErrors([SpecError(location, "no technology file '\(name)' (looked for \(candidates.joined(separator: ", ")))",
-                                  hint: presets.isEmpty ? "name a .yml file of technology parameters" : "use one of: \(presets.joined(separator: ", "))")])
+    let (source, looked) = resolve(name, folder: SpecPaths.folder(of: location, specFile: specFile))
+    let node: SpecNode
+    let path: String
+    switch source {
+    case .file(let file)?:
+      path = file
+      node = try SpecLoader().load(file).node
+    case .builtIn(let preset)?:
+      path = "built-in preset \(preset).yml"
+      node = try SpecLoader().parse(TechnologyPresets.text(preset)!, file: path)
+    case nil:
+      throw SpecErrors([SpecError(location, "no technology '\(name)' (looked for \(looked.joined(separator: ", ")))",
+                                  hint: (nearest(name, in: TechnologyPresets.names).map { "did you mean '\($0)'? " } ?? "")
+                                    + "use a built-in preset (\(TechnologyPresets.names.joined(separator: ", "))), "
+                                    + "a hardware/\(name).yml beside the spec, or a path to a .yml file of technology parameters; "
+                                    + "sdfa hw --list-technologies lists them")])
     }
-    let node = try SpecLoader().load(path).node
     let locations = node.locationsByPath
     func locate(_ p: String) -> SourceLocation { locations[p] ?? node.location }
     var errors: [SpecError] = []
@@ -77,13 +93,13 @@ enum TechnologyFile {
     case .keyNotFound(let key, let context):
       let parent = path(context.codingPath)
       return SpecError(locate(parent), "missing key '\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)' in the technology file",
-                       hint: "add '\(key.stringValue): …' (see experiments/hardware/rram-32nm.yml for every key with its source)")
+                       hint: "add '\(key.stringValue): …' (`sdfa hw --show-technology rram-32nm` prints every key with its source)")
     case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
       return SpecError(locate(path(context.codingPath)), "'\(path(context.codingPath))' must be \(type == String.self ? "text" : "a \(type)")",
                        hint: "write a value of that type")
     case .dataCorrupted(let context):
       return SpecError(locate(path(context.codingPath)), "'\(path(context.codingPath))': \(context.debugDescription)",
-                       hint: "see experiments/hardware/rram-32nm.yml for the allowed values")
+                       hint: "`sdfa hw --show-technology rram-32nm` shows valid values")
     @unknown default:
       return SpecError(SourceLocation(file: file), "cannot read the technology file: \(error)")
     }
