@@ -59,7 +59,7 @@ public struct ToyStage: Stage {
         try context.checkCancellation()
         let size = bytes / chunks + (chunk < bytes % chunks ? 1 : 0)
         let block = Data(String(repeating: seed, count: size / 64 + 1).utf8.prefix(size))
-        handle.write(block)
+        try handle.write(contentsOf: block)
         context.progress(Double(chunk + 1) / Double(chunks), "chunk \(chunk + 1)/\(chunks)")
         if workMs > 0 { usleep(useconds_t(workMs * 1000 / chunks)) }
       }

@@ -152,15 +152,15 @@ public enum Terminal {
   private static let lock = NSLock()
 
   public static func out(_ text: String, terminator: String = "\n") {
-    lock.withLock { FileHandle.standardOutput.write(Data((text + terminator).utf8)) }
+    lock.withLock { try? FileHandle.standardOutput.write(contentsOf: Data((text + terminator).utf8)) }
   }
 
   public static func error(_ text: String) {
-    lock.withLock { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    lock.withLock { try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8)) }
   }
 
   public static func raw(_ text: String) {
-    lock.withLock { FileHandle.standardError.write(Data(text.utf8)) }
+    lock.withLock { try? FileHandle.standardError.write(contentsOf: Data(text.utf8)) }
   }
 }
 
@@ -174,6 +174,7 @@ final class Interrupts: @unchecked Sendable {
   var requested: Bool { lock.withLock { count > 0 } }
 
   func install() {
+    guard lock.withLock({ sources.isEmpty }) else { return }  // once per process
     for sig in [SIGINT, SIGTERM] {
       signal(sig, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

@@ -48,6 +48,10 @@ struct ExecCommand: ParsableCommand {
       throw ExitCode(1)
     }
     Interrupts.shared.install()
+    let waiting = LockWaitPolicy(notice: { Terminal.error("sdfa exec: \($0)") })
+    let cacheLock = try LockOptions.lockCache(runner.store, .shared, policy: waiting)
+    defer { cacheLock.unlock() }
+    runner.lockWait = waiting
     Terminal.error("sdfa exec: \(job.label) (key \(key.prefix(12)), \(job.threads) thread(s)) on \(ProcessInfo.processInfo.hostName)")
     let result = runner.execute(job, verify: Set(job.inputs.values), isCancelled: { Interrupts.shared.requested })
     var record = JobFiles.Result(status: "interrupted", job: slurmJob)

@@ -53,7 +53,7 @@ struct InitCommand: ParsableCommand {
       }
       // The JSON Schema the starter spec's first line points editors at.
       let schema = cache.appendingPathComponent("spec.schema.json")
-      try Data((SpecSchemaDocument(registry: CLIRuntime.registry).jsonSchema() + "\n").utf8).write(to: schema, options: .atomic)
+      try Data((try SpecSchemaDocument(registry: CLIRuntime.registry).jsonSchema() + "\n").utf8).write(to: schema, options: .atomic)
       let spec = root.appendingPathComponent("spec.yml")
       if !fm.fileExists(atPath: spec.path) {
         try Data(Self.starterSpec.utf8).write(to: spec, options: .atomic)

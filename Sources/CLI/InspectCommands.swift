@@ -219,52 +219,6 @@ struct ValidateCommand: ParsableCommand {
   }
 }
 
-struct GCCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "gc",
-    abstract: "Delete cached artifacts that none of the given specs reaches.",
-    discussion: """
-      Keeps every artifact that a current key of a --keep spec names; removes the rest and \
-      their index records. With no --keep, removes everything except what is running.
-
-      Examples:
-        sdfa gc --keep experiments/quickstart.yml --keep experiments/paper/*.yml --dry-run
-        sdfa gc --keep experiments/quickstart.yml
-      """)
-
-  @Option(name: .long, parsing: .upToNextOption, help: "Specs whose artifacts to keep.") var keep: [String] = []
-  @Flag(name: [.customShort("n"), .long], help: "Only list what would be removed.") var dryRun = false
-  @OptionGroup var options: SpecOptions
-
-  func run() throws {
-    let specs = try options.loadSpecs(keep)
-    let runner = try options.runner(for: keep)
-    let inspector = Inspector(store: runner.store, index: runner.index)
-    var keepKeys = Set<String>(), keepDigests = Set<String>(), liveKeys = Set<String>()
-    for spec in specs {
-      for entry in try inspector.status(StageGraph(spec: spec, registry: CLIRuntime.registry)) {
-        if let key = entry.key { liveKeys.insert(key) }
-        if case .cached(let digest) = entry.status, let key = entry.key {
-          keepKeys.insert(key)
-          keepDigests.insert(digest)
-        }
-      }
-    }
-    // Saved progress of stages the kept specs still need stays; the rest goes.
-    let staleResume = runner.store.resumeKeys().filter { !liveKeys.contains($0) }
-    let doomed = runner.store.allArtifacts().filter { !keepDigests.contains($0) }
-    let bytes = doomed.reduce(0) { $0 + runner.store.directorySize(runner.store.artifactURL($1)) }
-    if dryRun {
-      Terminal.out("would remove \(doomed.count) artifacts (\(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file))), keep \(keepDigests.count)")
-      return
-    }
-    _ = try runner.index.removeRecords(notIn: keepKeys)
-    for digest in doomed { _ = try runner.store.remove(digest) }
-    for key in staleResume { runner.store.removeResume(key) }
-    Terminal.out("removed \(doomed.count) artifacts (\(ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file))), kept \(keepDigests.count)")
-  }
-}
-
 extension String {
   func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

@@ -21,7 +21,7 @@ public struct RootCommand: ParsableCommand {
       """,
     version: PipelineInfo.toolVersion,
     subcommands: [
-      RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self,
+      RunCommand.self, StatusCommand.self, ExplainCommand.self, DagCommand.self, ValidateCommand.self, GCCommand.self, VerifyCommand.self,
       HardwareCommand.self, ImportCommand.self, TablesCommand.self, ExecCommand.self,
       InitCommand.self, SchemaCommand.self, LogCommand.self, RunsCommand.self, ExportCommand.self,
     ] + CLIRuntime.extraCommands)

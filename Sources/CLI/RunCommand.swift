@@ -49,6 +49,11 @@ struct RunCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("Where stages run: local, or slurm (the kinds in the spec's executor.slurm_kinds; default train). Default: the spec's executor.kind.", valueName: "name"))
   var executor: ExecutorSettings.Kind?
 
+  @Flag(name: .long, help: "Re-hash every cached artifact before reusing it (default: a cheap check of its manifest, sizes and times).")
+  var verify = false
+
+  @OptionGroup var locking: LockOptions
+
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if let cpus, cpus < 1 { throw ValidationError("--cpus must be at least 1") }
@@ -58,13 +63,19 @@ struct RunCommand: ParsableCommand {
     let digester = options.treeDigester()
     let loaded = try options.loadSpecs(specs, treeDigester: digester)
     let project = Project.locate(specs: specs, cache: options.cache, results: results)
+    var runOptions = RunOptions(dryRun: dryRun, force: force)
+    if let jobs { runOptions.jobs = jobs }
+    if let cpus { runOptions.cpuBudget = cpus }
+    runOptions.verify = verify
+    try checkForcePatterns(runOptions, loaded)
     let runner = try options.runner(for: specs)
     // On a new cache, the data folders' file digests are remembered now that it exists.
     digester.rememberComputed(in: FileDigestMemo(indexPath: runner.store.indexPath))
     Interrupts.shared.install()
-    var runOptions = RunOptions(dryRun: dryRun, force: force)
-    if let jobs { runOptions.jobs = jobs }
-    if let cpus { runOptions.cpuBudget = cpus }
+    runner.lockWait = locking.policy()
+    let cacheLock = dryRun ? nil : try locking.lockCache(runner.store, .shared)
+    defer { cacheLock?.unlock() }
+    if !dryRun { try claimNames(loaded, runner: runner) }
     var summaries: [(Spec, RunSummary)] = []
     for spec in loaded {
       let graph = try selection.graph(for: spec)
@@ -74,12 +85,16 @@ struct RunCommand: ParsableCommand {
                                isCancelled: { Interrupts.shared.requested })
       display.close()
       if !dryRun {
+        let linker = ResultsLinker(root: project.results, store: runner.store)
         do {
-          let linker = ResultsLinker(root: project.results, store: runner.store)
           try linker.link(summary, spec: spec.name)
+        } catch {
+          Terminal.error("warning: results under \(project.resultsDisplay)/\(spec.name): \(error)")
+        }
+        do {
           try linker.linkLogs(summary, spec: spec.name)
         } catch {
-          Terminal.error("warning: could not link results under \(project.resultsDisplay)/\(spec.name): \(error)")
+          Terminal.error("warning: could not link logs under \(project.resultsDisplay)/\(spec.name): \(IOErrorText.describe(error))")
         }
       }
       summaries.append((spec, summary))

@@ -75,7 +75,7 @@ struct RunsCommand: ParsableCommand {
       Terminal.out(RunsRendering.json(rows, columns: chosen.isEmpty ? nil : chosen))
     case .csv:
       let columns = chosen.isEmpty ? RunsRendering.defaultColumns(rows, registry: CLIRuntime.registry, full: true) : chosen
-      FileHandle.standardOutput.write(Data(RunsRendering.csv(rows, columns: columns).utf8))
+      try FileHandle.standardOutput.write(contentsOf: Data(RunsRendering.csv(rows, columns: columns).utf8))
     case .table:
       guard !rows.isEmpty else {
         Terminal.error(entries.isEmpty ? "no runs in the cache at \(options.cachePath)\(names == nil ? "" : " for these specs")" : "no run matches (\(entries.count) runs listed before --where)")

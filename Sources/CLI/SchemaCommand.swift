@@ -31,7 +31,7 @@ struct SchemaCommand: ParsableCommand {
 
   func run() throws {
     let document = SpecSchemaDocument(registry: CLIRuntime.registry)
-    if jsonSchema { return Terminal.out(document.jsonSchema()) }
+    if jsonSchema { return Terminal.out(try document.jsonSchema()) }
     if markdown { return Terminal.out(document.markdown(), terminator: "") }
     if let section, !document.fields.contains(where: { $0.name == section }) {
       let names = document.fields.map(\.name)

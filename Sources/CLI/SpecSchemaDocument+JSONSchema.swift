@@ -8,7 +8,7 @@ extension SpecSchemaDocument {
   ///
   /// It checks what the YAML says before `${VAR}` interpolation: a value written as
   /// `${VAR:-3}` is accepted wherever a number or boolean is.
-  public func jsonSchema() -> String {
+  public func jsonSchema() throws -> String {
     var properties: [String: Any] = [:]
     for field in fields {
       switch field.name {
@@ -30,7 +30,7 @@ extension SpecSchemaDocument {
       "properties": properties,
       "additionalProperties": false,
     ]
-    let data = try! JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     return String(decoding: data, as: UTF8.self)
   }
 

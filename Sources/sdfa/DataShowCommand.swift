@@ -82,7 +82,7 @@ struct DataShowCommand: ParsableCommand {
     let svg = drawing.render()
 
     guard let out else {
-      FileHandle.standardOutput.write(Data(svg.utf8))
+      try FileHandle.standardOutput.write(contentsOf: Data(svg.utf8))
       return
     }
     if out.hasSuffix(".png") {

@@ -129,7 +129,7 @@ import ToyStages
     let scratch = try Scratch()
     defer { scratch.cleanup() }
     _ = try scratch.write("a.yml", toySpec(configs: 2, seeds: 2))
-    _ = try scratch.write("b.yml", toySpec(configs: 2, seeds: 2).replacingOccurrences(of: "lr: 0.01", with: "lr: 0.5"))
+    _ = try scratch.write("b.yml", toySpec(configs: 2, seeds: 2).replacingOccurrences(of: "lr: 0.01", with: "lr: 0.5").replacingOccurrences(of: "name: toy", with: "name: toy-b"))
     #expect(try ToyProcess.run(["run", "a.yml", "b.yml", "-q"], in: scratch.url).status == 0)
     let store = try ArtifactStore(root: scratch.cache)
     let before = store.allArtifacts().count

@@ -70,7 +70,7 @@ struct DatasetFiles {
       do {
         return Array(try Data(contentsOf: url))
       } catch {
-        throw EventsError(file: file.displayName, "cannot read: \(error.localizedDescription)")
+        throw EventsError(file: file.displayName, "cannot read: \(FileReadError.reason(error))")
       }
     case .archive(let index, let entry):
       var bytes = [UInt8]()

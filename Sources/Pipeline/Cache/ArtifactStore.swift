@@ -10,8 +10,11 @@ import Foundation
 ///
 /// ```
 /// .sdfa/artifacts/ab/abcd…/       immutable artifact directories, named by digest
-/// .sdfa/tmp/<pid>-<n>/            private directories of running stages
+/// .sdfa/tmp/<pid>-<n>-<r>@<host>@<boot>/  private directories of running stages, by owner
+/// .sdfa/trash/                    what is being deleted (renamed here first, then removed)
+/// .sdfa/records/<key>.json        each done stage's index record (`sdfa verify --reindex`)
 /// .sdfa/locks/<key>.lock          per-key locks (flock), so each stage runs once
+/// .sdfa/locks/cache.lock          runs hold it shared, `gc` exclusive
 /// .sdfa/logs/<key>.log            stage logs
 /// .sdfa/resume/<key>/             what an interrupted stage saved to continue (see StageContext)
 /// .sdfa/quarantine/               corrupt artifacts, moved aside
@@ -87,24 +90,14 @@ public final class ArtifactStore: @unchecked Sendable {
     FileManager.default.fileExists(atPath: artifactURL(digest).appendingPathComponent(Self.manifestName).path)
   }
 
-  private let counter = Counter()
+  let counter = Counter()
 
-  /// A fresh private directory for a running stage.
+  /// A fresh private directory for a running stage, named by its owner
+  /// (`<pid>-<n>-<random>@<host>@<boot id>`, see `TemporaryOwner`).
   public func makeTemporaryDirectory() throws -> URL {
-    let url = root.appendingPathComponent("tmp/\(getpid())-\(counter.next())-\(UInt32.random(in: 0...UInt32.max))")
+    let url = root.appendingPathComponent("tmp/\(TemporaryOwner.current.name(counter.next()))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
-  }
-
-  /// Removes private directories left by processes that no longer run (a crash or SIGKILL).
-  public func removeAbandonedTemporaries() {
-    let tmp = root.appendingPathComponent("tmp")
-    for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] {
-      guard let pid = Int32(name.split(separator: "-").first ?? ""), pid != getpid() else { continue }
-      if kill(pid, 0) != 0 && errno == ESRCH {
-        try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
-      }
-    }
   }
 
   /// Seals a private directory into an artifact and returns its digest.
@@ -124,13 +117,7 @@ public final class ArtifactStore: @unchecked Sendable {
     let destination = artifactURL(digest)
     let parent = destination.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-    if rename(directory.path, destination.path) != 0 {
-      // Another process committed the same content first (ENOTEMPTY/EEXIST): keep theirs.
-      guard errno == ENOTEMPTY || errno == EEXIST, exists(digest) else {
-        throw StageFailure("cannot move artifact into \(destination.path): \(String(cString: strerror(errno)))")
-      }
-      try? FileManager.default.removeItem(at: directory)
-    }
+    try moveIntoPlace(directory, as: digest)
     if syncMode == .full { try fsyncPath(parent) }
     return digest
   }
@@ -155,7 +142,7 @@ public final class ArtifactStore: @unchecked Sendable {
   /// Moves a corrupt artifact aside (to `quarantine/`) so that it is rebuilt; returns where.
   @discardableResult
   public func quarantine(_ digest: String) throws -> URL {
-    let target = root.appendingPathComponent("quarantine/\(digest)-\(Int(Date().timeIntervalSince1970))-\(getpid())")
+    let target = root.appendingPathComponent("quarantine/\(digest)-\(Int(Date().timeIntervalSince1970))-\(getpid())-\(counter.next())")
     try FileManager.default.moveItem(at: artifactURL(digest), to: target)
     return target
   }
@@ -170,11 +157,11 @@ public final class ArtifactStore: @unchecked Sendable {
     return result.sorted()
   }
 
-  /// Deletes an artifact; returns the bytes freed.
+  /// Deletes an artifact atomically (see `discard`); returns the bytes freed.
   public func remove(_ digest: String) throws -> Int {
     let url = artifactURL(digest)
     let size = directorySize(url)
-    try FileManager.default.removeItem(at: url)
+    try discard(url)
     return size
   }
 
@@ -184,14 +171,6 @@ public final class ArtifactStore: @unchecked Sendable {
       for case let file as URL in walker { total += (try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0 }
     }
     return total
-  }
-
-  // MARK: Locks
-
-  /// Takes the exclusive per-key lock, waiting for another holder (another thread or process,
-  /// also on a shared file system through POSIX record locks). Released by `unlock`.
-  public func lock(_ key: String) throws -> KeyLock {
-    try KeyLock(path: root.appendingPathComponent("locks/\(key).lock").path)
   }
 
   // MARK: Helpers
@@ -247,40 +226,6 @@ public final class ArtifactStore: @unchecked Sendable {
     defer { close(fd) }
     guard fsync(fd) == 0 else { throw StageFailure("fsync of \(url.path) failed: \(String(cString: strerror(errno)))") }
   }
-}
-
-/// An exclusive lock on a file, held until `unlock()` (or process exit: the kernel releases
-/// it even after SIGKILL).
-public final class KeyLock: @unchecked Sendable {
-  private var fd: Int32
-
-  init(path: String) throws {
-    fd = open(path, O_RDWR | O_CREAT, 0o644)
-    guard fd >= 0 else { throw StageFailure("cannot open lock \(path): \(String(cString: strerror(errno)))") }
-    // Non-blocking attempts with backoff: a blocking F_SETLKW would report EDEADLK when two
-    // processes, each holding locks on several threads, wait for each other's keys.
-    var lock = flock()
-    lock.l_type = Int16(F_WRLCK)
-    lock.l_whence = Int16(SEEK_SET)
-    var pause: useconds_t = 2_000
-    while fcntl(fd, F_SETLK, &lock) != 0 {
-      guard errno == EAGAIN || errno == EACCES || errno == EINTR || errno == EDEADLK else {
-        let message = String(cString: strerror(errno))
-        close(fd)
-        throw StageFailure("cannot lock \(path): \(message)")
-      }
-      usleep(pause)
-      pause = min(pause * 2, 50_000)
-    }
-  }
-
-  public func unlock() {
-    guard fd >= 0 else { return }
-    close(fd)
-    fd = -1
-  }
-
-  deinit { unlock() }
 }
 
 final class Counter: @unchecked Sendable {

@@ -29,6 +29,8 @@ public final class StageIndex: @unchecked Sendable {
 
   /// A pool for a cache this process may write; a read-only queue for `init(readingAt:)`.
   let pool: any DatabaseWriter
+  /// How many rows the `executions` log keeps (the newest).
+  public var executionsKept = 100_000
 
   public init(path: String) throws {
     var config = Configuration()
@@ -102,6 +104,8 @@ public final class StageIndex: @unchecked Sendable {
       try db.execute(sql: """
         INSERT INTO executions (key, kind, label, host, pid, started, finished, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """, arguments: [record.key, record.kind, record.label, record.host, record.pid, record.started, record.finished, record.status])
+      // The log of executions is bounded: the oldest rows beyond `executionsKept` go.
+      try db.execute(sql: "DELETE FROM executions WHERE id <= (SELECT MAX(id) FROM executions) - ?", arguments: [executionsKept])
     }
   }
 

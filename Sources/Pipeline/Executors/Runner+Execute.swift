@@ -13,7 +13,13 @@ extension Runner {
     let inProcess = keyLocks.lock(job.key)
     defer { inProcess.unlock() }
     let fileLock: KeyLock
-    do { fileLock = try store.lock(job.key) } catch { return .outcome(.failed(message: "\(error)", log: "")) }
+    do {
+      fileLock = try store.lock(job.key, what: "stage '\(job.label)'", policy: lockWait, isCancelled: isCancelled)
+    } catch is CancellationError {
+      return .outcome(.interrupted)
+    } catch {
+      return .outcome(.failed(message: "\(error)", log: ""))
+    }
     defer { fileLock.unlock() }
     // Another process may have finished it while we waited for the lock.
     if !job.forced, let digest = try? index.outputs(for: [job.key])[job.key], store.exists(digest) {
@@ -33,16 +39,23 @@ extension Runner {
     }
     events(.started(label: job.label))
     let logURL = store.logURL(job.key)
-    try? ArtifactStore.writeFile(Data(), to: logURL)
-    let log = try? FileHandle(forWritingTo: logURL)
+    var log: FileHandle?
     defer { try? log?.close() }
     // The params of a per-spec stage hold every point's configuration: the log keeps a glimpse.
     let params = job.params.canonicalJSON
     let shown = params.count > 2000 ? params.prefix(2000) + "… (\(params.count) characters; `sdfa explain` shows them all)" : params
-    log?.write(Data("# \(job.label)\n# key \(job.key)\n# params \(shown)\n".utf8))
     let started = Date()
     var temporary: URL?
     do {
+      // A log that cannot be written (disk full, a read-only or broken cache) fails this stage
+      // with the reason; the other stages go on.
+      do {
+        try ArtifactStore.writeFile(Data(), to: logURL)
+        log = try FileHandle(forWritingTo: logURL)
+        try log?.write(contentsOf: Data("# \(job.label)\n# key \(job.key)\n# params \(shown)\n".utf8))
+      } catch {
+        throw StageFailure("cannot write the stage's log \(logURL.path): \(IOErrorText.describe(error))")
+      }
       let directory = try store.makeTemporaryDirectory()
       temporary = directory
       let context = StageContext(
@@ -52,21 +65,24 @@ extension Runner {
         isCancelled: isCancelled)
       try stage.run(context)
       try context.checkCancellation()
+      if let problem = context.logWriteError {
+        throw StageFailure("cannot write the stage's log \(logURL.path): \(problem)")
+      }
       let digest = try store.commit(directory)
       temporary = nil
       store.removeResume(job.key)
       let finished = Date()
-      try index.commit(record(job, output: digest, status: "done", started: started, finished: finished, error: nil,
-                              log: logURL.path),
-                       metrics: metricsJSON(stage, digest: digest, log: log))
+      let done = record(job, output: digest, status: "done", started: started, finished: finished, error: nil, log: logURL.path)
+      try store.writeRecord(done)
+      try index.commit(done, metrics: metricsJSON(stage, digest: digest, log: log))
       return .outcome(.ran(digest: digest, seconds: finished.timeIntervalSince(started)))
     } catch is CancellationError {
       if let temporary { try? FileManager.default.removeItem(at: temporary) }
       return .outcome(.interrupted)
     } catch {
       if let temporary { try? FileManager.default.removeItem(at: temporary) }
-      let message = "\(error)"
-      log?.write(Data((LogLines.format(.error, message) + "\n").utf8))
+      let message = IOErrorText.describe(error)
+      try? log?.write(contentsOf: Data((LogLines.format(.error, message) + "\n").utf8))
       try? index.commit(record(job, output: nil, status: "failed", started: started, finished: Date(), error: message,
                                log: logURL.path))
       return .outcome(.failed(message: message, log: logURL.path))
@@ -79,7 +95,7 @@ extension Runner {
     do {
       return try stage.metrics(artifact: store.artifactURL(digest))?.canonicalJSON
     } catch {
-      log?.write(Data("warning: the metrics of this artifact cannot be read: \(error)\n".utf8))
+      try? log?.write(contentsOf: Data("warning: the metrics of this artifact cannot be read: \(error)\n".utf8))
       return nil
     }
   }

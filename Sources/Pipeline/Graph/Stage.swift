@@ -119,6 +119,8 @@ public final class StageContext: @unchecked Sendable {
   /// The stage's log (`sdfa log LABEL` prints it): time-stamped lines with a level. Log at
   /// `.debug` what only `--verbose` / `SDFA_LOG_LEVEL=debug` should keep.
   public let logger: Logger
+  /// The first failed log write (disk full): the runner fails the stage with it.
+  private let logErrors = LockedValue<String?>(nil)
 
   public init(
     params: SpecValue, inputs: [String: URL], inputOrder: [String], outputDirectory: URL, label: String,
@@ -133,7 +135,10 @@ public final class StageContext: @unchecked Sendable {
     self.outputDirectory = outputDirectory
     self.label = label
     self.threads = threads
-    self.logger = LogLines.logger(label: "sdfa.stage", writingTo: logHandle)
+    let errors = logErrors
+    self.logger = LogLines.logger(label: "sdfa.stage", writingTo: logHandle, onFailure: { error in
+      errors.withLock { if $0 == nil { $0 = IOErrorText.describe(error) } }
+    })
     self.progressSink = progress
     self.cancelled = isCancelled
   }
@@ -161,10 +166,14 @@ public final class StageContext: @unchecked Sendable {
     progressSink(StageProgress(label: label, fraction: fraction, message: message))
   }
 
-  /// Appends a line to the stage's log file at level `info`.
+  /// Appends a line to the stage's log file at level `info`. A failing write (disk full)
+  /// does not stop the stage here; the runner fails the stage with `logWriteError` after it.
   public func log(_ line: String) {
     logger.info("\(line)")
   }
+
+  /// Why a log line could not be written, if one could not.
+  public var logWriteError: String? { logErrors.withLock { $0 } }
 
   /// Whether the run was interrupted; long stages poll this and throw `CancellationError()`.
   public var isCancelled: Bool { cancelled() }
@@ -216,4 +225,12 @@ public struct StageRegistry: Sendable {
   public var sections: [(name: String, schema: Schema, owner: String)] {
     stages.flatMap { stage in stage.sections.map { ($0.key, $0.value, stage.kind) } }.sorted { $0.name < $1.name }
   }
+}
+
+/// A value guarded by a lock (stages log from several threads).
+final class LockedValue<Value>: @unchecked Sendable {
+  private var value: Value
+  private let lock = NSLock()
+  init(_ value: Value) { self.value = value }
+  func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }

@@ -25,8 +25,12 @@ public enum LogLines {
   }
 
   /// A logger that appends formatted lines to `handle` (nil: a logger that drops everything).
-  public static func logger(label: String, writingTo handle: FileHandle?, level: Logger.Level? = nil) -> Logger {
-    var logger = Logger(label: label) { _ in LineHandler(handle: handle) }
+  /// A write that fails (disk full) goes to `onFailure`, never traps.
+  public static func logger(
+    label: String, writingTo handle: FileHandle?, level: Logger.Level? = nil,
+    onFailure: (@Sendable (any Error) -> Void)? = nil
+  ) -> Logger {
+    var logger = Logger(label: label) { _ in LineHandler(handle: handle, onFailure: onFailure) }
     logger.logLevel = level ?? Self.level() ?? defaultLevel
     return logger
   }
@@ -34,10 +38,14 @@ public enum LogLines {
   /// Writes each record as one formatted line; metadata follows the message as `key=value`.
   public struct LineHandler: LogHandler {
     let handle: FileHandle?
+    let onFailure: (@Sendable (any Error) -> Void)?
     public var logLevel: Logger.Level = LogLines.defaultLevel
     public var metadata: Logger.Metadata = [:]
 
-    public init(handle: FileHandle?) { self.handle = handle }
+    public init(handle: FileHandle?, onFailure: (@Sendable (any Error) -> Void)? = nil) {
+      self.handle = handle
+      self.onFailure = onFailure
+    }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
       get { metadata[key] }
@@ -48,7 +56,11 @@ public enum LogLines {
       guard let handle else { return }
       let all = metadata.merging(event.metadata ?? [:]) { $1 }
       let suffix = all.isEmpty ? "" : " " + all.keys.sorted().map { "\($0)=\(all[$0]!)" }.joined(separator: " ")
-      handle.write(Data((LogLines.format(event.level, "\(event.message)" + suffix) + "\n").utf8))
+      do {
+        try handle.write(contentsOf: Data((LogLines.format(event.level, "\(event.message)" + suffix) + "\n").utf8))
+      } catch {
+        onFailure?(error)
+      }
     }
   }
 }

@@ -5,11 +5,12 @@ extension ResultsLinker {
   /// .sdfa/logs/<key>.log`, so that a stage's log is found by its label, not its hash. Only
   /// links this linker made (into the store's `logs/`) are ever replaced.
   public func linkLogs(_ summary: RunSummary, spec: String) throws {
+    guard SpecName.problem(spec) == nil else { return }  // `link` reports it
     let specRoot = root.appendingPathComponent(spec)
     let fm = FileManager.default
     let logs = store.root.appendingPathComponent("logs").standardizedFileURL.path
     for (label, key) in zip(summary.labels, summary.keys) {
-      guard let key else { continue }
+      guard let key, Self.pathProblem(Self.relativePath(label)) == nil else { continue }
       let target = store.logURL(key).standardizedFileURL.path
       guard fm.fileExists(atPath: target) else { continue }
       let link = specRoot.appendingPathComponent(Self.relativePath(label) + ".log")

@@ -10,6 +10,9 @@ public struct RunOptions: Sendable {
   public var dryRun: Bool
   /// Glob patterns (`train *seed=2`, `bin*`) of labels to run again even when cached.
   public var force: [String]
+  /// Re-hash every cached artifact before serving it (`run --verify`); otherwise each gets
+  /// the cheap check (`ArtifactStore.checkCheaply`) and small leaves a full one.
+  public var verify = false
 
   public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
               cpuBudget: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -18,6 +21,14 @@ public struct RunOptions: Sendable {
     self.cpuBudget = max(1, cpuBudget)
     self.dryRun = dryRun
     self.force = force
+  }
+}
+
+extension RunOptions {
+  /// The `force` patterns that match none of `labels` (a typo would otherwise force nothing
+  /// in silence).
+  public func unmatchedForcePatterns(_ labels: [String]) -> [String] {
+    force.filter { pattern in !labels.contains { globMatches(pattern, $0) } }
   }
 }
 

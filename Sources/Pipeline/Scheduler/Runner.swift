@@ -14,6 +14,8 @@ public final class Runner: @unchecked Sendable {
   public let registry: StageRegistry
   let host = ProcessInfo.processInfo.hostName
   let keyLocks = KeyLockTable()
+  /// How stages wait for a key lock another process holds (who holds it, how long at most).
+  public var lockWait = LockWaitPolicy()
 
   public init(cache: URL, registry: StageRegistry) throws {
     store = try ArtifactStore(root: cache)
@@ -21,7 +23,12 @@ public final class Runner: @unchecked Sendable {
     // together on a fresh cache take turns.
     let opening = try store.lock("index-open")
     defer { opening.unlock() }
-    index = try StageIndex(path: store.indexPath)
+    do {
+      index = try StageIndex(path: store.indexPath)
+    } catch {
+      throw StageFailure("the cache's index \(store.indexPath) cannot be read (\(error)); "
+        + "`sdfa verify --reindex` rebuilds it from the records kept beside the artifacts (the damaged file moves to quarantine/)")
+    }
     self.registry = registry
   }
 
@@ -151,7 +158,10 @@ public final class Runner: @unchecked Sendable {
         }
         let known = (try? index.outputs(for: ready.map { s.keys[$0]!.hex })) ?? [:]
         for i in ready {
-          if !forced[i], let digest = known[s.keys[i]!.hex], store.exists(digest) {
+          if !forced[i], let digest = known[s.keys[i]!.hex],
+            options.dryRun ? store.exists(digest)
+              : servable(digest, label: nodes[i].label, leaf: s.consumers[i].isEmpty, full: options.verify, events: events)
+          {
             s.finish(i, .cached(digest: digest, byOther: false))
           } else if options.dryRun {
             s.finish(i, .wouldRun(reason: forced[i] ? "forced" : "not in the cache"))

@@ -49,6 +49,11 @@ public struct SpecLoader: Sendable {
                                   hint: "name a spec file, such as \(path)/spec.yml")])
     }
     guard let data = FileManager.default.contents(atPath: path) else {
+      if FileManager.default.fileExists(atPath: path) {  // there, but not readable: say why
+        throw SpecErrors([SpecError(includedFrom ?? SourceLocation(file: path),
+                                    "cannot read the spec file '\(path)': \(IOErrorText.reason(reading: path))",
+                                    hint: "check the file's permissions (ls -l \(path))")])
+      }
       throw SpecErrors([SpecError(
         includedFrom ?? SourceLocation(file: path), "no such spec file '\(path)'",
         hint: "check the path (it is relative to the current directory, or for includes to the including file)")])

@@ -30,8 +30,10 @@ public enum SafeTensors {
       ] as [String: Any]
       offset += 4 * t.count
     }
+    // Strings and integers only: JSONSerialization cannot fail on them. Were it ever to, the
+    // empty header makes every reader reject the file ("header is not JSON"), never a trap.
     var json = Array(
-      try! JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+      (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data())
     while json.count % 8 != 0 { json.append(0x20) }
     var out = [UInt8]()
     out.reserveCapacity(8 + json.count + offset)

@@ -29,8 +29,8 @@ extension SpikingConvNet {
     meta["input_shape"] = inputShape.map(String.init).joined(separator: ",")
     meta["linear_sizes"] = linearSizes.map(String.init).joined(separator: ",")
     meta["voting"] = String(voting)
-    meta["blocks"] = String(decoding: try! encoder.encode(blocks), as: UTF8.self)
-    meta["neuron"] = String(decoding: try! encoder.encode(neuron), as: UTF8.self)
+    meta["blocks"] = CheckpointJSON.text(blocks, encoder)
+    meta["neuron"] = CheckpointJSON.text(neuron, encoder)
     return SafeTensors.encode(tensors, metadata: meta)
   }
 

@@ -13,7 +13,7 @@ extension SpikingMLP {
     meta["sizes"] = sizes.map(String.init).joined(separator: ",")
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    meta["neuron"] = String(decoding: try! encoder.encode(neuron), as: UTF8.self)
+    meta["neuron"] = CheckpointJSON.text(neuron, encoder)
     return SafeTensors.encode(tensors, metadata: meta)
   }
 

@@ -35,7 +35,7 @@ struct CheckpointFile {
     let name = url.lastPathComponent
     let bytes: Data
     do { bytes = try Data(contentsOf: url) } catch {
-      throw StageFailure("cannot read the checkpoint \(url.path): \(error.localizedDescription)")
+      throw StageFailure("cannot read the checkpoint \(url.path): \(IOErrorText.describe(error))")
     }
     if TorchCheckpoint.isZip(bytes) {
       self = try Self.torch(url, arch: arch)

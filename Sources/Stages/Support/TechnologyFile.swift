@@ -31,6 +31,12 @@ enum TechnologyFile {
   /// material), the technology what the model uses. A file and the built-in preset with the
   /// same text give the same value, so the same keys.
   static func load(_ name: String, specFile: String, at location: SourceLocation) throws -> (value: SpecValue, technology: Technology) {
+    // Only YAML files: any other file named here (`../../etc/passwd`) would be parsed, and
+    // its lines echoed back in the errors.
+    if name.contains("/") && !(name.hasSuffix(".yml") || name.hasSuffix(".yaml")) {
+      throw SpecErrors([SpecError(location, "a technology file must be a .yml or .yaml file; '\(name)' is not",
+                                  hint: "name a preset (rram-32nm) or a .yml file of technology parameters")])
+    }
     let (source, looked) = resolve(name, folder: SpecPaths.folder(of: location, specFile: specFile))
     let node: SpecNode
     let path: String
