@@ -117,8 +117,10 @@ public struct SpecOptions: ParsableArguments {
 
   /// Keys data folders by content, remembering each file's digest in the cache's index when
   /// the cache exists (it never creates one: read-only commands stay read-only).
-  public func treeDigester() -> TreeDigester {
-    TreeDigester(memo: FileDigestMemo(indexPath: cacheURL.appendingPathComponent("index.sqlite").path))
+  /// `writable`: remember the digests it computes (commands that run stages); read-only
+  /// commands only look them up.
+  public func treeDigester(writable: Bool = false) -> TreeDigester {
+    TreeDigester(memo: FileDigestMemo(indexPath: cacheURL.appendingPathComponent("index.sqlite").path, writable: writable))
   }
 
   /// A runner on the project's cache, created if absent: for commands that run stages.

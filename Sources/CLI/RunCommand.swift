@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let digester = options.treeDigester()
+    let digester = options.treeDigester(writable: true)
     let loaded = try options.loadSpecs(specs, treeDigester: digester)
     let project = Project.locate(specs: specs, cache: options.cache, results: results)
     var runOptions = RunOptions(dryRun: dryRun, force: force)
@@ -70,7 +70,7 @@ struct RunCommand: ParsableCommand {
     try checkForcePatterns(runOptions, loaded)
     let runner = try options.runner(for: specs)
     // On a new cache, the data folders' file digests are remembered now that it exists.
-    digester.rememberComputed(in: FileDigestMemo(indexPath: runner.store.indexPath))
+    digester.rememberComputed(in: FileDigestMemo(indexPath: runner.store.indexPath, writable: true))
     Interrupts.shared.install()
     runner.lockWait = locking.policy()
     let cacheLock = dryRun ? nil : try locking.lockCache(runner.store, .shared)

@@ -12,7 +12,7 @@ import Testing
   }
 
   static func run(_ path: String, runner: Runner) throws -> RunSummary {
-    let digester = TreeDigester(memo: FileDigestMemo(indexPath: runner.store.indexPath))
+    let digester = TreeDigester(memo: FileDigestMemo(indexPath: runner.store.indexPath, writable: true))
     let spec = try Spec.load(path, registry: Stages.registry, treeDigester: digester)
     return runner.run(StageGraph(spec: spec, registry: Stages.registry), options: RunOptions(jobs: 2))
   }
@@ -46,7 +46,7 @@ import Testing
     let root = dir.appendingPathComponent("data/nmnist")
     try MiniNMNIST.write(at: root)
     let runner = try Runner(cache: dir.appendingPathComponent(".sdfa"), registry: Stages.registry)
-    let memo = try #require(FileDigestMemo(indexPath: runner.store.indexPath))
+    let memo = try #require(FileDigestMemo(indexPath: runner.store.indexPath, writable: true))
     let path = try Self.spec(root: root, in: dir, as: "spec.yml")
 
     let first = try Self.run(path, runner: runner)
@@ -79,12 +79,12 @@ import Testing
     let root = dir.appendingPathComponent("nmnist")
     try MiniNMNIST.write(at: root)
     // As `sdfa run` on a new cache: key the spec first (no index yet), then create the cache.
-    let digester = TreeDigester(memo: FileDigestMemo(indexPath: dir.appendingPathComponent(".sdfa/index.sqlite").path))
+    let digester = TreeDigester(memo: FileDigestMemo(indexPath: dir.appendingPathComponent(".sdfa/index.sqlite").path, writable: true))
     let cold = try digester.digest(of: root.path)
     #expect(cold.hashed == MiniNMNIST.files)
     let runner = try Runner(cache: dir.appendingPathComponent(".sdfa"), registry: Stages.registry)
-    digester.rememberComputed(in: FileDigestMemo(indexPath: runner.store.indexPath))
-    let warm = try TreeDigester(memo: FileDigestMemo(indexPath: runner.store.indexPath)).digest(of: root.path)
+    digester.rememberComputed(in: FileDigestMemo(indexPath: runner.store.indexPath, writable: true))
+    let warm = try TreeDigester(memo: FileDigestMemo(indexPath: runner.store.indexPath, writable: true)).digest(of: root.path)
     #expect(warm.hashed == 0 && warm.digest == cold.digest)
   }
 

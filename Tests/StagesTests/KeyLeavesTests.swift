@@ -105,7 +105,8 @@ import Testing
   static func alternative(_ path: String, _ schema: Schema, current: SpecValue?, root: String) -> String? {
     switch path {
     case "dataset.root": return "'\(root)'"  // a copy of the same files
-    case "hardware.technology": return "renamed"  // a copy of the same technology file
+    case "hardware.technology":  // a copy of the same technology file (`--set` paths follow the current folder)
+      return "'\(URL(fileURLWithPath: root).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("hardware/renamed.yml").path)'"
     case "seeds": return "[1]"
     default: break
     }

@@ -29,30 +29,32 @@ public final class FileDigestMemo: @unchecked Sendable {
   /// False on a read-only cache: digests are looked up, never stored.
   public let isWritable: Bool
 
-  /// Opens the memo in the index at `indexPath`, which must exist (the runner creates it):
-  /// read-write when it can create its table, read-only otherwise (a shared read-only cache).
+  /// Opens the memo in the index at `indexPath`, which must exist (the runner creates it).
+  /// `writable`: for commands that run stages, which remember what they hash (the table is
+  /// created on first use); read-only commands (`status`, `explain`, `dag`, `validate`) only
+  /// look digests up and write nothing, so that they work on a shared read-only cache and
+  /// leave a cache exactly as they found it. A cache this process cannot write is read.
   /// Nil when the file is missing or unreadable; keying then hashes every file.
-  public init?(indexPath: String) {
+  public init?(indexPath: String, writable: Bool = false) {
     guard FileManager.default.fileExists(atPath: indexPath) else { return nil }
-    var config = Configuration()
-    config.busyMode = .timeout(120)
-    config.label = "sdfa-file-digests"
-    // As the index: a lost last commit after a power cut only means hashing those files again.
-    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-    // Created once; later commands only read it unless they have digests to remember.
-    if let pool = try? DatabasePool(path: indexPath, configuration: config),
-      (try? pool.read({ db in try db.tableExists("file_digests") })) == true
-        || (try? pool.write({ db in try db.execute(sql: Self.schema) })) != nil
-    {
-      database = pool
-      isWritable = true
-      return
+    if writable {
+      var config = Configuration()
+      config.busyMode = .timeout(120)
+      config.label = "sdfa-file-digests"
+      // As the index: a lost last commit after a power cut only means hashing those files again.
+      config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+      if let pool = try? DatabasePool(path: indexPath, configuration: config),
+        (try? pool.write({ db in try db.execute(sql: Self.schema) })) != nil
+      {
+        database = pool
+        isWritable = true
+        return
+      }
     }
-    config.readonly = true
-    guard let queue = try? DatabaseQueue(path: indexPath, configuration: config),
-      (try? queue.read({ db in try db.tableExists("file_digests") })) == true
+    guard let reader = try? StageIndex(readingAt: indexPath),
+      (try? reader.pool.read({ db in try db.tableExists("file_digests") })) == true
     else { return nil }
-    database = queue
+    database = reader.pool
     isWritable = false
   }
 
