@@ -126,8 +126,17 @@ public struct Spec: Sendable {
     collectLocations(node, path: "", into: &locations)
     guard errors.isEmpty, case .object(var base) = value else { throw SpecErrors(errors) }
 
-    let name = base.removeValue(forKey: "name")?.stringValue
-      ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    let given = base.removeValue(forKey: "name")?.stringValue
+    let name = given ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    if let problem = SpecName.problem(name) {
+      // The name becomes `results/<name>/` and an index key: a path in it would let the
+      // results linker reach outside `results/`.
+      let fix = "write name: \(SpecName.suggestion(for: name)) (letters, digits, '-', '_' and '.', not starting with '.')"
+      throw SpecErrors([given != nil
+        ? SpecError(locations["name"] ?? SourceLocation(file: file, line: 1, column: 1), "invalid spec name '\(name)': \(problem)", hint: fix)
+        : SpecError(SourceLocation(file: file, line: 1, column: 1),
+                    "the spec has no 'name:' and its file name '\(name)' is not a valid spec name: \(problem)", hint: "add a line: \(fix)")])
+    }
     base.removeValue(forKey: "description")
     let executor = base.removeValue(forKey: "executor")
     let seedsValue = base.removeValue(forKey: "seeds") ?? .number(1)
