@@ -24,9 +24,13 @@ public struct SpecOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("Cache directory (default: $SDFA_CACHE, else .sdfa).", valueName: "dir"))
   var cache: String?
 
+  @Option(name: .long, help: ArgumentHelp(
+    "Refuse specs that expand to more than N sweep points × seeds (default \(Spec.defaultMaxPoints)).", valueName: "N"))
+  var maxPoints: Int = Spec.defaultMaxPoints
+
   public init() {}
 
-  public var overrides: Spec.Overrides { Spec.Overrides(seedCount: seeds, assignments: assignments) }
+  public var overrides: Spec.Overrides { Spec.Overrides(seedCount: seeds, assignments: assignments, maxPoints: maxPoints) }
 
   /// The cache directory as the user named it (for messages and files people read).
   public var cachePath: String {
@@ -37,6 +41,7 @@ public struct SpecOptions: ParsableArguments {
 
   public func validate() throws {
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
+    if maxPoints < 1 { throw ValidationError("--max-points must be at least 1") }
   }
 
   /// Loads every spec, printing all problems of all files before failing.

@@ -33,9 +33,12 @@ public struct Spec: Sendable {
     public var seedCount: Int?
     /// `--set path=value` assignments, in order.
     public var assignments: [String]
-    public init(seedCount: Int? = nil, assignments: [String] = []) {
+    /// `--max-points N`: the most sweep points × seeds a spec may expand to.
+    public var maxPoints: Int
+    public init(seedCount: Int? = nil, assignments: [String] = [], maxPoints: Int = Spec.defaultMaxPoints) {
       self.seedCount = seedCount
       self.assignments = assignments
+      self.maxPoints = maxPoints
     }
   }
 
@@ -101,11 +104,11 @@ public struct Spec: Sendable {
     fields.append(.init("executor", ExecutorSettings.schema(kinds: registry.stages.map(\.kind)), doc: "where stages run"))
     // Handled apart (the loader resolves includes, sweeps are compiled below), but named
     // here so that a misspelling of them gets the right suggestion.
-    fields += [.init("sweep", .object([])), .init("include", .string)]
+    fields += [.init("sweep", .object([])), .init("include", .string), .init("limits", .object([]))]
     let declared = Set(fields.map(\.name))
 
     // Sections of kinds this build lacks get a clear message rather than "unknown key".
-    var sectionNode = node.removing("sweep")
+    var sectionNode = node.removing("sweep").removing("limits")
     for entry in node.entries ?? [] where !declared.contains(entry.key) {
       if let owner = plannedSections[entry.key] {
         errors.append(SpecError(entry.keyLocation, "section '\(entry.key)' needs the '\(owner)' stage, which this build of sdfa does not include yet",
@@ -124,6 +127,12 @@ public struct Spec: Sendable {
 
     var locations: [String: SourceLocation] = [:]
     collectLocations(node, path: "", into: &locations)
+    // Plausible ranges, checked once on the base and once per axis value (never per point).
+    let limits = topSchema.plausibleLimits
+    let raised = raisedLimits(node["limits"], known: Dictionary(limits, uniquingKeysWith: { first, _ in first }), errors: &errors)
+    if errors.isEmpty {
+      errors += limitProblems(base: value, axes: axes, limits: limits, raised: raised, locations: locations, file: file)
+    }
     guard errors.isEmpty, case .object(var base) = value else { throw SpecErrors(errors) }
 
     let given = base.removeValue(forKey: "name")?.stringValue
@@ -140,15 +149,15 @@ public struct Spec: Sendable {
     base.removeValue(forKey: "description")
     let executor = base.removeValue(forKey: "executor")
     let seedsValue = base.removeValue(forKey: "seeds") ?? .number(1)
+    if let count = overrides.seedCount, count < 1 {
+      throw SpecErrors([SpecError(SourceLocation(file: "--seeds \(count)"), "--seeds must be at least 1, found \(count)",
+                                  hint: "pass --seeds 5 for seeds 0…4")])
+    }
+    // Counted before anything is expanded: `seeds: 100000000` must not allocate first.
+    try checkPointCount(axes: axes, seedsValue: seedsValue, overrides: overrides, locations: locations, file: file)
     var seeds: [Int]
     if let count = seedsValue.intValue { seeds = Array(0..<count) } else { seeds = seedsValue.listValue?.compactMap(\.intValue) ?? [0] }
-    if let count = overrides.seedCount {
-      guard count >= 1 else {
-        throw SpecErrors([SpecError(SourceLocation(file: "--seeds \(count)"), "--seeds must be at least 1, found \(count)",
-                                    hint: "pass --seeds 5 for seeds 0…4")])
-      }
-      seeds = Array(0..<count)
-    }
+    if let count = overrides.seedCount { seeds = Array(0..<count) }
     if case .sequence(let items)? = node["seeds"]?.kind, overrides.seedCount == nil {
       var seen = Set<Int>()
       for (item, seed) in zip(items, seeds) where !seen.insert(seed).inserted {
