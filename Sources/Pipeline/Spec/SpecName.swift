@@ -18,15 +18,16 @@ public enum SpecName {
     if name.utf8.count > maximumLength {
       return "the name has \(name.utf8.count) characters, more than \(maximumLength)"
     }
+    for scalar in name.unicodeScalars where !isAllowed(scalar) {
+      let shown = scalar.properties.isWhitespace || scalar.value < 0x20
+        ? "U+\(String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count)))\(String(scalar.value, radix: 16, uppercase: true))"
+        : "'\(scalar)'"
+      return "the name contains \(shown); only letters, digits, '-', '_' and '.' are allowed"
+    }
     if name.hasPrefix(".") {
       return name == "." || name == ".."
         ? "'\(name)' names a folder relative to another, not a spec"
         : "the name starts with '.', which hides its results folder"
-    }
-    for scalar in name.unicodeScalars where !isAllowed(scalar) {
-      let shown = scalar.properties.isWhitespace || scalar.value < 0x20
-        ? String(format: "U+%04X", scalar.value) : "'\(scalar)'"
-      return "the name contains \(shown); only letters, digits, '-', '_' and '.' are allowed"
     }
     return nil
   }
