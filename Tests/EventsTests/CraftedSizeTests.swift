@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZIPFoundation
 @testable import Events
 
 /// Pickles whose sizes overflow or ask for terabytes are refused with an error naming the
@@ -28,6 +29,32 @@ import Testing
       #expect(text.contains("elements"), "\(text)")
     } catch {
       Issue.record("\(name): unexpected \(error)")
+    }
+  }
+
+  /// A `torch.save` archive whose `data.pkl` header declares 4 GB uncompressed: refused
+  /// before anything is reserved (deflate cannot expand its few hundred bytes that far).
+  @Test func aZipMemberDeclaringMoreThanDeflateCanProduceIsRefused() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("crafted-\(UUID().uuidString).pth")
+    defer { try? FileManager.default.removeItem(at: url) }
+    let archive = try Archive(url: url, accessMode: .create)
+    let pickle = Data(TorchPickleTests.pickle)
+    try archive.addEntry(with: "ckpt/data.pkl", type: .file, uncompressedSize: Int64(pickle.count), compressionMethod: .deflate) {
+      position, size in pickle.subdata(in: Int(position)..<(Int(position) + size))
+    }
+    var bytes = [UInt8](try Data(contentsOf: url))
+    let declared = withUnsafeBytes(of: UInt32(0xFFFF_FF00).littleEndian, Array.init)
+    // The uncompressed-size fields of the local header (offset 22) and central directory (24).
+    for (signature, field) in [([0x50, 0x4B, 0x03, 0x04] as [UInt8], 22), ([0x50, 0x4B, 0x01, 0x02], 24)] {
+      let at = try #require((0...(bytes.count - 4)).first { Array(bytes[$0..<($0 + 4)]) == signature })
+      bytes.replaceSubrange((at + field)..<(at + field + 4), with: declared)
+    }
+    try Data(bytes).write(to: url)
+    do {
+      _ = try TorchCheckpoint(contentsOf: url)
+      Issue.record("loaded")
+    } catch let error as EventsError {
+      #expect(String(describing: error).contains("data.pkl") && String(describing: error).contains("more than deflate can produce"), "\(error)")
     }
   }
 

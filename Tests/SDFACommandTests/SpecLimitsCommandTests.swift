@@ -11,7 +11,7 @@ import Testing
     try scratch.write(Array(text.utf8), to: name)
   }
 
-  @Test(arguments: [#"".."#, "../victim", "report/../../x", ".hidden"])
+  @Test(arguments: [#""..""#, "../victim", "report/../../x", ".hidden"])
   func aNameThatIsAPathIsRefusedByValidateAndRun(name: String) throws {
     let scratch = try Scratch()
     defer { scratch.cleanup() }

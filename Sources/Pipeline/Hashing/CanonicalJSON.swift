@@ -29,12 +29,14 @@ extension SpecValue {
       out.append(UInt8(ascii: "]"))
     case .object(let fields):
       out.append(UInt8(ascii: "{"))
-      let keys = fields.keys.map { (key: $0, bytes: Array($0.utf8)) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
-      for (i, key) in keys.enumerated() {
+      // Sorted by UTF-8 bytes, compared in place (no per-key arrays: large sweeps write
+      // hundreds of thousands of objects).
+      let entries = fields.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+      for (i, entry) in entries.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
-        writeString(key.key, to: &out)
+        writeString(entry.key, to: &out)
         out.append(UInt8(ascii: ":"))
-        write(fields[key.key]!, to: &out)
+        write(entry.value, to: &out)
       }
       out.append(UInt8(ascii: "}"))
     }
@@ -49,8 +51,9 @@ extension SpecValue {
     return "\(d)"
   }
 
+  private static let hex = Array("0123456789abcdef".utf8)
+
   private static func writeString(_ s: String, to out: inout [UInt8]) {
-    let hex = Array("0123456789abcdef".utf8)
     out.append(UInt8(ascii: "\""))
     for byte in s.utf8 {
       switch byte {

@@ -175,7 +175,9 @@ public struct Spec: Sendable {
     let context = ExpansionContext(specFile: file, locate: spec.locate)
     for var point in spec.expandedPoints {
       let seed = point.config[path: "seed"] ?? .null
-      let canonical = point.config.setting("seed", to: .null).canonicalJSON
+      // The axes' value labels (unique per axis) determine the configuration up to the seed:
+      // a cheaper key than the configuration's JSON, written 100,000 times in large sweeps.
+      let canonical = point.assignments.dropLast().map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
       if let done = expansions[canonical] {
         point.config = done.setting("seed", to: seed)
       } else {
