@@ -98,7 +98,7 @@ public struct StageGraph: Sendable {
   /// A node's identity is a key whose inputs are the producers' identities instead of their
   /// output digests: the same encoding, known before anything runs.
   static func identity(kind: String, version: Int, params: SpecValue, inputs: [String: String]) -> String {
-    StageKey(kind: kind, version: version, params: params, inputDigests: inputs).hex
+    StageKey.digest(kind: kind, version: version, params: params, inputDigests: inputs)
   }
 
   /// Problems with which stages a point's configuration puts into the graph: a section whose
@@ -144,12 +144,21 @@ public struct StageKey: Sendable, Hashable, CustomStringConvertible {
   public let material: String
 
   public init(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) {
-    let encoded = SpecValue.object([
+    let encoded = Self.encoded(kind: kind, version: version, params: params, inputDigests: inputDigests)
+    material = encoded.canonicalJSON
+    hex = Digest.sha256(material)
+  }
+
+  /// The `hex` of that key without keeping its material (streamed through the hash).
+  public static func digest(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) -> String {
+    encoded(kind: kind, version: version, params: params, inputDigests: inputDigests).canonicalJSONDigest
+  }
+
+  private static func encoded(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) -> SpecValue {
+    .object([
       "kind": .string(kind), "version": .number(Double(version)), "params": params,
       "inputs": .object(inputDigests.mapValues { .string($0) }),
     ])
-    material = encoded.canonicalJSON
-    hex = Digest.sha256(material)
   }
 
   public var description: String { hex }

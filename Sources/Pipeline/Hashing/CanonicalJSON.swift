@@ -14,7 +14,10 @@ extension SpecValue {
 
   // Written as bytes: appending to a `String` scalar by scalar costs several times more, and
   // this runs for every node of every graph (keys and identities).
-  private static func write(_ value: SpecValue, to out: inout [UInt8]) {
+  /// Appends the canonical JSON of `value` to `out`; where `flush` is given, it is called
+  /// whenever `out` passes 64 KiB (between values), to hand the bytes on and empty it.
+  static func write(_ value: SpecValue, to out: inout [UInt8], flush: ((inout [UInt8]) -> Void)? = nil) {
+    if let flush, out.count >= 1 << 16 { flush(&out) }
     switch value {
     case .null: out += "null".utf8
     case .bool(let b): out += (b ? "true" : "false").utf8
@@ -24,7 +27,7 @@ extension SpecValue {
       out.append(UInt8(ascii: "["))
       for (i, item) in items.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
-        write(item, to: &out)
+        write(item, to: &out, flush: flush)
       }
       out.append(UInt8(ascii: "]"))
     case .object(let fields):
@@ -36,7 +39,7 @@ extension SpecValue {
         if i > 0 { out.append(UInt8(ascii: ",")) }
         writeString(entry.key, to: &out)
         out.append(UInt8(ascii: ":"))
-        write(entry.value, to: &out)
+        write(entry.value, to: &out, flush: flush)
       }
       out.append(UInt8(ascii: "}"))
     }
