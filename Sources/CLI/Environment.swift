@@ -56,6 +56,10 @@ public struct SpecOptions: ParsableArguments {
     "trace, debug, info, notice, warning or error (default: $SDFA_LOG_LEVEL, else info).", valueName: "level"))
   var logLevel: String?
 
+  @Option(name: .long, help: ArgumentHelp(
+    "Refuse specs that expand to more than N sweep points × seeds (default \(Spec.defaultMaxPoints)).", valueName: "N"))
+  var maxPoints: Int = Spec.defaultMaxPoints
+
   public init() {}
 
   /// The level of the CLI's diagnostics and of the stage logs this process writes.
@@ -68,7 +72,7 @@ public struct SpecOptions: ParsableArguments {
   /// The CLI's diagnostics, time-stamped on standard error.
   public var logger: Logger { LogLines.logger(label: "sdfa", writingTo: .standardError, level: level) }
 
-  public var overrides: Spec.Overrides { Spec.Overrides(seedCount: seeds, assignments: assignments) }
+  public var overrides: Spec.Overrides { Spec.Overrides(seedCount: seeds, assignments: assignments, maxPoints: maxPoints) }
 
   /// The project (cache and results) of a command reading `specs` (see `Project`).
   public func project(for specs: [String] = []) -> Project {
@@ -90,6 +94,7 @@ public struct SpecOptions: ParsableArguments {
     }
     // Stages read the level from the environment (this process's, and a Slurm job's).
     if verbose || logLevel != nil { setenv("SDFA_LOG_LEVEL", level.rawValue, 1) }
+    if maxPoints < 1 { throw ValidationError("--max-points must be at least 1") }
   }
 
   /// Loads every spec, printing all problems of all files before failing; data folders are

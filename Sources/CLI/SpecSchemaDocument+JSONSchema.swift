@@ -16,6 +16,8 @@ extension SpecSchemaDocument {
         properties["include"] = describe(field, ["anyOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]])
       case "sweep":
         properties["sweep"] = describe(field, sweepSchema())
+      case "limits":
+        properties["limits"] = describe(field, ["type": "object", "additionalProperties": ["anyOf": [["type": "number"], Self.interpolated]]])
       case "sweep_labels":
         properties["sweep_labels"] = describe(field, sweepLabelsSchema())
       default:

@@ -21,7 +21,8 @@ struct BinStage: Stage {
 
   var sections: [String: Schema] {
     ["frames": .object([
-      .init("T", .positiveInteger, required: true, doc: "time steps per sample"),
+      .init("T", .positiveInteger, required: true, doc: "time steps per sample",
+            limit: .atMost(10_000, "training keeps every step's state for backpropagation through time; the experiments use T ≤ 152")),
       .init("split_by", .choice(["number", "time", "duration", "digitize"]), default: "number"),
       .init("duration", .positiveNumber, doc: "frame length for split_by: duration (µs for cameras, ms for SHD, steps for Braille)"),
       .init("max_time", .positiveNumber, default: 1.4, doc: "seconds covered by split_by: digitize (SHD)"),

@@ -26,14 +26,19 @@ struct LoadStage: Stage {
 
   static let kinds = DatasetKind.allCases.map(\.rawValue) + ["synthetic"]
 
+  /// `dataset.train` / `dataset.test`: N-MNIST, the largest dataset read, has 60,000 training
+  /// samples; making and binning samples takes time linear in their count.
+  static let sampleLimit = PlausibleLimit.atMost(1_000_000, "the largest dataset read, N-MNIST, has 60,000 training samples")
+
   var sections: [String: Schema] {
     ["dataset": .object([
       .init("kind", .choice(Self.kinds), required: true, doc: Self.kinds.joined(separator: " | ")),
       .init("root", .string, doc: "the folder holding the dataset's original files"),
       .init("like", .choice(SyntheticDataset.Like.allCases.map(\.rawValue)), default: "nmnist"),
-      .init("train", .positiveInteger, default: 2000),
-      .init("test", .positiveInteger, default: 500),
-      .init("events_per_sample", .positiveInteger),
+      .init("train", .positiveInteger, default: 2000, limit: Self.sampleLimit),
+      .init("test", .positiveInteger, default: 500, limit: Self.sampleLimit),
+      .init("events_per_sample", .positiveInteger,
+            limit: .atMost(1_000_000, "DVS Gesture's longest recordings hold about a million events; synthetic samples are made and stored event by event")),
       .init("seed", .integer(min: 0), default: 0),
       .init("label_order", .choice(["spikingjelly", "natural"]), default: "spikingjelly"),
       .init("train_fraction", .number(min: 0, max: 1, exclusiveMinimum: true), default: 0.8),

@@ -46,8 +46,9 @@ struct TrainStage: Stage {
     [
       "model": .object([
         .init("arch", .choice(ModelConfig.Architecture.allCases.map(\.rawValue)), default: "mlp"),
-        .init("hidden", .list(of: .positiveInteger), default: .list([1000])),
-        .init("channels", .positiveInteger),
+        .init("hidden", .list(of: .positiveInteger), default: .list([1000]),
+              limit: .atMost(16_384, "two layers of 16,384 units hold 2.7e8 weights, 4.3 GB with gradients and Adam's moments")),
+        .init("channels", .positiveInteger, limit: .atMost(1_024, "the experiments' ConvNets use 128 to 512 channels")),
         .init("neuron", .object([
           .init("type", .choice(["lif", "if"]), default: "lif"),
           .init("tau", .number(min: 1, exclusiveMinimum: false), default: 2.0),
@@ -58,8 +59,9 @@ struct TrainStage: Stage {
       ]),
       "train": .object([
         .init("method", .choice(["bp", "sdfa", "shallow"]), required: true, doc: "bp | sdfa | shallow"),
-        .init("epochs", .positiveInteger, default: 20),
-        .init("batch_size", .positiveInteger, default: 64),
+        .init("epochs", .positiveInteger, default: 20, limit: .atMost(10_000, "the experiments train 5 to 300 epochs")),
+        .init("batch_size", .positiveInteger, default: 64,
+                limit: .atMost(65_536, "more than the largest training split, N-MNIST's 60,000 samples")),
         .init("optimizer", .object([
           .init("type", .choice(["adam", "adamw", "sgd"]), default: "adam"),
           .init("lr", .positiveNumber, default: 1.0e-3),

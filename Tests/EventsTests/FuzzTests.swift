@@ -52,12 +52,35 @@ import Testing
 
   @Test func unpickler() throws {
     var rng = RandomStream(seed: 3, purpose: "fuzz.pickle")
-    let valid = try Gzip.decompress(Fixtures.bytes("braille_small.pkl.gz"), file: "f")
-    for _ in 0..<Self.iterations {
-      do { _ = try RestrictedUnpickler.load(Self.mutate(valid, &rng), file: "f.pkl") } catch is EventsError {} catch {
+    let seeds = [try Gzip.decompress(Fixtures.bytes("braille_small.pkl.gz"), file: "f"), CraftedPickles.wrappingBrailleArray]
+    for i in 0..<Self.iterations {
+      let input = Self.mutate(seeds[i % seeds.count], &rng)
+      do {
+        let value = try RestrictedUnpickler.load(input, file: "f.pkl")
+        if case .object(let o) = value, let array = o as? RestrictedUnpickler.ArrayBox, array.built {
+          #expect(array.values.count == array.shape.reduce(1, *))
+        }
+      } catch is EventsError {} catch {
         Issue.record("unexpected \(error)")
       }
     }
+  }
+
+  /// State dicts with the torch allow-list, seeded with views that overflow or ask for 4 TB:
+  /// whatever loads can be read (its element count fits its storage or the view limit).
+  @Test func torchPickle() {
+    var rng = RandomStream(seed: 6, purpose: "fuzz.torch")
+    let seeds = [TorchPickleTests.pickle, CraftedPickles.terabyteView, CraftedPickles.overflowingView]
+    var errors = 0
+    for i in 0..<Self.iterations {
+      do {
+        guard case .dict(let d) = try TorchPickleTests.load(Self.mutate(seeds[i % seeds.count], &rng)) else { continue }
+        for pair in d.pairs {
+          if case .object(let o) = pair.value, let t = o as? RestrictedUnpickler.TorchTensor { _ = t.floats }
+        }
+      } catch is EventsError { errors += 1 } catch { Issue.record("unexpected \(error)") }
+    }
+    #expect(errors > 0)
   }
 
   @Test func gzipAndBraille() throws {

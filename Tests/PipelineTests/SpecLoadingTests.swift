@@ -68,7 +68,10 @@ private func firstSpecError(_ body: () throws -> Spec) -> SpecError? {
 
   @Test func environmentVariablesAndDefaultsAreInterpolated() throws {
     let spec = try loadGood("env.yml")
-    #expect(spec.name == "env-${HOME}")                       // `$$` is a literal `$`
+    #expect(spec.name == "env")
+    // `$$` is a literal `$` (tested on a plain value: a spec name may not contain `$`).
+    let literal = try SpecLoader(environment: ["HOME": "/home/x"]).parse("text: env-$${HOME}", file: "t.yml")
+    #expect(literal.untypedValue[path: "text"] == .string("env-${HOME}"))
     #expect(spec.base[path: "dataset.root"] == "/datasets/nmnist")
     #expect(spec.base[path: "frames.T"] == 10)                 // a plain default is still a number
     #expect(spec.base[path: "frames.split_by"] == "time")

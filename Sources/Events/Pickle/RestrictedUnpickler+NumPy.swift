@@ -63,9 +63,18 @@ extension RestrictedUnpickler {
         guard case .int(let n) = d, n >= 0 else { throw Refusal("array shape entries must be non-negative ints") }
         shape.append(n)
       }
-      let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-      guard count.multipliedReportingOverflow(by: 8).partialValue == data.count, count <= data.count else {
-        throw Refusal("array data has \(data.count) bytes, shape \(shape) needs \(count * 8)")
+      // Checked: a wrapped product (a shape whose entries multiply past Int.max to 12) would
+      // agree with a short buffer and let readers index past it.
+      var count = 1
+      for n in shape {
+        let (product, overflow) = count.multipliedReportingOverflow(by: n)
+        guard !overflow, product <= Int.max / 8 else {
+          throw Refusal("array shape \(shape) has more elements than can exist (the product overflows; the data has \(data.count) bytes)")
+        }
+        count = product
+      }
+      guard count * 8 == data.count else {
+        throw Refusal("array data has \(data.count) bytes, shape \(shape) needs \(count) × 8 = \(count * 8)")
       }
       a.shape = shape
       a.values = data.withUnsafeBytes { raw in (0..<count).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) } }

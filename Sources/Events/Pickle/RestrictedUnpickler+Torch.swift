@@ -56,6 +56,11 @@ extension RestrictedUnpickler {
     }
   }
 
+  /// The most elements a tensor view may have beyond its storage's own count (views with
+  /// zero strides repeat elements): 2^24 floats are 64 MiB. State dicts hold no such views;
+  /// a hostile file with size `[10^6, 10^6]` and strides `[0, 0]` would ask for 4 TB.
+  public static let maximumViewElements = 1 << 24
+
   /// Storage classes of `torch.save` and their element sizes in bytes.
   public static let torchStorageTypes: [String: Int] = [
     "torch.FloatStorage": 4, "torch.DoubleStorage": 8, "torch.HalfStorage": 2, "torch.BFloat16Storage": 2,
@@ -111,6 +116,17 @@ extension RestrictedUnpickler {
       let strides = strideValues.compactMap { if case .int(let n) = $0, n >= 0 { n } else { nil } }
       guard shape.count == sizeValues.count, strides.count == strideValues.count, shape.count == strides.count, offset >= 0
       else { throw Refusal("tensor size \(sizeValues.count) and stride \(strideValues.count) entries must be matching non-negative ints") }
+      // The element count, checked before anything is allocated: a view may repeat elements
+      // (zero strides) but not past `maximumViewElements` beyond its storage's size.
+      var elements = 1
+      for n in shape {
+        let (product, overflow) = elements.multipliedReportingOverflow(by: n)
+        guard !overflow else { throw Refusal("tensor size \(shape) has more elements than can exist (the product overflows)") }
+        elements = product
+      }
+      guard elements <= max(storage.count, maximumViewElements) else {
+        throw Refusal("tensor of size \(shape), stride \(strides) has \(elements) elements, more than its storage data/\(storage.key) (\(storage.count)) and than the \(maximumViewElements) a repeated (zero-stride) view may hold")
+      }
       if !shape.contains(0) {
         // In Double: sizes and strides from a hostile file could overflow Int.
         let last = zip(shape, strides).reduce(Double(offset)) { $0 + Double($1.0 - 1) * Double($1.1) }

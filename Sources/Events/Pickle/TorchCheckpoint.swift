@@ -44,8 +44,15 @@ public struct TorchCheckpoint {
     let prefix = String(pickle.path.dropLast("data.pkl".count))
     let name = file
     func read(_ entry: Entry) throws -> [UInt8] {
+      // The sizes in a zip's headers are the file's word, not facts: deflate expands at most
+      // 1032:1, so a larger declared size is a lie, refused before anything is reserved.
+      let declared = entry.uncompressedSize, compressed = entry.compressedSize
+      let (bound, overflow) = compressed.multipliedReportingOverflow(by: 1032)
+      guard !overflow, declared <= bound + 1024 else {
+        throw EventsError(file: "\(name)/\(entry.path)", "the archive member declares \(declared) bytes from \(compressed) compressed ones, more than deflate can produce (1032:1)")
+      }
       var bytes = [UInt8]()
-      bytes.reserveCapacity(Int(entry.uncompressedSize))
+      bytes.reserveCapacity(Int(min(declared, 1 << 26)))
       do {
         _ = try archive.extract(entry, skipCRC32: false) { bytes.append(contentsOf: $0) }
       } catch {

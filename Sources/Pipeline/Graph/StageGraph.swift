@@ -55,7 +55,7 @@ public struct StageGraph: Sendable {
         let coordinates = point.assignments.filter { axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
         let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
         let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
-          .key(inputs: inputs.mapValues { nodes[$0].identity }).hex
+          .keyDigest(inputs: inputs.mapValues { nodes[$0].identity })
         if let existing = byIdentity[identity] {
           here[stage.kind] = existing
         } else {
@@ -91,7 +91,7 @@ public struct StageGraph: Sendable {
       // A per-spec stage sees every node of every point, by role "<point id>/<kind>".
       let inputs = Dictionary(uniqueKeysWithValues: everyNode)
       let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
-        .key(inputs: inputs.mapValues { nodes[$0].identity }).hex
+        .keyDigest(inputs: inputs.mapValues { nodes[$0].identity })
       nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params,
                         settings: Self.settings(of: stage, in: config), inputs: inputs,
                         inputOrder: everyNode.map(\.0), label: stage.kind, identity: identity))

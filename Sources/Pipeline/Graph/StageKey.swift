@@ -13,12 +13,21 @@ public struct StageKey: Sendable, Hashable, CustomStringConvertible {
   public let material: String
 
   public init(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) {
-    let encoded = SpecValue.object([
+    material = Self.encoded(kind: kind, version: version, params: params, inputDigests: inputDigests).canonicalJSON
+    hex = Digest.sha256(material)
+  }
+
+  /// The `hex` of that key without keeping its material (streamed through the hash): what the
+  /// graph computes for every node of a large sweep.
+  public static func digest(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) -> String {
+    encoded(kind: kind, version: version, params: params, inputDigests: inputDigests).canonicalJSONDigest
+  }
+
+  private static func encoded(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) -> SpecValue {
+    .object([
       "kind": .string(kind), "version": .number(Double(version)), "params": params,
       "inputs": .object(inputDigests.mapValues { .string($0) }),
     ])
-    material = encoded.canonicalJSON
-    hex = Digest.sha256(material)
   }
 
   public var description: String { hex }
@@ -43,6 +52,11 @@ extension KeyedStage {
   /// ```
   public func key(inputs: [String: String]) -> StageKey {
     StageKey(kind: kind, version: version, params: params, inputDigests: inputs)
+  }
+
+  /// The same key's hex digest, without its material.
+  public func keyDigest(inputs: [String: String]) -> String {
+    StageKey.digest(kind: kind, version: version, params: params, inputDigests: inputs)
   }
 }
 

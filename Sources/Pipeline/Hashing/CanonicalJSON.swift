@@ -14,7 +14,10 @@ extension SpecValue {
 
   // Written as bytes: appending to a `String` scalar by scalar costs several times more, and
   // this runs for every node of every graph (keys and identities).
-  private static func write(_ value: SpecValue, to out: inout [UInt8]) {
+  /// Appends the canonical JSON of `value` to `out`; where `flush` is given, it is called
+  /// whenever `out` passes 64 KiB (between values), to hand the bytes on and empty it.
+  static func write(_ value: SpecValue, to out: inout [UInt8], flush: ((inout [UInt8]) -> Void)? = nil) {
+    if let flush, out.count >= 1 << 16 { flush(&out) }
     switch value {
     case .null: out += "null".utf8
     case .bool(let b): out += (b ? "true" : "false").utf8
@@ -24,17 +27,19 @@ extension SpecValue {
       out.append(UInt8(ascii: "["))
       for (i, item) in items.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
-        write(item, to: &out)
+        write(item, to: &out, flush: flush)
       }
       out.append(UInt8(ascii: "]"))
     case .object(let fields):
       out.append(UInt8(ascii: "{"))
-      let keys = fields.keys.map { (key: $0, bytes: Array($0.utf8)) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
-      for (i, key) in keys.enumerated() {
+      // Sorted by UTF-8 bytes, compared in place (no per-key arrays: large sweeps write
+      // hundreds of thousands of objects).
+      let entries = fields.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+      for (i, entry) in entries.enumerated() {
         if i > 0 { out.append(UInt8(ascii: ",")) }
-        writeString(key.key, to: &out)
+        writeString(entry.key, to: &out)
         out.append(UInt8(ascii: ":"))
-        write(fields[key.key]!, to: &out)
+        write(entry.value, to: &out, flush: flush)
       }
       out.append(UInt8(ascii: "}"))
     }
@@ -49,8 +54,9 @@ extension SpecValue {
     return "\(d)"
   }
 
+  private static let hex = Array("0123456789abcdef".utf8)
+
   private static func writeString(_ s: String, to out: inout [UInt8]) {
-    let hex = Array("0123456789abcdef".utf8)
     out.append(UInt8(ascii: "\""))
     for byte in s.utf8 {
       switch byte {

@@ -21,13 +21,20 @@ public indirect enum Schema: Sendable {
     public var required: Bool
     public var defaultValue: SpecValue?
     public var doc: String
+    /// The plausible range of the field's numbers (of a list's items too), past which a spec
+    /// is refused unless its `limits:` section raises it (docs/limits.md).
+    public var limit: PlausibleLimit?
 
-    public init(_ name: String, _ schema: Schema, required: Bool = false, default defaultValue: SpecValue? = nil, doc: String = "") {
+    public init(
+      _ name: String, _ schema: Schema, required: Bool = false, default defaultValue: SpecValue? = nil, doc: String = "",
+      limit: PlausibleLimit? = nil
+    ) {
       self.name = name
       self.schema = schema
       self.required = required
       self.defaultValue = defaultValue
       self.doc = doc
+      self.limit = limit
     }
   }
 

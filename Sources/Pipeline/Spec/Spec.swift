@@ -33,9 +33,12 @@ public struct Spec: Sendable {
     public var seedCount: Int?
     /// `--set path=value` assignments, in order.
     public var assignments: [String]
-    public init(seedCount: Int? = nil, assignments: [String] = []) {
+    /// `--max-points N`: the most sweep points × seeds a spec may expand to.
+    public var maxPoints: Int
+    public init(seedCount: Int? = nil, assignments: [String] = [], maxPoints: Int = Spec.defaultMaxPoints) {
       self.seedCount = seedCount
       self.assignments = assignments
+      self.maxPoints = maxPoints
     }
   }
 
@@ -96,7 +99,7 @@ public struct Spec: Sendable {
     let declared = Set(fields.map(\.name))
 
     // Sections of kinds this build lacks get a clear message rather than "unknown key".
-    var sectionNode = node.removing("sweep").removing("sweep_labels")
+    var sectionNode = node.removing("sweep").removing("sweep_labels").removing("limits")
     for entry in node.entries ?? [] where !declared.contains(entry.key) {
       if let owner = plannedSections[entry.key] {
         errors.append(SpecError(entry.keyLocation, "section '\(entry.key)' needs the '\(owner)' stage, which this build of sdfa does not include yet",
@@ -118,22 +121,37 @@ public struct Spec: Sendable {
 
     var locations: [String: SourceLocation] = [:]
     collectLocations(node, path: "", into: &locations)
+    // Plausible ranges, checked once on the base and once per axis value (never per point).
+    let limits = topSchema.plausibleLimits
+    let raised = raisedLimits(node["limits"], known: Dictionary(limits, uniquingKeysWith: { first, _ in first }), errors: &errors)
+    if errors.isEmpty {
+      errors += limitProblems(base: value, axes: axes, limits: limits, raised: raised, locations: locations, file: file)
+    }
     guard errors.isEmpty, case .object(var base) = value else { throw SpecErrors(errors) }
 
-    let name = base.removeValue(forKey: "name")?.stringValue
-      ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    let given = base.removeValue(forKey: "name")?.stringValue
+    let name = given ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    if let problem = SpecName.problem(name) {
+      // The name becomes `results/<name>/` and an index key: a path in it would let the
+      // results linker reach outside `results/`.
+      let fix = "write name: \(SpecName.suggestion(for: name)) (letters, digits, '-', '_' and '.', not starting with '.')"
+      throw SpecErrors([given != nil
+        ? SpecError(locations["name"] ?? SourceLocation(file: file, line: 1, column: 1), "invalid spec name '\(name)': \(problem)", hint: fix)
+        : SpecError(SourceLocation(file: file, line: 1, column: 1),
+                    "the spec has no 'name:' and its file name '\(name)' is not a valid spec name: \(problem)", hint: "add a line: \(fix)")])
+    }
     base.removeValue(forKey: "description")
     let executor = base.removeValue(forKey: "executor")
     let seedsValue = base.removeValue(forKey: "seeds") ?? .number(1)
+    if let count = overrides.seedCount, count < 1 {
+      throw SpecErrors([SpecError(SourceLocation(file: "--seeds \(count)"), "--seeds must be at least 1, found \(count)",
+                                  hint: "pass --seeds 5 for seeds 0…4")])
+    }
+    // Counted before anything is expanded: `seeds: 100000000` must not allocate first.
+    try checkPointCount(axes: axes, seedsValue: seedsValue, overrides: overrides, locations: locations, file: file)
     var seeds: [Int]
     if let count = seedsValue.intValue { seeds = Array(0..<count) } else { seeds = seedsValue.listValue?.compactMap(\.intValue) ?? [0] }
-    if let count = overrides.seedCount {
-      guard count >= 1 else {
-        throw SpecErrors([SpecError(SourceLocation(file: "--seeds \(count)"), "--seeds must be at least 1, found \(count)",
-                                    hint: "pass --seeds 5 for seeds 0…4")])
-      }
-      seeds = Array(0..<count)
-    }
+    if let count = overrides.seedCount { seeds = Array(0..<count) }
     if case .sequence(let items)? = node["seeds"]?.kind, overrides.seedCount == nil {
       var seen = Set<Int>()
       for (item, seed) in zip(items, seeds) where !seen.insert(seed).inserted {
@@ -151,7 +169,9 @@ public struct Spec: Sendable {
     let context = ExpansionContext(specFile: file, locate: spec.locate, treeDigester: treeDigester)
     for var point in spec.expandedPoints {
       let seed = point.config[path: "seed"] ?? .null
-      let canonical = point.config.setting("seed", to: .null).canonicalJSON
+      // The axes' value labels (unique per axis) determine the configuration up to the seed:
+      // a cheaper key than the configuration's JSON, written 100,000 times in large sweeps.
+      let canonical = point.assignments.dropLast().map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
       if let done = expansions[canonical] {
         point.config = done.setting("seed", to: seed)
       } else {
@@ -197,6 +217,7 @@ public struct Spec: Sendable {
       .init("sweep", .object([]), doc: "axes: a dotted spec path mapped to a list of values, or to {label: value}"),
       .init("sweep_labels", .object([]), doc: "a swept path mapped to the short label its column, figures and point ids use (default: the path's last component)"),
       .init("include", .oneOf([.string, .list(of: .string)], description: "a file name or a list of file names"), doc: "a file (or a list of files) merged under this one; paths relative to this file"),
+      .init("limits", .object([]), doc: "raised plausible limits, by field path (limits: {frames.T: 20000}); see docs/limits.md"),
     ]
     return fields
   }

@@ -21,17 +21,27 @@ public struct SpecLoader: Sendable {
 
   /// Parses YAML text that did not come from a file (a `--set` value, a test).
   public func parse(_ text: String, file: String) throws -> SpecNode {
+    // The parser stays alive while converting: nodes hold their anchors weakly, and the
+    // conversion tells an alias from its anchor by the anchor's identity.
+    let parser: Parser
     let node: Node?
     do {
-      node = try Yams.compose(yaml: text)
+      parser = try Parser(yaml: text)
+      node = try parser.singleRoot()
     } catch let error as YamlError {
       throw SpecErrors([Self.specError(error, file: file)])
     }
     guard let node else { return SpecNode(.scalar("", plain: true), at: SourceLocation(file: file, line: 1, column: 1)) }
-    var errors: [SpecError] = []
     let source = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    let converted = convert(node, file: file, source: source, errors: &errors)
-    if !errors.isEmpty { throw SpecErrors(errors) }
+    var conversion = SpecNodeConversion(loader: self, file: file, source: source)
+    let converted: SpecNode
+    do {
+      converted = try conversion.convert(node)
+    } catch {
+      throw SpecErrors([error.error])
+    }
+    withExtendedLifetime(parser) {}
+    if !conversion.errors.isEmpty { throw SpecErrors(conversion.errors) }
     return converted
   }
 
@@ -90,63 +100,6 @@ public struct SpecLoader: Sendable {
       merged = merged.map { $0.merging(included) } ?? included
     }
     return merged.map { $0.merging(node) } ?? node
-  }
-
-  // MARK: YAML node conversion
-
-  private func convert(_ node: Node, file: String, source: [String], errors: inout [SpecError]) -> SpecNode {
-    let location = Self.location(node.mark, file: file)
-    switch node {
-    case .scalar(let scalar):
-      let plain = scalar.style == .plain
-      let text = interpolate(scalar.string, at: location, errors: &errors) { token in
-        Self.find(token, in: source, from: location)
-      }
-      return SpecNode(.scalar(text, plain: plain), at: location)
-    case .sequence(let sequence):
-      return SpecNode(.sequence(sequence.map { convert($0, file: file, source: source, errors: &errors) }), at: location)
-    case .mapping(let mapping):
-      var entries: [SpecNode.Entry] = []
-      var merged: [SpecNode.Entry] = []
-      for (key, value) in mapping {
-        let keyLocation = Self.location(key.mark, file: file)
-        guard case .scalar(let keyScalar) = key else {
-          errors.append(SpecError(keyLocation, "mapping keys must be plain names"))
-          continue
-        }
-        if keyScalar.string == "<<" && keyScalar.style == .plain {
-          let sourceLines = source
-          let merges: [Node] = value.sequence.map(Array.init) ?? [value]
-          for source in merges {
-            guard case .mapping = source else {
-              let found = source.scalar.map { " '\($0.string)'" } ?? " a list"
-              // An alias resolves to the anchored node, whose mark is the anchor's: point at the '<<' then.
-              let here = Self.location(source.mark, file: file)
-              let at = (here.line, here.column) < (keyLocation.line, keyLocation.column) ? keyLocation : here
-              errors.append(SpecError(at, "a merge key '<<' takes a mapping or a list of mappings, found\(found)",
-                                      hint: "write '<<: *anchor' where '&anchor' names a mapping"))
-              continue
-            }
-            let converted = convert(source, file: file, source: sourceLines, errors: &errors)
-            for entry in converted.entries ?? [] where !merged.contains(where: { $0.key == entry.key }) {
-              merged.append(entry)
-            }
-          }
-          continue
-        }
-        if let previous = entries.first(where: { $0.key == keyScalar.string }) {
-          errors.append(SpecError(keyLocation, "duplicate key '\(keyScalar.string)' (first at line \(previous.keyLocation.line))",
-                                  hint: "keep one of the two"))
-          continue
-        }
-        entries.append(SpecNode.Entry(key: keyScalar.string, keyLocation: keyLocation, value: convert(value, file: file, source: source, errors: &errors)))
-      }
-      let overridden = merged.filter { m in !entries.contains { $0.key == m.key } }
-      return SpecNode(.mapping(overridden + entries), at: location)
-    case .alias(let alias):
-      errors.append(SpecError(Self.location(alias.mark, file: file), "unresolved alias '*\(alias.anchor.rawValue)'"))
-      return SpecNode(.scalar("", plain: true), at: location)
-    }
   }
 
   /// Expands `${VAR}` and `${VAR:-default}`; `$$` is a literal `$`.

@@ -43,10 +43,13 @@ public struct SpecNode: Sendable {
   /// value in `overlay` replaces the one here.
   func merging(_ overlay: SpecNode) -> SpecNode {
     guard case .mapping(var mine) = kind, case .mapping(let theirs) = overlay.kind else { return overlay }
+    // Indexed by key so that merging large mappings stays linear.
+    var index = Dictionary(mine.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { _, last in last })
     for entry in theirs {
-      if let i = mine.firstIndex(where: { $0.key == entry.key }) {
+      if let i = index[entry.key] {
         mine[i] = Entry(key: entry.key, keyLocation: entry.keyLocation, value: mine[i].value.merging(entry.value))
       } else {
+        index[entry.key] = mine.count
         mine.append(entry)
       }
     }

@@ -79,10 +79,12 @@ public enum SafeTensors {
       guard dtype == "F32" else {
         throw FormatError(message: "tensor '\(name)' has dtype \(dtype); only F32 is supported")
       }
-      let count = shape.reduce(1, *)
+      let count = try elementCount(shape, name: name)
       let (b, e) = (offsets[0], offsets[1])
-      guard b >= 0, e - b == 4 * count, dataStart + e <= bytes.count else {
-        throw FormatError(message: "tensor '\(name)': offsets \(offsets) do not fit shape \(shape)")
+      // Checked so that offsets near Int.max neither trap nor wrap into range.
+      let dataBytes = bytes.count - dataStart
+      guard b >= 0, e >= b, e <= dataBytes, e - b == 4 * count else {
+        throw FormatError(message: "tensor '\(name)': data_offsets \(offsets) do not fit shape \(shape) (\(count) F32 values = \(4 * count) bytes) within the \(dataBytes) data bytes")
       }
       var t = Tensor(shape: shape)
       t.withUnsafeMutableBufferPointer { p in
@@ -97,5 +99,21 @@ public enum SafeTensors {
       tensors[name] = t
     }
     return (tensors, metadata)
+  }
+
+  /// The number of elements of `shape`, checked: every dimension ≥ 0, and the product small
+  /// enough that its bytes can exist (≤ `Int.max / 4`; the offsets check then bounds it by
+  /// the file's size), so that a crafted `[2^32, 2^32]` or `[2^62]` is an error, not a trap.
+  static func elementCount(_ shape: [Int], name: String) throws(FormatError) -> Int {
+    var count = 1
+    for d in shape {
+      guard d >= 0 else { throw FormatError(message: "tensor '\(name)' has a negative dimension in shape \(shape)") }
+      let (product, overflow) = count.multipliedReportingOverflow(by: d)
+      guard !overflow, product <= Int.max / 4 else {
+        throw FormatError(message: "tensor '\(name)' has shape \(shape), whose element count overflows (at most \(Int.max / 4) F32 values can be addressed)")
+      }
+      count = product
+    }
+    return count
   }
 }
