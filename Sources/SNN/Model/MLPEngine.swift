@@ -204,9 +204,7 @@ final class MLPEngine {
       }
     case .sdfa:
       guard let feedback else { preconditionFailure("SDFA needs a feedback matrix") }
-      let fMax = feedback.shape[1]
-      let projected = Tensor.matmul(e, feedback)  // [B, F_max]
-      let scale = Float(fMax).squareRoot()
+      let projected = SDFAFeedback.Projection(error: e, feedback: feedback)
       let hiddenCount = last
       weightGradient(of: last, threads: threads)
       // Hidden layers are independent: each back-propagates its own projection through its own
@@ -219,15 +217,7 @@ final class MLPEngine {
       Kernels.parallelFor(hiddenCount, threads: concurrent ? threads : 1) { l in
         let buf = self.layers[l]
         let width = buf.s.shape[1]
-        var g = Tensor(shape: [self.batch, width])
-        projected.withUnsafeBufferPointer { p in
-          g.withUnsafeMutableBufferPointer { g in
-            for b in 0..<self.batch {
-              for j in 0..<width { g[b * width + j] = p[b * fMax + j] / scale }
-            }
-          }
-        }
-        buf.gradS = g
+        buf.gradS = projected.slice(width: width)
         Tensor.neuronBackward(
           h: buf.h, s: buf.s, gradS: buf.gradS, steps: self.steps, neuron: self.neuron,
           gradX: &buf.gradZ, scratch: &buf.scratch, threads: inner)

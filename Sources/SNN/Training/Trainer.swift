@@ -33,12 +33,10 @@ public struct Trainer {
     self.train = train
   }
 
-  /// SDFA's fixed feedback matrix `B ~ N(0, 1)`, `[classes, F_max]`, for `seed`.
+  /// SDFA's fixed feedback matrix `B ~ N(0, 1)`, `[classes, F_max]`, for `seed`
+  /// (``SDFAFeedback/matrix(classes:maxFeatures:seed:)``).
   public static func feedbackMatrix(classes: Int, maxFeatures: Int, seed: UInt64) -> Tensor {
-    var rng = RandomStream(seed: seed, purpose: "sdfa.feedback")
-    var b = Tensor(shape: [classes, maxFeatures])
-    b.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = rng.nextNormal() } }
-    return b
+    SDFAFeedback.matrix(classes: classes, maxFeatures: maxFeatures, seed: seed)
   }
 
   /// Trains on `trainData`, evaluating on `testData` after every epoch.
@@ -118,11 +116,7 @@ public struct Trainer {
       step: { session.step(trainData, samples: $0, lr: $1) },
       setObserver: { session.weightObserver = $0 },
       snapshot: { (session.model.checkpoint(), session.optimizerState) },
-      evaluate: {
-        Evaluator.evaluate(
-          session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
-          threads: train.threads)
-      })
+      evaluate: { session.evaluate(on: testData, loss: train.loss) })
     return TrainingResult(model: session.model, epochs: metrics)
   }
 
