@@ -47,6 +47,8 @@ struct TrainStage: Stage {
         .init("schedule", .choice(["cosine", "constant"]), default: "cosine"),
         .init("loss", .choice(["mse", "cross_entropy"]), default: "mse"),
         .init("threads", .integer(min: 1, max: 256), default: 1),
+        .init("memory", .choice(TrainConfig.Memory.allCases.map(\.rawValue)), default: "lean",
+              doc: "lean (conv blocks recompute their membranes in the backward pass) | fast"),
       ]),
     ]
   }
@@ -78,12 +80,14 @@ struct TrainStage: Stage {
       lr: Float(p[path: "train.optimizer.lr"]?.doubleValue ?? 1e-3),
       weightDecay: Float(p[path: "train.optimizer.weight_decay"]?.doubleValue ?? 0),
       momentum: Float(p[path: "train.optimizer.momentum"]?.doubleValue ?? 0.9))
-    return TrainConfig(
+    var config = TrainConfig(
       method: TrainConfig.Method(rawValue: p[path: "train.method"]?.stringValue ?? "sdfa") ?? .sdfa,
       epochs: p[path: "train.epochs"]?.intValue ?? 20, batchSize: p[path: "train.batch_size"]?.intValue ?? 64,
       optimizer: optimizer, schedule: p[path: "train.schedule"]?.stringValue == "constant" ? .constant : .cosine,
       loss: p[path: "train.loss"]?.stringValue == "cross_entropy" ? .crossEntropy : .mse,
       threads: threads, seed: UInt64(p[path: "seed"]?.intValue ?? 0))
+    config.memory = TrainConfig.Memory(rawValue: p[path: "train.memory"]?.stringValue ?? "lean") ?? .lean
+    return config
   }
 
   func run(_ context: StageContext) throws {
@@ -94,6 +98,9 @@ struct TrainStage: Stage {
     }
     let model = Self.modelConfig(context.params)
     let config = Self.trainConfig(context.params, threads: context.threads)
+    try Self.checkMemory(
+      model: model, config: config, inputShape: frames.inputShape, classes: frames.classCount,
+      steps: trainData.timeSteps, machine: MachineMemory.current())
     var trainer = Trainer(model: model, train: config)
     let batches = (trainData.sampleCount + config.batchSize - 1) / config.batchSize
     trainer.progress = { p in

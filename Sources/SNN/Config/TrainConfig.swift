@@ -35,6 +35,8 @@ public struct TrainConfig: Codable, Hashable, Sendable {
   /// Threads for kernels and BLAS (1 in tests).
   public var threads: Int
   public var seed: UInt64
+  /// What a conv step keeps for its backward pass (``Memory``).
+  public var memory: Memory = .fast
 
   public init(
     method: Method = .sdfa, epochs: Int = 1, batchSize: Int = 128,
