@@ -22,6 +22,10 @@ struct LoadStage: Stage {
       .init("seed", .integer(min: 0), default: 0),
       .init("label_order", .choice(["spikingjelly", "natural"]), default: "spikingjelly"),
       .init("train_fraction", .number(min: 0, max: 1, exclusiveMinimum: true), default: 0.8),
+      // No schema default: datasets with an official split never see it (their keys stay);
+      // `expand` fills `per_seed` for Braille.
+      .init("split_seed", .choice(["per_seed", "fixed"]),
+            doc: "Braille only: per_seed (default) draws the 80/20 split from each run's seed, as the reference (unseeded shuffle); fixed uses the SpyTorch tutorial's numpy seed 42"),
     ])]
   }
 
@@ -29,6 +33,10 @@ struct LoadStage: Stage {
   /// times of its entries two levels deep: the archives and class folders), so that replacing
   /// the files under the same root reruns `load` and everything after it.
   func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue {
+    var config = config
+    if config[path: "dataset.kind"]?.stringValue == "braille", config[path: "dataset.split_seed"] == nil {
+      config = config.setting("dataset.split_seed", to: .string("per_seed"))
+    }
     guard let dataset = config[path: "dataset"], dataset[path: "kind"]?.stringValue != "synthetic",
       let root = dataset[path: "root"]?.stringValue, FileManager.default.fileExists(atPath: root)
     else { return config }
@@ -54,6 +62,10 @@ struct LoadStage: Stage {
   }
 
   func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] {
+    if config[path: "dataset.split_seed"] != nil, config[path: "dataset.kind"]?.stringValue != "braille" {
+      return [SpecError(locate("dataset.split_seed"), "'split_seed' applies to Braille only: the other datasets have an official split or use 'dataset.seed'",
+                        hint: "remove 'split_seed' (N-Caltech101's random split follows 'dataset.seed')")]
+    }
     guard let dataset = config[path: "dataset"], dataset[path: "kind"]?.stringValue != "synthetic" else { return [] }
     if dataset[path: "root"] == nil {
       return [SpecError(locate("dataset"), "dataset '\(dataset[path: "kind"]?.stringValue ?? "")' needs 'root', the folder of its files",
@@ -84,6 +96,8 @@ struct LoadStage: Stage {
     options.seed = seed
     options.labelOrder = LabelOrder(rawValue: try context.string("dataset.label_order")) ?? .spikingjelly
     options.trainFraction = try context.double("dataset.train_fraction")
+    // Braille per_seed: every sample goes to train; the train stage splits with the run's seed.
+    options.brailleShuffleSeed = context.param("dataset.split_seed")?.stringValue == "fixed" ? 42 : nil
     let summary = try DatasetLoader.load(dataset, root: root, options: options, to: output, progress: report)
     context.log("\(kind) from \(root.path): \(summary.train) train, \(summary.test) test samples, \(summary.events) events")
   }

@@ -99,6 +99,8 @@ struct HardwareInputs {
           return LayerShape.conv("conv\(i + 1)", l.inFeatures, l.outFeatures, kernel: l.kernelSize, height: l.inputSize[0],
                                  width: l.inputSize[1], pool: pool, feedback: l.receivesFeedback)
         }
-      }, timeSteps: model.timeSteps, batchSize: model.batchSize, samplesPerEpoch: model.trainSamples)
+      }, timeSteps: model.timeSteps, batchSize: model.batchSize, samplesPerEpoch: model.trainSamples,
+      errorSize: model.classes, hiddenReverseTime: model.temporal != "local",
+      firstLayerInputBits: model.input?.bits, inputEncoding: model.input?.description)
   }
 }

@@ -446,12 +446,14 @@ MULTIVERSION
 void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
                                  int64_t p1, const float *hm, const float *grad_pooled,
                                  int64_t grad_tstride, const int32_t *argmax, float *grad_x,
-                                 int lif, float tau, float v_threshold, float alpha) {
+                                 int lif, float tau, float v_threshold, float alpha,
+                                 int detach_reset, int through_time) {
   // The surrogate gradient exactly as sdfa_neuron_backward; the spike is recomputed from H
   // (S = H − v_th ≥ 0, as the forward pass set it).
   const float half_alpha = alpha / 2.0f;
   const float k = 1.5707963267948966f * alpha;
-  const float decay = lif ? 1.0f - 1.0f / tau : 1.0f;
+  const float decay = !through_time ? 0.0f : lif ? 1.0f - 1.0f / tau : 1.0f;
+  const float reset = detach_reset ? 0.0f : 1.0f;
   const float scale_x = lif ? 1.0f / tau : 1.0f;
   const int64_t ho = h / 2, wo = w / 2, plane = h * w, po = ho * wo;
   const int64_t m = planes * plane, mp = planes * po;
@@ -477,7 +479,7 @@ void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w
           const float st = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
           const float z = k * (hv - v_threshold);
           const float sg = half_alpha / (1.0f + z * z);
-          const float gh = gs[j] * sg + gv[j] * ((1.0f - st) - hv * sg);
+          const float gh = gs[j] * sg + gv[j] * ((1.0f - st) - reset * hv * sg);
           gxt[j] = gh * scale_x;
           gv[j] = gh * decay;
         }

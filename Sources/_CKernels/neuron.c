@@ -53,10 +53,13 @@ int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width,
 MULTIVERSION
 void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
                           const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
-                          int lif, float tau, float v_threshold, float alpha) {
+                          int lif, float tau, float v_threshold, float alpha, int detach_reset,
+                          int through_time) {
   const float half_alpha = alpha / 2.0f;
   const float k = 1.5707963267948966f * alpha;
-  const float decay = lif ? 1.0f - 1.0f / tau : 1.0f;
+  // through_time == 0 cuts dH[t]/dV[t-1]: nothing flows back from step t to step t-1.
+  const float decay = !through_time ? 0.0f : lif ? 1.0f - 1.0f / tau : 1.0f;
+  const float reset = detach_reset ? 0.0f : 1.0f;
   const float scale_x = lif ? 1.0f / tau : 1.0f;
   memset(gv, 0, (size_t)m * sizeof(float));
   for (int64_t t = T - 1; t >= 0; t--) {
@@ -65,8 +68,9 @@ void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, cons
     for (int64_t i = 0; i < m; i++) {
       float z = k * (ht[i] - v_threshold);
       float sg = half_alpha / (1.0f + z * z);
-      // V = H (1 - S(H)): dV/dH = (1 - S) - H * S'(H), the reset gradient not detached.
-      float gh = gst[i] * sg + gv[i] * ((1.0f - st[i]) - ht[i] * sg);
+      // V = H (1 - S(H)): dV/dH = (1 - S) - H * S'(H); with detach_reset the spike of the
+      // reset term is a constant and dV/dH = 1 - S (spikingjelly's detach_reset=True).
+      float gh = gst[i] * sg + gv[i] * ((1.0f - st[i]) - reset * ht[i] * sg);
       gxt[i] = gh * scale_x;
       gv[i] = gh * decay;
     }

@@ -1,4 +1,4 @@
 import CLI
 import Stages
 
-RootCommand.main(registry: Stages.registry, commands: [DataCommand.self])
+RootCommand.main(registry: Stages.registry, commands: [DataCommand.self, SensitivityCommand.self])

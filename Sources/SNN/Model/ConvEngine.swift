@@ -268,9 +268,13 @@ final class ConvEngine {
   }
 
   /// Gradients of every parameter (``SpikingConvNet/parameters`` order; nil = not trained).
+  /// With `temporal: .local` every hidden neuron (blocks and hidden Linears) is cut between steps.
   func backward(
-    _ net: SpikingConvNet, outputError e: Tensor, method: TrainConfig.Method, feedback: Tensor?
+    _ net: SpikingConvNet, outputError e: Tensor, method: TrainConfig.Method, feedback: Tensor?,
+    temporal: TrainConfig.Temporal = .bptt
   ) -> [Tensor?] {
+    var hiddenNeuron = neuron
+    hiddenNeuron.backwardThroughTime = temporal == .bptt
     let nb = net.blocks.count, nl = linears.count
     var convGrads = [Tensor?](repeating: nil, count: nb)
     var gammaGrads = [Tensor?](repeating: nil, count: nb), betaGrads = gammaGrads
@@ -306,8 +310,8 @@ final class ConvEngine {
         break
       }
       Tensor.neuronBackward(
-        h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: neuron, gradX: &st.gradZ,
-        scratch: &st.scratch, threads: threads)
+        h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: isOutput ? neuron : hiddenNeuron,
+        gradX: &st.gradZ, scratch: &st.scratch, threads: threads)
       let input = linearInput(j, net)
       let weight = net.linearWeights[j]
       if st.gradW.shape != weight.shape { st.gradW = Tensor(shape: weight.shape) }
@@ -343,11 +347,11 @@ final class ConvEngine {
           // block's only full-size float buffer besides batch norm's input `z`.
           if block.pool {
             Tensor.pooledNeuronBackwardInPlace(
-              &st.h, gradPooled: gradOut, argmax: st.argmax, steps: steps, neuron: neuron,
+              &st.h, gradPooled: gradOut, argmax: st.argmax, steps: steps, neuron: hiddenNeuron,
               threads: threads)
           } else {
             Tensor.neuronBackwardInPlace(
-              &st.h, s: st.s, gradS: gradOut, steps: steps, neuron: neuron,
+              &st.h, s: st.s, gradS: gradOut, steps: steps, neuron: hiddenNeuron,
               scratch: &st.scratch, threads: threads)
           }
         }

@@ -176,9 +176,12 @@ final class MLPEngine {
   /// Backward pass from `e = dL/dRate` (`[B, classes]`); fills every trained layer's `gradW`.
   ///
   /// - Parameter feedback: SDFA's `B`, `[classes, F_max]` (only for `.sdfa`).
+  /// - Parameter temporal: whether hidden layers' membrane gradients run through time.
   func backward(_ weights: [Tensor], outputError e: Tensor, method: TrainConfig.Method,
-    feedback: Tensor?)
+    feedback: Tensor?, temporal: TrainConfig.Temporal = .bptt)
   {
+    var hiddenNeuron = neuron
+    hiddenNeuron.backwardThroughTime = temporal == .bptt
     let last = weights.count - 1
     let out = layers[last]
     out.gradS = e.map { $0 / Float(steps) }
@@ -198,8 +201,8 @@ final class MLPEngine {
         Tensor.gemm(
           above.gradZ, weights[l + 1], transposeB: true, into: &buf.gradS, threads: threads)
         Tensor.neuronBackward(
-          h: buf.h, s: buf.s, gradS: buf.gradS, steps: steps, neuron: neuron, gradX: &buf.gradZ,
-          scratch: &buf.scratch, threads: threads)
+          h: buf.h, s: buf.s, gradS: buf.gradS, steps: steps, neuron: hiddenNeuron,
+          gradX: &buf.gradZ, scratch: &buf.scratch, threads: threads)
         weightGradient(of: l, threads: threads)
       }
     case .sdfa:
@@ -219,7 +222,7 @@ final class MLPEngine {
         let width = buf.s.shape[1]
         buf.gradS = projected.slice(width: width)
         Tensor.neuronBackward(
-          h: buf.h, s: buf.s, gradS: buf.gradS, steps: self.steps, neuron: self.neuron,
+          h: buf.h, s: buf.s, gradS: buf.gradS, steps: self.steps, neuron: hiddenNeuron,
           gradX: &buf.gradZ, scratch: &buf.scratch, threads: inner)
         self.weightGradient(of: l, threads: inner)
       }

@@ -69,7 +69,9 @@ public final class ConvTrainingSession {
       result.nonFinite = "the loss"
       return result
     }
-    var grads = engine.backward(model, outputError: e, method: config.method, feedback: feedback)
+    var grads = engine.backward(
+      model, outputError: e, method: config.method, feedback: feedback,
+      temporal: config.temporal)
     if config.method == .shallow {
       let last = grads.count
       let nb = model.blocks.count, nl = model.linearWeights.count

@@ -141,8 +141,10 @@ public struct Trainer {
     evaluate: () -> Evaluator.Result
   ) throws(TrainingError) -> [EpochMetrics] {
     let shuffle = RandomStream(seed: train.seed, purpose: "train.shuffle")
-    let n = trainData.sampleCount
-    let batches = (n + train.batchSize - 1) / train.batchSize
+    // With drop_last the samples of the last partial batch sit out the epoch (reshuffled each
+    // epoch, so each sits out only now and then); metrics average over the samples trained.
+    let batches = train.batchesPerEpoch(samples: trainData.sampleCount)
+    let n = min(trainData.sampleCount, batches * train.batchSize)
     var metrics = resumeFrom?.metrics ?? []
     guard metrics.count <= train.epochs else {
       throw .invalidSetup("the state to resume from has \(metrics.count) epochs, more than the \(train.epochs) to train")
@@ -152,7 +154,7 @@ public struct Trainer {
       let start = DispatchTime.now().uptimeNanoseconds
       let lr = train.learningRate(epoch: epoch)
       var order = shuffle.substream("epoch\(epoch)")
-      let perm = order.permutation(n)
+      let perm = order.permutation(trainData.sampleCount)
       var lossSum = 0.0, correct = 0
       var rates = [Double](repeating: 0, count: layers)
       var batch = 0

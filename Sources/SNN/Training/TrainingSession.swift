@@ -84,7 +84,9 @@ public final class TrainingSession {
       result.nonFinite = "the loss"
       return result
     }
-    engine.backward(model.weights, outputError: e, method: config.method, feedback: feedback)
+    engine.backward(
+      model.weights, outputError: e, method: config.method, feedback: feedback,
+      temporal: config.temporal)
     let grads = engine.gradients(method: config.method)
     for (l, g) in grads.enumerated() where g != nil && !g!.isFinite {
       result.nonFinite = "the gradient of layer \(l)"
