@@ -1,6 +1,7 @@
 // snnbench --memory: peak resident memory and time of conv training steps at the paper's shapes.
 //
-//   .build/release/snnbench --memory vgg11-dvs --method sdfa --steps 1 [--time-steps 10 --batch 4]
+//   .build/release/snnbench --memory vgg11-dvs --method sdfa --steps 1 [--memory-mode lean|fast]
+//       [--time-steps 10 --batch 4]
 //
 // One configuration per process: the peak (VmHWM) is the process's, so a second configuration
 // in the same process would only report the larger of the two. `make bench` runs each in its own.
@@ -44,9 +45,10 @@ func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, t
   }
   let model = ModelConfig(arch: shape.arch, hidden: [], neuron: NeuronConfig(kind: shape.arch == .vgg11 ? .if : .lif))
   let net = SpikingConvNet(config: model, inputShape: shape.input, classes: shape.classes, seed: 0)
-  let config = TrainConfig(
+  var config = TrainConfig(
     method: method, batchSize: shape.batch, optimizer: OptimizerConfig(kind: .adam, lr: 1e-3),
     threads: threads)
+  config.memory = TrainConfig.Memory(rawValue: option("memory-mode", "lean"))!
   let session = ConvTrainingSession(model: net, config: config, timeSteps: shape.steps)
   let batch = Array(0..<shape.batch)[...]
   var times: [Double] = []
@@ -57,6 +59,6 @@ func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, t
   }
   let s = median(times)
   print(
-    "| \(name) | \(method.rawValue) | b\(shape.batch) T\(shape.steps) \(shape.input.map(String.init).joined(separator: "×")) | \(threads) | "
+    "| \(name) | \(method.rawValue) \(config.memory.rawValue) | b\(shape.batch) T\(shape.steps) \(shape.input.map(String.init).joined(separator: "×")) | \(threads) | "
       + String(format: "%.1f | %.0f |", s, peakMemoryMiB()))
 }

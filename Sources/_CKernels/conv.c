@@ -408,8 +408,8 @@ void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const flo
   }
 }
 
-MULTIVERSION
-int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
+static inline __attribute__((always_inline)) int64_t
+batchnorm_neuron_charge_body(int64_t T, int64_t m, int64_t channels, int64_t plane,
                                      int64_t p0, int64_t p1, const float *x, const float *mean,
                                      const float *inv_std, const float *gamma,
                                      const float *beta, float *h, float *v, int lif, float tau,
@@ -442,8 +442,21 @@ int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int
   return count;
 }
 
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
 MULTIVERSION
-void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
+int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
+                                     int64_t p0, int64_t p1, const float *x, const float *mean,
+                                     const float *inv_std, const float *gamma,
+                                     const float *beta, float *h, float *v, int lif, float tau,
+                                     float v_threshold) {
+  if ((const float *)h == x) return batchnorm_neuron_charge_body(T, m, channels, plane, p0, p1, h, mean, inv_std, gamma, beta, h, v, lif, tau, v_threshold);
+  return batchnorm_neuron_charge_body(T, m, channels, plane, p0, p1, x, mean, inv_std, gamma, beta, h, v, lif, tau, v_threshold);
+}
+
+static inline __attribute__((always_inline)) void
+pooled_neuron_backward_body(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
                                  int64_t p1, const float *hm, const float *grad_pooled,
                                  int64_t grad_tstride, const int32_t *argmax, float *grad_x,
                                  int lif, float tau, float v_threshold, float alpha,
@@ -486,4 +499,17 @@ void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w
       }
     }
   }
+}
+
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
+MULTIVERSION
+void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
+                                 int64_t p1, const float *hm, const float *grad_pooled,
+                                 int64_t grad_tstride, const int32_t *argmax, float *grad_x,
+                                 int lif, float tau, float v_threshold, float alpha,
+                                 int detach_reset, int through_time) {
+  if (hm == (const float *)grad_x) { pooled_neuron_backward_body(T, planes, h, w, p0, p1, grad_x, grad_pooled, grad_tstride, argmax, grad_x, lif, tau, v_threshold, alpha, detach_reset, through_time); return; }
+  pooled_neuron_backward_body(T, planes, h, w, p0, p1, hm, grad_pooled, grad_tstride, argmax, grad_x, lif, tau, v_threshold, alpha, detach_reset, through_time);
 }

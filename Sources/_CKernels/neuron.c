@@ -8,8 +8,8 @@
 #define MULTIVERSION
 #endif
 
-MULTIVERSION
-int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width, const float *x,
+static inline __attribute__((always_inline)) int64_t
+neuron_forward_body(int64_t T, int64_t rows_per_step, int64_t row_width, const float *x,
                             float *h, float *s, float *v, int64_t *row_start, int32_t *idx,
                             int lif, float tau, float v_threshold) {
   const int64_t m = rows_per_step * row_width;
@@ -50,8 +50,19 @@ int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width,
   return nnz;
 }
 
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
 MULTIVERSION
-void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
+int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width, const float *x,
+                            float *h, float *s, float *v, int64_t *row_start, int32_t *idx,
+                            int lif, float tau, float v_threshold) {
+  if ((const float *)h == x) return neuron_forward_body(T, rows_per_step, row_width, h, h, s, v, row_start, idx, lif, tau, v_threshold);
+  return neuron_forward_body(T, rows_per_step, row_width, x, h, s, v, row_start, idx, lif, tau, v_threshold);
+}
+
+static inline __attribute__((always_inline)) void
+neuron_backward_body(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
                           const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
                           int lif, float tau, float v_threshold, float alpha, int detach_reset,
                           int through_time) {
@@ -77,8 +88,20 @@ void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, cons
   }
 }
 
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
 MULTIVERSION
-void sdfa_neuron_charge(int64_t T, int64_t m, int64_t ld, const float *x, float *h, float *s,
+void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
+                          const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
+                          int lif, float tau, float v_threshold, float alpha, int detach_reset,
+                          int through_time) {
+  if (h == (const float *)grad_x) { neuron_backward_body(T, m, ld, grad_x, s, grad_s, grad_s_tstride, grad_x, gv, lif, tau, v_threshold, alpha, detach_reset, through_time); return; }
+  neuron_backward_body(T, m, ld, h, s, grad_s, grad_s_tstride, grad_x, gv, lif, tau, v_threshold, alpha, detach_reset, through_time);
+}
+
+static inline __attribute__((always_inline)) void
+neuron_charge_body(int64_t T, int64_t m, int64_t ld, const float *x, float *h, float *s,
                         float *v, int lif, float tau, float v_threshold) {
   memset(v, 0, (size_t)m * sizeof(float));
   for (int64_t t = 0; t < T; t++) {
@@ -102,6 +125,16 @@ void sdfa_neuron_charge(int64_t T, int64_t m, int64_t ld, const float *x, float 
       }
     }
   }
+}
+
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
+MULTIVERSION
+void sdfa_neuron_charge(int64_t T, int64_t m, int64_t ld, const float *x, float *h, float *s,
+                        float *v, int lif, float tau, float v_threshold) {
+  if ((const float *)h == x) { neuron_charge_body(T, m, ld, h, h, s, v, lif, tau, v_threshold); return; }
+  neuron_charge_body(T, m, ld, x, h, s, v, lif, tau, v_threshold);
 }
 
 MULTIVERSION
