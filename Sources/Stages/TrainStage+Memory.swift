@@ -36,27 +36,40 @@ extension TrainStage {
     machine: MachineMemory?
   ) throws {
     guard let machine else { return }
-    let estimate: MemoryEstimate
-    if model.arch == .mlp {
-      let net = SpikingMLP(config: model, inputFeatures: inputShape.reduce(1, *), classes: classes, seed: 0)
-      estimate = net.trainingMemory(batch: config.batchSize, steps: steps, method: config.method, threads: config.threads)
-    } else {
-      guard inputShape.count == 3 else { return }  // the trainer says what is wrong
-      let net = SpikingConvNet(config: model, inputShape: inputShape, classes: classes, seed: 0)
-      estimate = net.trainingMemory(batch: config.batchSize, steps: steps, method: config.method, threads: config.threads)
+    guard model.arch == .mlp || inputShape.count == 3 else { return }  // the trainer says why
+    // Shapes are all the estimate reads: one network serves every batch size and mode.
+    let mlp = model.arch == .mlp
+      ? SpikingMLP(config: model, inputFeatures: inputShape.reduce(1, *), classes: classes, seed: 0) : nil
+    let conv = model.arch == .mlp
+      ? nil : SpikingConvNet(config: model, inputShape: inputShape, classes: classes, seed: 0)
+    func estimate(_ batch: Int, _ memory: TrainConfig.Memory) -> MemoryEstimate {
+      if let mlp {
+        return mlp.trainingMemory(batch: batch, steps: steps, method: config.method, threads: config.threads)
+      }
+      return conv!.trainingMemory(
+        batch: batch, steps: steps, method: config.method, threads: config.threads, memory: memory)
     }
-    guard estimate.bytes > machine.available else { return }
-    let largest = estimate.parts.sorted { $0.bytes > $1.bytes }.prefix(3)
+    let needed = estimate(config.batchSize, config.memory)
+    guard needed.bytes > machine.available else { return }
+    let largest = needed.parts.sorted { $0.bytes > $1.bytes }.prefix(3)
       .map { "\($0.name) \(MemoryEstimate.format($0.bytes))" }.joined(separator: ", ")
-    // Everything but the parameters scales with the batch.
-    let fixed = estimate.parts.filter { $0.name == "parameters" }.reduce(MemoryEstimate.baseBytes) { $0 + $1.bytes }
-    let perSample = Double(estimate.bytes - fixed) / Double(config.batchSize)
-    let fitting = perSample > 0 ? Int(Double(machine.available - fixed) / perSample) : 0
-    let fix =
-      fitting >= 1
-      ? "set train.batch_size to \(fitting) or less (memory grows with batch_size × T)"
-      : "even train.batch_size: 1 does not fit: use a machine with more memory, fewer time steps or model.channels"
+    var fixes: [String] = []
+    if model.arch != .mlp && config.memory == .fast {
+      let lean = estimate(config.batchSize, .lean)
+      if lean.bytes <= machine.available {
+        fixes.append("set train.memory: lean (about \(MemoryEstimate.format(lean.bytes)); each step recomputes the blocks' membranes, ~2× slower)")
+      }
+    }
+    // The largest batch that fits, in the mode that needs least.
+    let mode: TrainConfig.Memory = model.arch == .mlp ? config.memory : .lean
+    if let fitting = (1..<config.batchSize).reversed().first(where: { estimate($0, mode).bytes <= machine.available }) {
+      fixes.append(
+        "set train.batch_size to \(fitting) or less\(mode != config.memory ? " with train.memory: lean" : "") (memory grows with batch_size × T)")
+    }
+    let fix = fixes.isEmpty
+      ? "even train.batch_size: 1 does not fit: use a machine with more memory, fewer time steps or model.channels"
+      : fixes.joined(separator: ", or ")
     throw StageFailure(
-      "one training step needs about \(MemoryEstimate.format(estimate.bytes)) (largest: \(largest)) but this machine has \(MemoryEstimate.format(machine.available)) available of \(MemoryEstimate.format(machine.total)); \(fix)")
+      "one training step needs about \(MemoryEstimate.format(needed.bytes)) (largest: \(largest)) but this machine has \(MemoryEstimate.format(machine.available)) available of \(MemoryEstimate.format(machine.total)); \(fix)")
   }
 }

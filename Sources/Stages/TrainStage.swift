@@ -60,7 +60,7 @@ struct TrainStage: Stage {
         .init("validation", .number(min: 0, max: 1, exclusiveMinimum: true),
               doc: "fraction of the train split held out to select the reported epoch without the test set"),
         .init("memory", .choice(TrainConfig.Memory.allCases.map(\.rawValue)),
-              doc: "lean (omitted; conv blocks recompute their membranes in the backward pass) | fast (keeps them; same results)"),
+              doc: "fast (omitted; conv blocks keep their membranes) | lean (recomputed in the backward pass: less memory, ~2× slower, same results)"),
       ]),
     ]
   }
@@ -103,7 +103,7 @@ struct TrainStage: Stage {
       batchSize: p[path: "train.batch_size"]?.intValue ?? 64, optimizer: optimizer, schedule: schedule,
       loss: loss, threads: threads, seed: UInt64(p[path: "seed"]?.intValue ?? 0), temporal: temporal,
       dropLast: dropLast)
-    config.memory = TrainConfig.Memory(rawValue: p[path: "train.memory"]?.stringValue ?? "lean") ?? .lean
+    config.memory = TrainConfig.Memory(rawValue: p[path: "train.memory"]?.stringValue ?? "fast") ?? .fast
     return config
   }
 

@@ -56,9 +56,27 @@ import Testing
       #expect(suggested >= 1 && suggested < 8, "\(message)")
       var smaller = config
       smaller.batchSize = suggested
+      if message.contains("or less with train.memory: lean") { smaller.memory = .lean }
       try TrainStage.checkMemory(
         model: model, config: smaller, inputShape: [2, 128, 128], classes: 11, steps: 30, machine: small)
     }
+    // Between the lean and the fast estimate: lean is the fix, and fits.
+    let net = SpikingConvNet(config: model, inputShape: [2, 128, 128], classes: 11, seed: 0)
+    let fast = net.trainingMemory(batch: 8, steps: 30, method: .sdfa, threads: 2, memory: .fast)
+    let lean = net.trainingMemory(batch: 8, steps: 30, method: .sdfa, threads: 2, memory: .lean)
+    #expect(lean.bytes < fast.bytes)
+    let between = MachineMemory(total: 64 << 30, available: (lean.bytes + fast.bytes) / 2)
+    do {
+      try TrainStage.checkMemory(
+        model: model, config: config, inputShape: [2, 128, 128], classes: 11, steps: 30, machine: between)
+      Issue.record("fast does not fit between the two estimates")
+    } catch let failure as StageFailure {
+      #expect("\(failure)".contains("set train.memory: lean"), "\(failure)")
+    }
+    var leanConfig = config
+    leanConfig.memory = .lean
+    try TrainStage.checkMemory(
+      model: model, config: leanConfig, inputShape: [2, 128, 128], classes: 11, steps: 30, machine: between)
     // A large machine, and no machine information at all: no refusal.
     try TrainStage.checkMemory(
       model: model, config: config, inputShape: [2, 128, 128], classes: 11, steps: 30,

@@ -7,8 +7,10 @@ import Foundation
 /// `N = T · B` images or rows per step; every count below is 4-byte floats or `Int32`s.
 /// - Conv block `i` with output `E = cOut · H · W` per image (before pooling): the membrane
 ///   `h` (`N · E`, later overwritten by the gradient), batch norm's input `z` where it has
-///   one (`N · E`); pooled: the pooled spikes, their argmax and their list (`3 · N · E / 4`);
-///   unpooled: the spikes and their list (`2 · N · E`); for BP, dL/d(input) (`N ·` input size).
+///   one (`N · E`) and for BP dL/d(input) (`N ·` input size), in `fast` mode for every
+///   block, in `lean` mode for the largest block only (one at a time); pooled: the pooled
+///   spikes, their argmax and their list (`3 · N · E / 4`); unpooled: the spikes and their
+///   list (`2 · N · E`).
 /// - Linear and MLP layer of `n` outputs from `k` inputs: pre-activation, membrane, spikes,
 ///   spike list, dL/dS and dL/dZ (`6 · N · n`); for BP, dL/d(input) (`N · k`).
 /// - Parameters: weights, gradients and Adam's two moments (`4 ·` parameter count).
@@ -37,25 +39,36 @@ public struct MemoryEstimate: Sendable, Hashable {
 }
 
 extension SpikingConvNet {
-  /// Peak memory of training this network at `batch` samples of `steps` time steps.
-  public func trainingMemory(batch: Int, steps: Int, method: TrainConfig.Method, threads: Int)
-    -> MemoryEstimate
-  {
+  /// Peak memory of training this network at `batch` samples of `steps` time steps, keeping
+  /// what `memory` keeps.
+  public func trainingMemory(
+    batch: Int, steps: Int, method: TrainConfig.Method, threads: Int,
+    memory: TrainConfig.Memory = .fast
+  ) -> MemoryEstimate {
     let n = batch * steps, f = 4
     let sizes = spatialSizes
     var parts: [MemoryEstimate.Part] = []
     parts.append(.init(name: "input", bytes: 2 * n * inputShape.reduce(1, *) * f))
-    var widestScratch = 0
+    var widestScratch = 0, widestRecomputed = 0
     for (i, b) in blocks.enumerated() {
       let e = b.outChannels * sizes[i][0] * sizes[i][1]
       let inputSize = b.inChannels * sizes[i][0] * sizes[i][1]
-      var floats = n * e  // h
-      if b.batchNorm { floats += n * e }  // z
-      floats += b.pool ? 3 * (n * e / 4) : 2 * n * e
-      if method == .bp && i > 0 { floats += n * inputSize }
+      // h, and z with batch norm: kept by every block (fast), or by one block at a time
+      // together with its input gradient (lean: recomputed in the backward pass, then freed).
+      let full = (b.batchNorm ? 2 : 1) * n * e
+      let gradInput = method == .bp && i > 0 ? n * inputSize : 0
+      var floats = b.pool ? 3 * (n * e / 4) : 2 * n * e  // pooled, argmax, list / s, list
       floats += batch * e  // the neuron's per-step state
+      if memory == .lean && ConvEngine.recomputable(b) {
+        widestRecomputed = max(widestRecomputed, full + gradInput)
+      } else {
+        floats += full + gradInput
+      }
       parts.append(.init(name: "block \(i + 1)", bytes: floats * f))
       widestScratch = max(widestScratch, threads * (inputSize * 9 + b.outChannels * b.inChannels * 9))
+    }
+    if memory == .lean {
+      parts.append(.init(name: "recomputed block", bytes: widestRecomputed * f))
     }
     parts.append(.init(name: "convolution scratch", bytes: widestScratch * f))
     for j in 0..<(linearSizes.count - 1) {
