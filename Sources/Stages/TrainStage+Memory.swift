@@ -57,7 +57,7 @@ extension TrainStage {
     if model.arch != .mlp && config.memory == .fast {
       let lean = estimate(config.batchSize, .lean)
       if lean.bytes <= machine.available {
-        fixes.append("set train.memory: lean (about \(MemoryEstimate.format(lean.bytes)); each step recomputes the blocks' membranes, ~2× slower)")
+        fixes.append("set train.memory: lean (about \(MemoryEstimate.format(lean.bytes)); each step recomputes the blocks' membranes, 2–3× slower)")
       }
     }
     // The largest batch that fits, in the mode that needs least.
