@@ -13,36 +13,48 @@ import Testing
   static let networks: [(String, SpikingConvNet)] = [
     ("convnet", .convnet(inputShape: [2, 32, 32], classes: 4, channels: 8, hidden: 16, neuron: NeuronConfig(), seed: 3)),
     ("vgg11", .vgg11(inputShape: [2, 32, 32], classes: 4, channels: 16, hidden: 32, neuron: NeuronConfig(kind: .if, vThreshold: 0.5), seed: 3)),
+    // Issue 14's options act in the backward kernels, which both modes share.
+    ("vgg11 detach_reset", .vgg11(inputShape: [2, 32, 32], classes: 4, channels: 16, hidden: 32, neuron: NeuronConfig(kind: .if, vThreshold: 0.5, detachReset: true), seed: 3)),
   ]
 
   @Test(arguments: [TrainConfig.Method.bp, .sdfa], [1, 2])
   func leanGradientsEqualFast(method: TrainConfig.Method, threads: Int) {
     for (name, net) in Self.networks {
-      var grads: [TrainConfig.Memory: [Tensor?]] = [:]
-      var rates: [TrainConfig.Memory: [Double]] = [:]
-      let feedback = Trainer.feedbackMatrix(classes: 4, maxFeatures: net.feedbackWidths.max()!, seed: 1)
-      for memory in TrainConfig.Memory.allCases {
-        let engine = ConvEngine(network: net, steps: 3, threads: threads)
-        engine.memory = memory
-        engine.load(Self.data, samples: Array(0..<6)[...])
-        let rate = engine.forward(net, training: true)
-        rates[memory] = engine.spikeRates
-        let (_, e) = LossFunction.evaluate(.mse, rate: rate, labels: (0..<6).map { Self.data.label($0) })
-        grads[memory] = engine.backward(net, outputError: e, method: method, feedback: feedback)
-        if memory == .lean {
-          // What lean keeps after the step: no block's full-size tensors.
-          #expect(engine.blocks.allSatisfy { $0.h.count == 0 && $0.z.count == 0 }, "\(name)")
-        }
+      for temporal in [TrainConfig.Temporal.bptt, .local] {
+        Self.compare(name: "\(name) \(temporal)", net, method: method, threads: threads, temporal: temporal)
       }
-      #expect(rates[.lean] == rates[.fast] && rates[.fast]!.contains { $0 > 0 }, "\(name)")
-      let (lean, fast) = (grads[.lean]!, grads[.fast]!)
-      #expect(lean.count == fast.count)
-      for (k, (a, b)) in zip(lean, fast).enumerated() {
-        #expect(a?.scalars == b?.scalars, "\(name) \(method) parameter \(k)")
-      }
-      // The convolutions' gradients are not all zero (the comparison means something).
-      #expect(fast[0]!.scalars.contains { $0 != 0 }, "\(name) \(method)")
     }
+  }
+
+  static func compare(
+    name: String, _ net: SpikingConvNet, method: TrainConfig.Method, threads: Int,
+    temporal: TrainConfig.Temporal
+  ) {
+    var grads: [TrainConfig.Memory: [Tensor?]] = [:]
+    var rates: [TrainConfig.Memory: [Double]] = [:]
+    let feedback = Trainer.feedbackMatrix(classes: 4, maxFeatures: net.feedbackWidths.max()!, seed: 1)
+    for memory in TrainConfig.Memory.allCases {
+      let engine = ConvEngine(network: net, steps: 3, threads: threads)
+      engine.memory = memory
+      engine.load(data, samples: Array(0..<6)[...])
+      let rate = engine.forward(net, training: true)
+      rates[memory] = engine.spikeRates
+      let (_, e) = LossFunction.evaluate(.mse, rate: rate, labels: (0..<6).map { data.label($0) })
+      grads[memory] = engine.backward(
+        net, outputError: e, method: method, feedback: feedback, temporal: temporal)
+      if memory == .lean {
+        // What lean keeps after the step: no block's full-size tensors.
+        #expect(engine.blocks.allSatisfy { $0.h.count == 0 && $0.z.count == 0 }, "\(name)")
+      }
+    }
+    #expect(rates[.lean] == rates[.fast] && rates[.fast]!.contains { $0 > 0 }, "\(name)")
+    let (lean, fast) = (grads[.lean]!, grads[.fast]!)
+    #expect(lean.count == fast.count)
+    for (k, (a, b)) in zip(lean, fast).enumerated() {
+      #expect(a?.scalars == b?.scalars, "\(name) \(method) parameter \(k)")
+    }
+    // The convolutions' gradients are not all zero (the comparison means something).
+    #expect(fast[0]!.scalars.contains { $0 != 0 }, "\(name) \(method)")
   }
 
   @Test func leanTrainingEqualsFast() throws {
