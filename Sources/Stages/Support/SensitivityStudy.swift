@@ -139,6 +139,17 @@ public enum SensitivityStudy {
     for s in scored.prefix(5) {
       out += "| \(s.0) | \(f(s.1.0))–\(f(s.1.1)) | \(f(s.2.0))–\(f(s.2.1)) | \(s.4)/\(results.count) |\n"
     }
+    var best = (ratio: 0.0, workload: "", setting: grid.first?.0)
+    for (setting, ratios) in grid {
+      for (i, r) in ratios.enumerated() where r.time > best.ratio { best = (r.time, results[i].workload, setting) }
+    }
+    out += "\n- Highest time ratio anywhere in the grid: \(f(best.ratio)) (\(best.workload), \(best.setting.map { "\($0)" } ?? "")); "
+    out += best.ratio >= timeBand[1] ? "the paper's \(f(timeBand[1])) is reachable.\n" : "the paper's \(f(timeBand[1])) is not reached by any setting.\n"
+    for encoding in ErrorEncoding.allCases {
+      let e = grid.filter { $0.0.errorEncoding == encoding }.flatMap { $0.1.map(\.energy) }
+      guard let lo = e.min(), let hi = e.max() else { continue }
+      out += "- Energy with \(encoding.rawValue) error input: \(f(lo))–\(f(hi)) over all workloads and other knobs.\n"
+    }
     let times = results.map(\.defaultRatio.time), energies = results.map(\.defaultRatio.energy)
     out += "\n- At the default the nine span time \(f(times.min() ?? 0))–\(f(times.max() ?? 0)) and energy \(f(energies.min() ?? 0))–\(f(energies.max() ?? 0)).\n"
     return out
