@@ -43,6 +43,12 @@ extension Report {
     let comparisons = compareMethods(groups, methodAxis: methodAxis)
     let hardware = summarizeHardware(records, seedAxis: seedAxis, methodAxis: methodAxis)
     var tables = [Table.accuracy(comparisons, provenance: provenance, metric: metric, references: references)]
+    // Both protocols, always: the chosen one first, the other beside it.
+    var other = Table.accuracy(
+      comparisons, provenance: provenance, metric: metric == .best ? .final : .best, references: references)
+    other.identifier = "accuracy-\(metric == .best ? "final" : "best")"
+    other.title = metric == .best ? "Test accuracy after the last epoch, BP against SDFA" : "Best test accuracy over epochs, BP against SDFA"
+    tables.append(other)
     var figures = [Figure.accuracyBars(comparisons, metric: metric, references: references, provenance: provenance)]
     var usedIdentifiers = Set(figures.map(\.identifier))
     for comparison in comparisons {

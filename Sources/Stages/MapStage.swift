@@ -45,7 +45,7 @@ struct MapStage: Stage {
     let inputs = try HardwareInputs(context)
     let mapping = Mapping.map(inputs.network, technology: inputs.technology)
     let frames = try FramesContainer(contentsOf: try context.input("bin").appendingPathComponent("frames.sdff"))
-    let test = FramesSource(frames, split: .test)
+    let test = try SplitRecord.test(frames, trainDirectory: try context.input("train"))
     let checkpoint = try Data(contentsOf: try context.input("train").appendingPathComponent("checkpoint.safetensors"))
     let model = try TrainedNetwork(checkpoint: [UInt8](checkpoint), arch: inputs.model.arch)
     context.progress(0.1, "evaluating with float weights")

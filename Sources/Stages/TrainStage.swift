@@ -183,6 +183,7 @@ struct TrainStage: Stage {
       return r
     }
     try ArtifactFiles.write(records, to: "metrics.json", in: context)
+    try ArtifactFiles.write(SplitRecord(splits), to: SplitRecord.file, in: context)
     try ArtifactFiles.write(recorder.trace(layers: network.layerCount), to: "trace.json", in: context)
     let description = TrainedModel(
       arch: model.arch.rawValue, layers: network.describe(timeSteps: frames.timeSteps), timeSteps: frames.timeSteps,

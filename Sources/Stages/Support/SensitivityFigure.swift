@@ -22,7 +22,7 @@ enum SensitivityFigure {
       let lo = Foundation.log10(max(0.5, (values.min() ?? 1) * 0.9)), hi = Foundation.log10((values.max() ?? 10) * 1.1)
       func x(_ v: Double) -> Double { x0 + (Foundation.log10(v) - lo) / (hi - lo) * panelWidth }
       let bottom = top + rowHeight * Double(results.count)
-      body.append("<text x=\"\(n(x0))\" y=\"\(n(top - 20))\" font-size=\"12\" font-weight=\"bold\">\(title) (log scale; shaded: paper \(String(format: "%.2g", band[0]))–\(String(format: "%.3g", band[1]))×)</text>")
+      body.append("<text x=\"\(n(x0))\" y=\"\(n(top - 20))\" font-size=\"12\" font-weight=\"bold\">\(title) (log scale; shaded: paper \(String(format: "%.3g", band[0]))–\(String(format: "%.3g", band[1]))×)</text>")
       body.append("<rect x=\"\(n(x(band[0])))\" y=\"\(n(top - 6))\" width=\"\(n(x(band[1]) - x(band[0])))\" height=\"\(n(bottom - top + 6))\" fill=\"#009E73\" fill-opacity=\"0.15\"/>")
       for tick in [0.5, 1, 2, 5, 10, 20, 50, 100] where Foundation.log10(tick) >= lo && Foundation.log10(tick) <= hi {
         body.append("<line x1=\"\(n(x(tick)))\" y1=\"\(n(top - 6))\" x2=\"\(n(x(tick)))\" y2=\"\(n(bottom))\" stroke=\"#ccc\"/>")

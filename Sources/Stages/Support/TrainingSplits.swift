@@ -1,5 +1,7 @@
 import Events
+import Foundation
 import Pipeline
+import SNN
 import Tensor
 
 /// The train, validation and test samples a train stage uses, from the frames and the spec.
@@ -46,5 +48,41 @@ struct TrainingSplits {
       test.classCount = classes
       validation?.classCount = classes
     }
+  }
+}
+
+/// The container indices of each split a training used (`splits.json` in the train artifact),
+/// so that later stages evaluate on the same test samples.
+struct SplitRecord: Codable {
+  var train: [Int]
+  var validation: [Int]
+  var test: [Int]
+  /// Output classes of the trained network.
+  var classes: Int
+
+  static let file = "splits.json"
+
+  init(_ splits: TrainingSplits) {
+    train = splits.train.samples
+    validation = splits.validation?.samples ?? []
+    test = splits.test.samples
+    classes = splits.train.classCount
+  }
+
+  /// The test samples of the training whose artifact is `trainDirectory`: its record; for a
+  /// training made before the record existed, the splits redrawn from the params its
+  /// checkpoint carries (`spec` metadata), else the frames' own test split.
+  static func test(_ frames: FramesContainer, trainDirectory: URL) throws -> FramesSource {
+    let url = trainDirectory.appendingPathComponent(file)
+    guard let data = try? Data(contentsOf: url), let record = try? JSONDecoder().decode(SplitRecord.self, from: data) else {
+      let checkpoint = (try? Data(contentsOf: trainDirectory.appendingPathComponent("checkpoint.safetensors"))) ?? Data()
+      guard let metadata = try? SafeTensors.decode(Array(checkpoint)).metadata, let spec = metadata["spec"],
+        let params = try? SpecValue(json: spec)
+      else { return FramesSource(frames, split: .test) }
+      return try TrainingSplits(frames, params: params).test
+    }
+    var source = FramesSource(frames, split: .test, samples: record.test)
+    source.classCount = record.classes
+    return source
   }
 }
