@@ -5,6 +5,7 @@
 //   .build/release/snnbench --workload mlpa --method bp,sdfa --density 0.05,0.15 --threads 1,2
 //   .build/release/snnbench ... --peer-python /path/to/venv/bin/python \
 //       --peer-script ../shared/bench/peer_snn/bench_spikingjelly.py
+//   .build/release/snnbench --memory vgg11-dvs --method sdfa --steps 1   (MemoryBench.swift)
 import Foundation
 import SNN
 
@@ -164,6 +165,16 @@ let timedSteps = Int(option("steps", "20"))!
 let warmup = Int(option("warmup", "30"))!
 let peerPython = option("peer-python", "")
 let peerScript = option("peer-script", "../shared/bench/peer_snn/bench_spikingjelly.py")
+
+if let i = CommandLine.arguments.firstIndex(of: "--memory"), i + 1 < CommandLine.arguments.count {
+  print("| shape | method | batch, T, input | threads | s/step | peak RSS MiB |")
+  print("|---|---|---|---:|---:|---:|")
+  runMemoryBench(
+    name: CommandLine.arguments[i + 1], method: TrainConfig.Method(rawValue: option("method", "sdfa"))!,
+    density: Double(option("density", "0.05"))!, threads: Int(option("threads", "2"))!,
+    steps: Int(option("steps", "1"))!)
+  exit(0)
+}
 
 if CommandLine.arguments.contains("--crossover") {
   runCrossover(threads: threadCounts, densities: list("density", "0.02,0.05,0.1,0.15,0.2,0.3,0.45").map { Double($0)! })

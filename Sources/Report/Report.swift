@@ -56,6 +56,12 @@ extension Report {
     let groups = aggregate(records, seedAxis: seedAxis)
     let hardware = summarizeHardware(records, seedAxis: seedAxis, methodAxis: methodAxis)
     var tables = [Table.sweepAccuracy(groups, layout: layout, provenance: provenance, metric: metric, references: references)]
+    // Both protocols, always: the chosen one first, the other beside it.
+    var other = Table.sweepAccuracy(
+      groups, layout: layout, provenance: provenance, metric: metric == .best ? .final : .best, references: references)
+    other.identifier = "accuracy-\(metric == .best ? "final" : "best")"
+    other.title = metric == .best ? "Test accuracy after the last epoch" : "Best test accuracy over epochs"
+    tables.append(other)
     var figures: [Figure] = []
     let numeric = layout.rowAxes.filter(\.isNumeric)
     for axis in numeric {

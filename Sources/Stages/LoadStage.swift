@@ -9,7 +9,7 @@ struct LoadStage: Stage {
   let version = 2
   let reads = [
     "dataset.kind", "dataset.files", "dataset.seed", "dataset.label_order", "dataset.train_fraction",
-    "dataset.like", "dataset.train", "dataset.test", "dataset.events_per_sample",
+    "dataset.like", "dataset.train", "dataset.test", "dataset.events_per_sample", "dataset.split_seed",
   ]
   /// Where the files are is not what they are: `dataset.files` (their content digest) is keyed
   /// instead, so the same data under another path hits the cache.
@@ -21,7 +21,7 @@ struct LoadStage: Stage {
     if config[path: "dataset.kind"]?.stringValue == "synthetic" {
       return ["dataset.kind", "dataset.like", "dataset.train", "dataset.test", "dataset.events_per_sample", "dataset.seed"]
     }
-    return ["dataset.kind", "dataset.files", "dataset.seed", "dataset.label_order", "dataset.train_fraction"]
+    return ["dataset.kind", "dataset.files", "dataset.seed", "dataset.label_order", "dataset.train_fraction", "dataset.split_seed"]
   }
 
   static let kinds = DatasetKind.allCases.map(\.rawValue) + ["synthetic"]
@@ -42,6 +42,10 @@ struct LoadStage: Stage {
       .init("seed", .integer(min: 0), default: 0),
       .init("label_order", .choice(["spikingjelly", "natural"]), default: "spikingjelly"),
       .init("train_fraction", .number(min: 0, max: 1, exclusiveMinimum: true), default: 0.8),
+      // No schema default: datasets with an official split never see it (their keys stay);
+      // `expand` fills `per_seed` for Braille.
+      .init("split_seed", .choice(["per_seed", "fixed"]),
+            doc: "Braille only: per_seed (default) draws the 80/20 split from each run's seed, as the reference (unseeded shuffle); fixed uses the SpyTorch tutorial's numpy seed 42"),
     ])]
   }
 
@@ -49,6 +53,10 @@ struct LoadStage: Stage {
   /// path, size and SHA-256; memoized by stat in the cache's index), so that changing any file
   /// reruns `load` and everything after it, and a copy elsewhere does not.
   func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue {
+    var config = config
+    if config[path: "dataset.kind"]?.stringValue == "braille", config[path: "dataset.split_seed"] == nil {
+      config = config.setting("dataset.split_seed", to: .string("per_seed"))
+    }
     guard let dataset = config[path: "dataset"], dataset[path: "kind"]?.stringValue != "synthetic",
       let root = dataset[path: "root"]?.stringValue, FileManager.default.fileExists(atPath: root)
     else { return config }
@@ -61,6 +69,10 @@ struct LoadStage: Stage {
   }
 
   func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] {
+    if config[path: "dataset.split_seed"] != nil, config[path: "dataset.kind"]?.stringValue != "braille" {
+      return [SpecError(locate("dataset.split_seed"), "'split_seed' applies to Braille only: the other datasets have an official split or use 'dataset.seed'",
+                        hint: "remove 'split_seed' (N-Caltech101's random split follows 'dataset.seed')")]
+    }
     guard let dataset = config[path: "dataset"], dataset[path: "kind"]?.stringValue != "synthetic" else { return [] }
     if dataset[path: "root"] == nil {
       return [SpecError(locate("dataset"), "dataset '\(dataset[path: "kind"]?.stringValue ?? "")' needs 'root', the folder of its files",
@@ -91,6 +103,8 @@ struct LoadStage: Stage {
     options.seed = seed
     options.labelOrder = LabelOrder(rawValue: try context.string("dataset.label_order")) ?? .spikingjelly
     options.trainFraction = try context.double("dataset.train_fraction")
+    // Braille per_seed: every sample goes to train; the train stage splits with the run's seed.
+    options.brailleShuffleSeed = context.param("dataset.split_seed")?.stringValue == "fixed" ? 42 : nil
     let summary = try DatasetLoader.load(dataset, root: root, options: options, to: output, progress: report)
     context.log("\(kind) from \(root.path): \(summary.train) train, \(summary.test) test samples, \(summary.events) events")
   }

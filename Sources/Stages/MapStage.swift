@@ -47,7 +47,7 @@ struct MapStage: Stage {
     let inputs = try HardwareInputs(context)
     let mapping = Mapping.map(inputs.network, technology: inputs.technology)
     let frames = try FramesContainer(contentsOf: try context.input("bin").appendingPathComponent("frames.sdff"))
-    let test = FramesSource(frames, split: .test)
+    let test = try SplitRecord.test(frames, trainDirectory: try context.input("train"))
     let checkpoint = try Data(contentsOf: try context.input("train").appendingPathComponent("checkpoint.safetensors"))
     let model = try TrainedNetwork(checkpoint: [UInt8](checkpoint), arch: inputs.model.arch)
     context.progress(0.1, "evaluating with float weights")
@@ -101,6 +101,8 @@ struct HardwareInputs {
           return LayerShape.conv("conv\(i + 1)", l.inFeatures, l.outFeatures, kernel: l.kernelSize, height: l.inputSize[0],
                                  width: l.inputSize[1], pool: pool, feedback: l.receivesFeedback)
         }
-      }, timeSteps: model.timeSteps, batchSize: model.batchSize, samplesPerEpoch: model.trainSamples)
+      }, timeSteps: model.timeSteps, batchSize: model.batchSize, samplesPerEpoch: model.trainSamples,
+      errorSize: model.classes, hiddenReverseTime: model.temporal != "local",
+      firstLayerInputBits: model.input?.bits, inputEncoding: model.input?.description)
   }
 }

@@ -10,18 +10,18 @@ extension TrainStage: CheckpointEvaluating {
   func evaluateCheckpoint(_ file: URL, params: SpecValue, inputs: [String: URL], threads: Int) throws -> CheckpointEvaluation {
     guard let bin = inputs["bin"] else { throw StageFailure("the train node has no 'bin' input") }
     let frames = try FramesContainer(contentsOf: bin.appendingPathComponent("frames.sdff"))
-    let test = FramesSource(frames, split: .test)
+    let test = try TrainingSplits(frames, params: params).test
     guard test.sampleCount > 0 else { throw StageFailure("the frames have no test samples to evaluate on") }
     let model = Self.modelConfig(params)
     let config = Self.trainConfig(params, threads: threads)
     let expected: TrainedNetwork
     if model.arch == .mlp {
-      expected = .mlp(SpikingMLP(config: model, inputFeatures: test.featureCount, classes: frames.classCount, seed: 0))
+      expected = .mlp(SpikingMLP(config: model, inputFeatures: test.featureCount, classes: test.classCount, seed: 0))
     } else {
       guard frames.inputShape.count == 3 else {
         throw StageFailure("model.arch \(model.arch.rawValue) needs [C, H, W] frames; these are shaped \(frames.inputShape)")
       }
-      expected = .conv(SpikingConvNet(config: model, inputShape: frames.inputShape, classes: frames.classCount, seed: 0))
+      expected = .conv(SpikingConvNet(config: model, inputShape: frames.inputShape, classes: test.classCount, seed: 0))
     }
     let checkpoint = try CheckpointFile(contentsOf: file, arch: model.arch)
     if let trained = checkpoint.neuron, trained != model.neuron {
@@ -30,6 +30,7 @@ extension TrainStage: CheckpointEvaluating {
         trained.tau != model.neuron.tau ? "model.neuron.tau=\(trained.tau)" : nil,
         trained.vThreshold != model.neuron.vThreshold ? "model.neuron.v_threshold=\(trained.vThreshold)" : nil,
         trained.alpha != model.neuron.alpha ? "model.neuron.alpha=\(trained.alpha)" : nil,
+        trained.detachReset != model.neuron.detachReset ? "model.neuron.detach_reset=\(trained.detachReset)" : nil,
       ].compactMap { $0.map { "--set \($0)" } }
       throw StageFailure("\(file.lastPathComponent) was trained with another neuron (\(Self.describe(trained))) than the spec's model has (\(Self.describe(model.neuron)))\n  fix: validate with \(fix.joined(separator: " ")), or the spec it was trained with")
     }

@@ -18,12 +18,14 @@ struct TrainStage: Stage {
   /// `model.neuron.surrogate` is not read: atan is the only one (a second one would join this
   /// list). `train.threads` is a setting: a test proves threads do not change the bits.
   let reads = [
-    "model.arch", "model.hidden", "model.channels", "model.neuron.type", "model.neuron.tau",
-    "model.neuron.v_threshold", "model.neuron.alpha",
-    "train.method", "train.epochs", "train.batch_size", "train.optimizer.type", "train.optimizer.lr",
-    "train.optimizer.weight_decay", "train.optimizer.momentum", "train.schedule", "train.loss", "seed",
+    "model.arch", "model.hidden", "model.channels", "model.classes", "model.neuron.type", "model.neuron.tau",
+    "model.neuron.v_threshold", "model.neuron.alpha", "model.neuron.detach_reset",
+    "train.method", "train.temporal", "train.epochs", "train.batch_size", "train.optimizer.type", "train.optimizer.lr",
+    "train.optimizer.weight_decay", "train.optimizer.momentum", "train.schedule", "train.loss",
+    "train.drop_last", "train.validation", "seed",
   ]
-  let settings = ["train.threads"]
+  /// `train.memory` too: lean and fast give bit-identical gradients (a test proves it).
+  let settings = ["train.threads", "train.memory"]
   let consumes = ["bin"]
   var trigger: String? { "train" }
 
@@ -49,16 +51,24 @@ struct TrainStage: Stage {
         .init("hidden", .list(of: .positiveInteger), default: .list([1000]),
               limit: .atMost(16_384, "two layers of 16,384 units hold 2.7e8 weights, 4.3 GB with gradients and Adam's moments")),
         .init("channels", .positiveInteger, limit: .atMost(1_024, "the experiments' ConvNets use 128 to 512 channels")),
+        .init("classes", .positiveInteger,
+              doc: "output classes when more than the data's (the reference's Braille config: 28 for 27 letters)"),
         .init("neuron", .object([
           .init("type", .choice(["lif", "if"]), default: "lif"),
           .init("tau", .number(min: 1, exclusiveMinimum: false), default: 2.0),
           .init("v_threshold", .positiveNumber, default: 1.0),
           .init("surrogate", .choice(["atan"]), default: "atan"),
           .init("alpha", .positiveNumber, default: 2.0),
+          // No schema default for the two gradient options: an omitted one means today's
+          // behaviour and leaves earlier specs' cache keys unchanged.
+          .init("detach_reset", .boolean,
+                doc: "spikingjelly's detach_reset (omitted: false): the reset's spike is a constant in the backward pass"),
         ])),
       ]),
       "train": .object([
         .init("method", .choice(["bp", "sdfa", "shallow"]), required: true, doc: "bp | sdfa | shallow"),
+        .init("temporal", .choice(["bptt", "local"]),
+              doc: "bptt (omitted) | local: local cuts hidden layers' membrane gradients between time steps"),
         .init("epochs", .positiveInteger, default: 20, limit: .atMost(10_000, "the experiments train 5 to 300 epochs")),
         .init("batch_size", .positiveInteger, default: 64,
                 limit: .atMost(65_536, "more than the largest training split, N-MNIST's 60,000 samples")),
@@ -71,6 +81,12 @@ struct TrainStage: Stage {
         .init("schedule", .choice(["cosine", "constant"]), default: "cosine"),
         .init("loss", .choice(["mse", "cross_entropy"]), default: "mse"),
         .init("threads", .integer(min: 1, max: 256), default: 1),
+        .init("drop_last", .boolean,
+              doc: "drop the last partial batch of every epoch (omitted: false; the reference's DataLoader: true)"),
+        .init("validation", .number(min: 0, max: 1, exclusiveMinimum: true),
+              doc: "fraction of the train split held out to select the reported epoch without the test set"),
+        .init("memory", .choice(TrainConfig.Memory.allCases.map(\.rawValue)),
+              doc: "fast (omitted; conv blocks keep their membranes) | lean (recomputed in the backward pass: less memory, ~2× slower, same results)"),
       ]),
     ]
   }
@@ -89,7 +105,8 @@ struct TrainStage: Stage {
     let neuron = NeuronConfig(
       kind: p[path: "model.neuron.type"]?.stringValue == "if" ? .if : .lif,
       tau: Float(p[path: "model.neuron.tau"]?.doubleValue ?? 2), vThreshold: Float(p[path: "model.neuron.v_threshold"]?.doubleValue ?? 1),
-      alpha: Float(p[path: "model.neuron.alpha"]?.doubleValue ?? 2))
+      alpha: Float(p[path: "model.neuron.alpha"]?.doubleValue ?? 2),
+      detachReset: p[path: "model.neuron.detach_reset"]?.boolValue ?? false)
     return ModelConfig(
       arch: ModelConfig.Architecture(rawValue: p[path: "model.arch"]?.stringValue ?? "mlp") ?? .mlp,
       hidden: p[path: "model.hidden"]?.listValue?.compactMap(\.intValue) ?? [1000],
@@ -102,24 +119,35 @@ struct TrainStage: Stage {
       lr: Float(p[path: "train.optimizer.lr"]?.doubleValue ?? 1e-3),
       weightDecay: Float(p[path: "train.optimizer.weight_decay"]?.doubleValue ?? 0),
       momentum: Float(p[path: "train.optimizer.momentum"]?.doubleValue ?? 0.9))
-    return TrainConfig(
-      method: TrainConfig.Method(rawValue: p[path: "train.method"]?.stringValue ?? "sdfa") ?? .sdfa,
-      epochs: p[path: "train.epochs"]?.intValue ?? 20, batchSize: p[path: "train.batch_size"]?.intValue ?? 64,
-      optimizer: optimizer, schedule: p[path: "train.schedule"]?.stringValue == "constant" ? .constant : .cosine,
-      loss: p[path: "train.loss"]?.stringValue == "cross_entropy" ? .crossEntropy : .mse,
-      threads: threads, seed: UInt64(p[path: "seed"]?.intValue ?? 0))
+    let temporal: TrainConfig.Temporal = p[path: "train.temporal"]?.stringValue == "local" ? .local : .bptt
+    let dropLast: Bool = p[path: "train.drop_last"]?.boolValue ?? false
+    let loss: TrainConfig.Loss = p[path: "train.loss"]?.stringValue == "cross_entropy" ? .crossEntropy : .mse
+    let schedule: TrainConfig.Schedule = p[path: "train.schedule"]?.stringValue == "constant" ? .constant : .cosine
+    let method = TrainConfig.Method(rawValue: p[path: "train.method"]?.stringValue ?? "sdfa") ?? .sdfa
+    var config = TrainConfig(
+      method: method, epochs: p[path: "train.epochs"]?.intValue ?? 20,
+      batchSize: p[path: "train.batch_size"]?.intValue ?? 64, optimizer: optimizer, schedule: schedule,
+      loss: loss, threads: threads, seed: UInt64(p[path: "seed"]?.intValue ?? 0), temporal: temporal,
+      dropLast: dropLast)
+    config.memory = TrainConfig.Memory(rawValue: p[path: "train.memory"]?.stringValue ?? "fast") ?? .fast
+    return config
   }
 
   func run(_ context: StageContext) throws {
     let frames = try FramesContainer(contentsOf: try context.input("bin").appendingPathComponent("frames.sdff"))
-    let trainData = FramesSource(frames, split: .train), testData = FramesSource(frames, split: .test)
+    let splits = try TrainingSplits(frames, params: context.params)
+    let trainData = splits.train, testData = splits.test
     guard trainData.sampleCount > 0, testData.sampleCount > 0 else {
       throw StageFailure("the frames have \(trainData.sampleCount) train and \(testData.sampleCount) test samples; both splits need samples")
     }
     let model = Self.modelConfig(context.params)
     let config = Self.trainConfig(context.params, threads: context.threads)
+    try Self.checkMemory(
+      model: model, config: config, inputShape: trainData.inputShape, classes: trainData.classCount,
+      steps: trainData.timeSteps, machine: MachineMemory.current())
     var trainer = Trainer(model: model, train: config)
-    let batches = (trainData.sampleCount + config.batchSize - 1) / config.batchSize
+    let batches = config.batchesPerEpoch(samples: trainData.sampleCount)
+    var validationAccuracy: [Int: Double] = [:]
     trainer.progress = { p in
       let fraction = (Double(p.epoch) + Double(p.batch + 1) / Double(max(p.batches, 1))) / Double(max(p.epochs, 1))
       context.progress(fraction, String(format: "epoch %d/%d loss %.4f", p.epoch + 1, p.epochs, p.loss))
@@ -133,14 +161,20 @@ struct TrainStage: Stage {
     if let saved, let (snapshot, recording) = saved.latest() {
       trainer.resumeFrom = snapshot
       recorder.recorder = recording
+      validationAccuracy = saved.validationAccuracy()
       context.log("resuming after epoch \(snapshot.completedEpochs) of \(config.epochs) (saved in \(saved.folder.path))")
     }
     trainer.epochFinished = { snapshot in
       let m = snapshot.metrics[snapshot.metrics.count - 1]
+      if let validation = splits.validation, let net = try? TrainedNetwork(checkpoint: snapshot.model, arch: model.arch.rawValue) {
+        let v = net.evaluate(on: validation, batchSize: config.batchSize, loss: config.loss, threads: context.threads)
+        validationAccuracy[m.epoch] = v.accuracy
+        context.log(String(format: "epoch %d: validation acc %.4f", m.epoch + 1, v.accuracy))
+      }
       context.log(String(format: "epoch %d: train loss %.5f acc %.4f, test loss %.5f acc %.4f, %.2f s", m.epoch + 1,
                          m.trainLoss, m.trainAccuracy, m.testLoss, m.testAccuracy, m.wallSeconds))
       guard let saved, snapshot.completedEpochs < config.epochs else { return }
-      do { try saved.save(snapshot, recording: recorder.recorder) } catch {
+      do { try saved.save(snapshot, recording: recorder.recorder, validation: validationAccuracy) } catch {
         context.log("warning: could not save the progress of epoch \(snapshot.completedEpochs): \(error)")
       }
     }
@@ -169,23 +203,41 @@ struct TrainStage: Stage {
       "metrics": String(decoding: try encoder.encode(epochs.map(EpochRecord.init)), as: UTF8.self),
     ]
     try context.write(Data(network.checkpoint(metadata: metadata)), to: "checkpoint.safetensors")
-    try ArtifactFiles.write(epochs.map(EpochRecord.init), to: "metrics.json", in: context)
+    let records = epochs.map { m in
+      var r = EpochRecord(m)
+      r.validationAccuracy = validationAccuracy[m.epoch]
+      return r
+    }
+    try ArtifactFiles.write(records, to: "metrics.json", in: context)
+    try ArtifactFiles.write(SplitRecord(splits), to: SplitRecord.file, in: context)
     try ArtifactFiles.write(recorder.trace(layers: network.layerCount), to: "trace.json", in: context)
     let description = TrainedModel(
       arch: model.arch.rawValue, layers: network.describe(timeSteps: frames.timeSteps), timeSteps: frames.timeSteps,
       batchSize: config.batchSize, trainSamples: trainData.sampleCount, testSamples: testData.sampleCount,
-      classes: frames.classCount, inputShape: frames.inputShape, method: config.method.rawValue, batchesPerEpoch: batches,
+      classes: trainData.classCount, inputShape: frames.inputShape, method: config.method.rawValue, batchesPerEpoch: batches,
       traceWeightBits: Technology.isaac32nm.weightBits, traceCellBits: Technology.isaac32nm.cellBits,
-      spikeRates: epochs.last?.trainSpikeRates ?? [], inputRate: Self.inputRate(trainData))
+      spikeRates: epochs.last?.trainSpikeRates ?? [], inputRate: Self.inputRate(trainData),
+      temporal: config.temporal.rawValue, input: InputStatistics(trainData))
     try ArtifactFiles.write(description, to: "model.json", in: context)
     let last = epochs.last
-    try ArtifactFiles.writeSummary([
+    // best_test_accuracy: the maximum over epochs of the test accuracy itself (the reference's
+    // max_test_acc; optimistic). With train.validation, the epoch of the best validation
+    // accuracy (the first on ties) is selected without the test set.
+    var summary: [String: Double] = [
       "final_test_accuracy": last?.testAccuracy ?? .nan,
       "best_test_accuracy": epochs.map(\.testAccuracy).max() ?? .nan,
       "final_train_accuracy": last?.trainAccuracy ?? .nan,
       "final_test_loss": last?.testLoss ?? .nan,
       "epochs": Double(epochs.count),
-    ], in: context)
+    ]
+    if let selected = validationAccuracy.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+      let m = epochs.first(where: { $0.epoch == selected.key })
+    {
+      summary["selected_epoch"] = Double(selected.key + 1)
+      summary["selected_validation_accuracy"] = selected.value
+      summary["selected_test_accuracy"] = m.testAccuracy
+    }
+    try ArtifactFiles.writeSummary(summary, in: context)
   }
 
   /// The fraction of input features active per step, averaged over the training split.
@@ -215,6 +267,8 @@ struct EpochRecord: Codable {
   var testAccuracy: Double
   var trainSpikeRates: [Double]
   var testSpikeRates: [Double]
+  /// Accuracy on the held-out part of the train split (`train.validation`); absent otherwise.
+  var validationAccuracy: Double?
 
   init(_ m: EpochMetrics) {
     epoch = m.epoch
@@ -244,6 +298,54 @@ struct TrainedModel: Codable {
   var traceCellBits: Int
   var spikeRates: [Double]
   var inputRate: Double
+  /// `train.temporal` (absent in models trained before the option: bptt).
+  var temporal: String?
+  /// What the first layer's input values are (absent in older models).
+  var input: InputStatistics?
+}
+
+/// The first layer's input values over (up to 256) training samples: what the hardware must
+/// feed its first crossbar.
+struct InputStatistics: Codable {
+  /// Largest absolute value.
+  var maxMagnitude: Double
+  /// Whether every value is a non-negative integer (event counts).
+  var counts: Bool
+
+  init(_ data: FramesSource) {
+    var indices: [Int32] = [], values: [Float] = []
+    var maxMagnitude = 0.0, counts = true
+    for s in 0..<min(data.sampleCount, 256) {
+      for t in 0..<data.timeSteps {
+        indices.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        data.appendActiveFeatures(sample: s, step: t, indices: &indices, values: &values)
+        for v in values {
+          maxMagnitude = max(maxMagnitude, Double(abs(v)))
+          if v < 0 || v != v.rounded() { counts = false }
+        }
+        if values.isEmpty && !indices.isEmpty { maxMagnitude = max(maxMagnitude, 1) }
+      }
+    }
+    self.maxMagnitude = maxMagnitude
+    self.counts = counts
+  }
+
+  /// Bits to feed the values bit-serially: `⌈log2(max + 1)⌉` for counts; nil for analog
+  /// values (the technology's input resolution applies).
+  var bits: Int? {
+    guard counts else { return nil }
+    var b = 1
+    while Double((1 << b) - 1) < maxMagnitude { b += 1 }
+    return b
+  }
+
+  /// The encoding in words.
+  var description: String {
+    counts
+      ? (maxMagnitude <= 1 ? "binary events" : "event counts up to \(Int(maxMagnitude))")
+      : String(format: "analog values up to |%.3g| (signed)", maxMagnitude)
+  }
 }
 
 /// The weight-change recorder behind the training engine's observer callback: level changes
@@ -328,7 +430,17 @@ struct TrainingProgressFolder {
     return nil
   }
 
-  func save(_ snapshot: TrainingSnapshot, recording: WeightUpdateRecorder?) throws {
+  /// Validation accuracy by epoch saved with the latest save (empty without `train.validation`).
+  func validationAccuracy() -> [Int: Double] {
+    guard let (_, url) = epochFolders().last,
+      let data = try? Data(contentsOf: url.appendingPathComponent(Self.validationFile))
+    else { return [:] }
+    return (try? JSONDecoder().decode([Int: Double].self, from: data)) ?? [:]
+  }
+
+  static let validationFile = "validation.json"
+
+  func save(_ snapshot: TrainingSnapshot, recording: WeightUpdateRecorder?, validation: [Int: Double] = [:]) throws {
     let fm = FileManager.default
     let partial = folder.appendingPathComponent(".partial-\(snapshot.completedEpochs)")
     for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(".partial-") {
@@ -338,6 +450,9 @@ struct TrainingProgressFolder {
     try snapshot.write(to: partial)
     if let recording {
       try JSONEncoder().encode(recording).write(to: partial.appendingPathComponent(Self.recordingFile))
+    }
+    if !validation.isEmpty {
+      try JSONEncoder().encode(validation).write(to: partial.appendingPathComponent(Self.validationFile))
     }
     let older = epochFolders()
     try fm.moveItem(at: partial, to: folder.appendingPathComponent("epoch-\(snapshot.completedEpochs)"))

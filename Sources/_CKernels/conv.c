@@ -408,8 +408,8 @@ void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const flo
   }
 }
 
-MULTIVERSION
-int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
+static inline __attribute__((always_inline)) int64_t
+batchnorm_neuron_charge_body(int64_t T, int64_t m, int64_t channels, int64_t plane,
                                      int64_t p0, int64_t p1, const float *x, const float *mean,
                                      const float *inv_std, const float *gamma,
                                      const float *beta, float *h, float *v, int lif, float tau,
@@ -442,16 +442,31 @@ int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int
   return count;
 }
 
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
 MULTIVERSION
-void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
+int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int64_t plane,
+                                     int64_t p0, int64_t p1, const float *x, const float *mean,
+                                     const float *inv_std, const float *gamma,
+                                     const float *beta, float *h, float *v, int lif, float tau,
+                                     float v_threshold) {
+  if ((const float *)h == x) return batchnorm_neuron_charge_body(T, m, channels, plane, p0, p1, h, mean, inv_std, gamma, beta, h, v, lif, tau, v_threshold);
+  return batchnorm_neuron_charge_body(T, m, channels, plane, p0, p1, x, mean, inv_std, gamma, beta, h, v, lif, tau, v_threshold);
+}
+
+static inline __attribute__((always_inline)) void
+pooled_neuron_backward_body(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
                                  int64_t p1, const float *hm, const float *grad_pooled,
                                  int64_t grad_tstride, const int32_t *argmax, float *grad_x,
-                                 int lif, float tau, float v_threshold, float alpha) {
+                                 int lif, float tau, float v_threshold, float alpha,
+                                 int detach_reset, int through_time) {
   // The surrogate gradient exactly as sdfa_neuron_backward; the spike is recomputed from H
   // (S = H − v_th ≥ 0, as the forward pass set it).
   const float half_alpha = alpha / 2.0f;
   const float k = 1.5707963267948966f * alpha;
-  const float decay = lif ? 1.0f - 1.0f / tau : 1.0f;
+  const float decay = !through_time ? 0.0f : lif ? 1.0f - 1.0f / tau : 1.0f;
+  const float reset = detach_reset ? 0.0f : 1.0f;
   const float scale_x = lif ? 1.0f / tau : 1.0f;
   const int64_t ho = h / 2, wo = w / 2, plane = h * w, po = ho * wo;
   const int64_t m = planes * plane, mp = planes * po;
@@ -477,11 +492,24 @@ void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w
           const float st = (hv - v_threshold) >= 0.0f ? 1.0f : 0.0f;
           const float z = k * (hv - v_threshold);
           const float sg = half_alpha / (1.0f + z * z);
-          const float gh = gs[j] * sg + gv[j] * ((1.0f - st) - hv * sg);
+          const float gh = gs[j] * sg + gv[j] * ((1.0f - st) - reset * hv * sg);
           gxt[j] = gh * scale_x;
           gv[j] = gh * decay;
         }
       }
     }
   }
+}
+
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
+MULTIVERSION
+void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
+                                 int64_t p1, const float *hm, const float *grad_pooled,
+                                 int64_t grad_tstride, const int32_t *argmax, float *grad_x,
+                                 int lif, float tau, float v_threshold, float alpha,
+                                 int detach_reset, int through_time) {
+  if (hm == (const float *)grad_x) { pooled_neuron_backward_body(T, planes, h, w, p0, p1, grad_x, grad_pooled, grad_tstride, argmax, grad_x, lif, tau, v_threshold, alpha, detach_reset, through_time); return; }
+  pooled_neuron_backward_body(T, planes, h, w, p0, p1, hm, grad_pooled, grad_tstride, argmax, grad_x, lif, tau, v_threshold, alpha, detach_reset, through_time);
 }

@@ -8,8 +8,8 @@
 #define MULTIVERSION
 #endif
 
-MULTIVERSION
-int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width, const float *x,
+static inline __attribute__((always_inline)) int64_t
+neuron_forward_body(int64_t T, int64_t rows_per_step, int64_t row_width, const float *x,
                             float *h, float *s, float *v, int64_t *row_start, int32_t *idx,
                             int lif, float tau, float v_threshold) {
   const int64_t m = rows_per_step * row_width;
@@ -50,13 +50,27 @@ int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width,
   return nnz;
 }
 
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
 MULTIVERSION
-void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
+int64_t sdfa_neuron_forward(int64_t T, int64_t rows_per_step, int64_t row_width, const float *x,
+                            float *h, float *s, float *v, int64_t *row_start, int32_t *idx,
+                            int lif, float tau, float v_threshold) {
+  if ((const float *)h == x) return neuron_forward_body(T, rows_per_step, row_width, h, h, s, v, row_start, idx, lif, tau, v_threshold);
+  return neuron_forward_body(T, rows_per_step, row_width, x, h, s, v, row_start, idx, lif, tau, v_threshold);
+}
+
+static inline __attribute__((always_inline)) void
+neuron_backward_body(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
                           const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
-                          int lif, float tau, float v_threshold, float alpha) {
+                          int lif, float tau, float v_threshold, float alpha, int detach_reset,
+                          int through_time) {
   const float half_alpha = alpha / 2.0f;
   const float k = 1.5707963267948966f * alpha;
-  const float decay = lif ? 1.0f - 1.0f / tau : 1.0f;
+  // through_time == 0 cuts dH[t]/dV[t-1]: nothing flows back from step t to step t-1.
+  const float decay = !through_time ? 0.0f : lif ? 1.0f - 1.0f / tau : 1.0f;
+  const float reset = detach_reset ? 0.0f : 1.0f;
   const float scale_x = lif ? 1.0f / tau : 1.0f;
   memset(gv, 0, (size_t)m * sizeof(float));
   for (int64_t t = T - 1; t >= 0; t--) {
@@ -65,16 +79,29 @@ void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, cons
     for (int64_t i = 0; i < m; i++) {
       float z = k * (ht[i] - v_threshold);
       float sg = half_alpha / (1.0f + z * z);
-      // V = H (1 - S(H)): dV/dH = (1 - S) - H * S'(H), the reset gradient not detached.
-      float gh = gst[i] * sg + gv[i] * ((1.0f - st[i]) - ht[i] * sg);
+      // V = H (1 - S(H)): dV/dH = (1 - S) - H * S'(H); with detach_reset the spike of the
+      // reset term is a constant and dV/dH = 1 - S (spikingjelly's detach_reset=True).
+      float gh = gst[i] * sg + gv[i] * ((1.0f - st[i]) - reset * ht[i] * sg);
       gxt[i] = gh * scale_x;
       gv[i] = gh * decay;
     }
   }
 }
 
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
 MULTIVERSION
-void sdfa_neuron_charge(int64_t T, int64_t m, int64_t ld, const float *x, float *h, float *s,
+void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
+                          const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
+                          int lif, float tau, float v_threshold, float alpha, int detach_reset,
+                          int through_time) {
+  if (h == (const float *)grad_x) { neuron_backward_body(T, m, ld, grad_x, s, grad_s, grad_s_tstride, grad_x, gv, lif, tau, v_threshold, alpha, detach_reset, through_time); return; }
+  neuron_backward_body(T, m, ld, h, s, grad_s, grad_s_tstride, grad_x, gv, lif, tau, v_threshold, alpha, detach_reset, through_time);
+}
+
+static inline __attribute__((always_inline)) void
+neuron_charge_body(int64_t T, int64_t m, int64_t ld, const float *x, float *h, float *s,
                         float *v, int lif, float tau, float v_threshold) {
   memset(v, 0, (size_t)m * sizeof(float));
   for (int64_t t = 0; t < T; t++) {
@@ -98,6 +125,16 @@ void sdfa_neuron_charge(int64_t T, int64_t m, int64_t ld, const float *x, float 
       }
     }
   }
+}
+
+// In place (the engine's memory-lean mode passes one buffer for both): the same body with
+// one pointer, so that the compiler sees the aliasing and still vectorizes (with two equal
+// pointers its runtime overlap check would pick the scalar loop).
+MULTIVERSION
+void sdfa_neuron_charge(int64_t T, int64_t m, int64_t ld, const float *x, float *h, float *s,
+                        float *v, int lif, float tau, float v_threshold) {
+  if ((const float *)h == x) { neuron_charge_body(T, m, ld, h, h, s, v, lif, tau, v_threshold); return; }
+  neuron_charge_body(T, m, ld, x, h, s, v, lif, tau, v_threshold);
 }
 
 MULTIVERSION

@@ -34,16 +34,30 @@ enum Fixtures {
     let s = c.sample(0)
     #expect(s.count == 152 * 4)
     // Independent recomputation of one value: taxel 6 of recording 289 at raw step 0,
-    // standardised with the mean/std over all recordings cropped to 76 steps.
+    // standardised with the mean and unbiased std over all recordings cropped to 76 steps, as
+    // the reference's module/dataloader.py: (x - mean) / (std + 1e-6).
     var all: [Double] = []
     for r in recordings { for t in 0..<76 { all.append(1 - r.taxels[t * 12 + 6] / 255) } }
     let mean = all.reduce(0, +) / Double(all.count)
-    let std = (all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(all.count)).squareRoot()
-    let expected = Float(((1 - recordings[289].taxels[6] / 255) - mean) / (std + 1e-3))
+    let std = (all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(all.count - 1)).squareRoot()
+    let expected = Float(((1 - recordings[289].taxels[6] / 255) - mean) / (std + 1e-6))
     #expect(s.values[2] == expected && s.values[4 + 2] == expected)  // step 0 and its repeat
     // Channel means of the training data are near zero after standardisation.
     let means = (0..<4).map { ch in s.values.enumerated().filter { $0.offset % 4 == ch }.map(\.element).reduce(0, +) / 152 }
     #expect(means.allSatisfy { abs($0) < 5 })
+  }
+
+  @Test func perRunSplitKeepsEverySampleAndRecordsTheFraction() throws {
+    guard RealData.available(RealData.braille) else { return }
+    let dir = Scratch()
+    defer { dir.cleanup() }
+    var options = DatasetLoadOptions()
+    options.brailleShuffleSeed = nil
+    let summary = try DatasetLoader.load(.braille, root: RealData.braille, options: options, to: dir.file("e"))
+    #expect(summary.train == 1350 && summary.test == 0)
+    let c = try EventsContainer(contentsOf: dir.file("e"))
+    #expect(c.metadata.attributes[Braille.perSeedSplitAttribute] == "0.8")
+    #expect(c.metadata.attributes["shuffle_seed"] == nil)
   }
 
   @Test func numpyCompatibleShuffle() {

@@ -6,7 +6,8 @@ import Testing
   /// One 128→128 linear layer: R = 1, K = ceil(128·4/128) = 4, A = 8; T = 2, ρ = 0.5, one sample.
   @Test func singleLayerCountsByHand() {
     let net = NetworkDescription(
-      name: "one", layers: [.linear("fc", 128, 128, feedback: false)], timeSteps: 2, batchSize: 1, samplesPerEpoch: 1)
+      name: "one", layers: [.linear("fc", 128, 128, feedback: false)], timeSteps: 2, batchSize: 1, samplesPerEpoch: 1,
+      firstLayerInputBits: 1)
     let activity = ActivityProfile(layers: [LayerActivity(inputRate: 0.5, outputRate: 0.25)])
     let e = HardwareModel.estimate(network: net, activity: activity, trace: nil, technology: .isaac32nm).pipeSDFA.energy
     func pj(_ c: EnergyComponent, _ p: TrainingPhase) -> Double { e.total(component: c, phase: p) * 1e12 }

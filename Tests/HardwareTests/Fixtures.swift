@@ -2,7 +2,7 @@
 
 /// Small networks and a technology whose numbers are easy to compute by hand.
 enum Fixtures {
-  /// ISAAC defaults with a 1 GHz digital clock, effectively unlimited gradient adders
+  /// ISAAC defaults with binary first-layer inputs, a 1 GHz digital clock, effectively unlimited gradient adders
   /// (t_grad = 1 ns) and one 10 ns pulse per row side (t_w = rows · 2 · 10 ns).
   static var handTech: Technology {
     var t = Technology.isaac32nm
@@ -10,6 +10,7 @@ enum Fixtures {
     t.gradientAddersPerArray = 1_000_000
     t.maxPulsesPerRow = 1
     t.writePulseNs = 10
+    t.firstLayerInputBits = 1  // binary first-layer spikes: one read per step
     return t
   }
 

@@ -29,20 +29,21 @@ import Testing
     #expect(m.layers[0].positions == 128 * 128)
     #expect(m.weightArrays == 1286)
     #expect(m.feedbackColumns == 32 * 64 * 64)  // first block, after the pool
-    #expect(m.feedbackRows == 110)
+    #expect(m.feedbackRows == 11)  // B is [classes, F_max]: 11 rows, not the 110 voting neurons
     #expect(m.feedbackArrays == 2048)
   }
 
-  @Test func ncaltechVGG11Gives50588WeightArraysAnd86400FeedbackArrays() {
+  @Test func ncaltechVGG11Gives50588WeightArraysAnd10800FeedbackArrays() {
     let m = Mapping.map(PaperWorkloads.ncaltechVGG11, technology: tech)
     #expect(m.layers.map(\.arrays) == [4, 40, 144, 288, 576, 1152, 1152, 1152, 35840, 8192, 2048])
     #expect(m.layers[8].rows == 17_920)
     #expect(m.weightArrays == 50_588)
     #expect(m.feedbackColumns == 691_200)
-    #expect(m.feedbackArrays == 86_400)
+    // 101 class rows fit one row tile: 1 · ⌈691 200 / 128⌉ · 2 (1 010 voting rows would need 8).
+    #expect(m.feedbackArrays == 10_800)
   }
 
-  @Test func dvsVGG11FeedbackMatrixIs110By262144() {
+  @Test func dvsVGG11FeedbackMatrixIs11By262144() {
     let m = Mapping.map(PaperWorkloads.dvsVGG11, technology: tech)
     #expect(m.feedbackColumns == 262_144)
     #expect(m.feedbackArrays == 4096)

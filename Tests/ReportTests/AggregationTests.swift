@@ -128,6 +128,6 @@ import Testing
     #expect(md.contains("| N-MNIST | 10 | LIF | MLP | 2 FC | BP | layer2 | 0.2000 ± 0.0000 |"))
     #expect(md.contains("| N-MNIST | 10 | LIF | MLP | 2 FC | SDFA | layer10 | 0.1100 ± 0.0100 |"))
     #expect(table.rows.map { row in if case .text(let s) = row[6] { s } else { "" } } == ["layer2", "layer10", "layer2", "layer10"])
-    #expect(Report.document(Self.records, title: "t").tables.map(\.identifier) == ["accuracy", "spike-rates", "hardware"])
+    #expect(Report.document(Self.records, title: "t").tables.map(\.identifier) == ["accuracy", "accuracy-final", "spike-rates", "hardware"])
   }
 }

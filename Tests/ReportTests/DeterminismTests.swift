@@ -26,6 +26,7 @@ import Testing
       "figures/accuracy-bars.svg", "figures/breakdown-energy-component.svg", "figures/breakdown-time-component.svg",
       "figures/curves-dataset-nmnist.svg", "figures/curves-dataset-shd.svg",
       "figures/hardware-ratios.svg", "report.html",
+      "tables/accuracy-final.csv", "tables/accuracy-final.json", "tables/accuracy-final.md", "tables/accuracy-final.tex",
       "tables/accuracy.csv", "tables/accuracy.json", "tables/accuracy.md", "tables/accuracy.tex",
       "tables/hardware.csv", "tables/hardware.json", "tables/hardware.md", "tables/hardware.tex",
     ])

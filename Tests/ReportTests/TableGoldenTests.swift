@@ -34,7 +34,7 @@ private let MD = #"""
     | N-MNIST | 10 | LIF | MLP | 2 FC | 92.00 ± 2.00 | 90.00 ± 2.65 | −2.00 | 98.52 | 97.92 | −0.60 |
     | SHD | 20 | IF | MLP | 3 FC | 70.00 (n=1) | 61.00 ± 15.56 (n=2) | −9.00 | 74.09 | 73.29 | −0.80 |
 
-    *Best test accuracy in percent, mean ± sample standard deviation over seeds (no ± where one seed ran). Δ = SDFA − BP in percentage points. Paper: Ren et al., ICCAD 2025. Data: synthetic. Spec quick (sha256 0123456789ab). Seeds 0–2 (3). sdfa 0.1.0. Run 2026-11-29.*
+    *Best test accuracy in percent, mean ± sample standard deviation over seeds (no ± where one seed ran). Best = best over epochs, on the test set (the reference's protocol; optimistic). Δ = SDFA − BP in percentage points. Paper: Ren et al., ICCAD 2025. Data: synthetic. Spec quick (sha256 0123456789ab). Seeds 0–2 (3). sdfa 0.1.0. Run 2026-11-29.*
     """#
 
 private let MDFINAL = #"""
@@ -45,7 +45,7 @@ private let MDFINAL = #"""
     | N-MNIST | 10 | LIF | MLP | 2 FC | 92.00 ± 2.00 | 89.00 ± 2.65 | −3.00 |
     | SHD | 20 | IF | MLP | 3 FC | 70.00 (n=1) | 72.00 (n=1, 1 NaN excluded) | +2.00 |
 
-    *Final test accuracy in percent, mean ± sample standard deviation over seeds (no ± where one seed ran). Δ = SDFA − BP in percentage points. Data: synthetic. Spec quick (sha256 0123456789ab). Seeds 0–2 (3). sdfa 0.1.0. Run 2026-11-29.*
+    *Final test accuracy in percent, mean ± sample standard deviation over seeds (no ± where one seed ran). Final = after the last epoch. Δ = SDFA − BP in percentage points. Data: synthetic. Spec quick (sha256 0123456789ab). Seeds 0–2 (3). sdfa 0.1.0. Run 2026-11-29.*
     """#
 
 private let TEX = #"""

@@ -62,8 +62,8 @@ import Testing
 
   @Test func everyPaperSpecValidates() throws {
     #expect(Set(Self.paperSpecs) == ["nmnist-mlp.yml", "shd-mlp.yml", "braille-mlp.yml", "dvsgesture-convnet.yml",
-                                     "dvsgesture-vgg11.yml", "ncaltech101-vgg11.yml"])
-    for name in Self.paperSpecs {
+                                     "dvsgesture-vgg11.yml", "ncaltech101-vgg11.yml", "variants.yml"])
+    for name in Self.paperSpecs where name != "variants.yml" {
       let path = Self.paperFolder.appendingPathComponent(name).path
       let spec = try Spec.load(path, registry: Stages.registry, environment: ["SDFA_DATA": "/data"])
       #expect(spec.seeds == [0, 1, 2, 3, 4], "\(name)")

@@ -45,7 +45,7 @@ extension Binning {
     let metadata = FramesContainerMetadata(
       timeSteps: frames, fixedTimeSteps: !variable, inputShape: layout.frameShape,
       classNames: container.classNames, splitBy: splitBy.description, datasetKind: container.metadata.datasetKind,
-      attributes: ["events": events(container)])
+      attributes: carriedAttributes(container).merging(["events": events(container)]) { $1 })
     let writer = try FramesContainerWriter(to: output, metadata: metadata)
     let accumulator = FrameAccumulator(layout: layout)
     var maxSteps = 0
@@ -124,4 +124,17 @@ extension Binning {
   }
 
   private static func events(_ container: EventsContainer) -> String { container.url.lastPathComponent }
+}
+
+extension Binning {
+  /// Attributes of the events that the trainer needs from the frames: a split left to each run
+  /// (``Braille/perSeedSplitAttribute``) and a validation fraction (``validationAttribute``).
+  static func carriedAttributes(_ container: EventsContainer) -> [String: String] {
+    container.metadata.attributes.filter {
+      [Braille.perSeedSplitAttribute, validationAttribute].contains($0.key)
+    }
+  }
+
+  /// Container attribute holding the fraction of the train split held out for validation.
+  public static let validationAttribute = "validation"
 }

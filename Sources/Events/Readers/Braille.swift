@@ -3,14 +3,19 @@ import Foundation
 /// The Braille letters of SpyTorch tutorial 5 (`tutorial5_braille_spiking_data.pkl.gz`),
 /// read through ``RestrictedUnpickler`` and preprocessed as the tutorial does: x = 1 − v/255,
 /// crop to the shortest recording (76 steps), keep taxels 1, 2, 6, 10, standardise each with
-/// its mean and std over all samples and steps (`(x − mean) / (std + 1e-3)`), repeat every
-/// step twice (152 steps), shuffle with numpy's `seed(42)` and split 80/20.
+/// its mean and std over all samples and steps as the SDFA reference code does
+/// (`module/dataloader.py`: `(x − mean) / (std + 1e-6)`, torch's unbiased std), repeat every
+/// step twice (152 steps), shuffle with numpy's `seed(42)` and split 80/20 — or, for a split
+/// drawn per run (the reference shuffles unseeded), keep every sample in `train` and record the
+/// fraction in the ``perSeedSplitAttribute`` for the trainer to split with the run's seed.
 public enum Braille: DatasetReader {
   /// The 27 letter classes in the file's (and the tutorial's) order.
   public static let classNames = ["Space"] + (UInt8(ascii: "A")...UInt8(ascii: "Z")).map { String(UnicodeScalar($0)) }
   /// The taxels the tutorial keeps.
   public static let keptTaxels = [1, 2, 6, 10]
   public static let fileName = "tutorial5_braille_spiking_data.pkl.gz"
+  /// Container attribute holding the train fraction of a split left to each run.
+  public static let perSeedSplitAttribute = "per_seed_split"
 
   /// One raw recording: its letter and `[T][12]` taxel values.
   public struct Recording: Sendable {
@@ -60,8 +65,8 @@ public enum Braille: DatasetReader {
       let mean = sum / count
       var squares = 0.0
       for s in x { for t in 0..<steps { squares += (s[t * k + c] - mean) * (s[t * k + c] - mean) } }
-      let std = (squares / count).squareRoot()
-      for i in x.indices { for t in 0..<steps { x[i][t * k + c] = (x[i][t * k + c] - mean) / (std + 1e-3) } }
+      let std = (squares / (count - 1)).squareRoot()  // torch.std: unbiased
+      for i in x.indices { for t in 0..<steps { x[i][t * k + c] = (x[i][t * k + c] - mean) / (std + 1e-6) } }
     }
     return x.map { s in (0..<(2 * steps)).flatMap { t in (0..<k).map { Float(s[(t / 2) * k + $0]) } } }
   }
@@ -84,13 +89,20 @@ public enum Braille: DatasetReader {
     guard let data = try? Data(contentsOf: url) else { throw EventsError(file: url.path, "missing or unreadable") }
     let recordings = try readRecordings(Array(data), file: url.path)
     let values = preprocess(recordings)
-    let (train, test) = split(count: recordings.count, seed: options.brailleShuffleSeed, trainFraction: options.trainFraction)
+    var attributes = ["taxels": "1,2,6,10", "steps": "152", "normalisation": "(x - mean) / (unbiased std + 1e-6)"]
+    let (train, test): ([Int], [Int])
+    if let seed = options.brailleShuffleSeed {
+      (train, test) = split(count: recordings.count, seed: seed, trainFraction: options.trainFraction)
+      attributes["shuffle_seed"] = String(seed)
+    } else {
+      (train, test) = (Array(recordings.indices), [])
+      attributes[perSeedSplitAttribute] = String(options.trainFraction)
+    }
     let writer = try EventsContainerWriter(
       to: output,
       metadata: EventsContainerMetadata(
         datasetKind: "braille", layout: .channels(count: keptTaxels.count), timeBase: .steps, classNames: classNames,
-        hasValues: true, sources: options.sources,
-        attributes: ["shuffle_seed": String(options.brailleShuffleSeed), "taxels": "1,2,6,10", "steps": "152"]))
+        hasValues: true, sources: options.sources, attributes: attributes))
     let k = keptTaxels.count
     for (n, (i, split)) in (train.map { ($0, DatasetSplit.train) } + test.map { ($0, DatasetSplit.test) }).enumerated() {
       let v = values[i]

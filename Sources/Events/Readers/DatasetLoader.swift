@@ -19,8 +19,9 @@ public struct DatasetLoadOptions: Sendable {
   public var shuffleSplit: Bool = true
   /// Treatment of N-MNIST/N-Caltech101 timestamp-overflow markers.
   public var overflowMarkers: ATISBinary.OverflowMarkers = .keepAsEvents
-  /// numpy `RandomState` seed of the Braille tutorial's shuffle (42 reproduces its split).
-  public var brailleShuffleSeed: UInt32 = 42
+  /// numpy `RandomState` seed of the Braille tutorial's shuffle (42 reproduces its split); nil
+  /// leaves the split to each run (``Braille/perSeedSplitAttribute``).
+  public var brailleShuffleSeed: UInt32? = 42
   /// Source files with digests computed by the caller, recorded as provenance.
   public var sources: [SourceFile] = []
 

@@ -37,7 +37,7 @@ public enum EnergyModel {
       let active = arch.eventDriven ? 1 - pow(1 - rho, Double(m.rowsPerArray)) : 1
       anyActive = max(anyActive, active)
       let steps = t * Double(m.positions)  // reads per sample (T · P)
-      let inputBits = i == 0 ? Double(tech.firstLayerInputBits) : 1  // bit-serial event counts
+      let inputBits = i == 0 ? Double(network.inputBits(tech)) : 1  // bit-serial counts or values
       let nIn = Double(m.rows), nOut = Double(m.cols), f = Double(m.feedbackSize)
       let r = Double(m.rowTiles), k = Double(m.colTiles), a = Double(m.arraysPerCopy)
 
@@ -57,11 +57,17 @@ public enum EnergyModel {
       perSample(name, .buffer, .gradient,
                 steps * active * nOut * Double(tech.stateBits) + steps * nIn * rho, tech.bufferPjPerBit)
 
-      switch accelerator {
-      case .pipeLayer:
-        // BPTT's reverse-time membrane terms; SDFA's broadcast error is the same at every step.
+      // Reverse-time membrane terms (dL/dV carried from step t+1 to t: one multiply per neuron
+      // and step, the carried value written and read back), for whichever method trains the
+      // layer through time: BP and SDFA alike under `temporal: bptt` (the reference code; SDFA's
+      // broadcast error is the same at every step, its layer-internal BPTT is not), only the
+      // output layer under `temporal: local`.
+      if network.reverseTime(layer: i) {
         perSample(name, .multiply, .error, steps * active * nOut, tech.multiplyPj)
         perSample(name, .buffer, .error, steps * active * nOut * eBits * 2, tech.bufferPjPerBit)
+      }
+      switch accelerator {
+      case .pipeLayer:
         if i > 0 {
           let kT = arch.transposeMode == .peripheral ? arch.transposePeripheralFactor : 1
           let reads = steps * errorReads * active

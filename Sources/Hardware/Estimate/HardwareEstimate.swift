@@ -73,6 +73,6 @@ public enum HardwareModel {
     return HardwareEstimate(
       network: network.name, technology: tech.name, mapping: mapping,
       pipeLayer: one(.pipeLayer), pipeSDFA: one(.pipeSDFA),
-      assumptions: Assumptions.list(technology: tech, traced: trace != nil))
+      assumptions: Assumptions.list(network: network, technology: tech, traced: trace != nil))
   }
 }

@@ -58,12 +58,24 @@ public struct NetworkDescription: Codable, Sendable, Equatable {
   public var timeSteps: Int
   public var batchSize: Int
   public var samplesPerEpoch: Int
-  /// Length of the output error `e` that SDFA projects through `B` (`C`).
+  /// Length of the output error `e` that SDFA projects through `B` (`C`): the class count,
+  /// not the voting layer's width (the reference's `B` is `[classes, F_max]`).
   public var errorSize: Int
+  /// Whether training backpropagates through time inside each hidden layer (`train.temporal:
+  /// bptt`, the reference code's BP and SDFA alike); false for `temporal: local`. The output
+  /// layer keeps its reverse-time terms either way (DESIGN: it is never cut).
+  public var hiddenReverseTime: Bool
+  /// Bits of the first layer's input as trained, fed bit-serially; nil takes the technology's
+  /// `first_layer_input_bits`. Event counts up to `c` need `⌈log2(c + 1)⌉`; analog values
+  /// (Braille) the technology's input DAC resolution.
+  public var firstLayerInputBits: Int?
+  /// How the first layer's input is encoded, in words, for the report.
+  public var inputEncoding: String?
 
   public init(
     name: String, layers: [LayerShape], timeSteps: Int, batchSize: Int, samplesPerEpoch: Int,
-    errorSize: Int? = nil
+    errorSize: Int? = nil, hiddenReverseTime: Bool = true, firstLayerInputBits: Int? = nil,
+    inputEncoding: String? = nil
   ) {
     self.name = name
     self.layers = layers
@@ -71,7 +83,17 @@ public struct NetworkDescription: Codable, Sendable, Equatable {
     self.batchSize = batchSize
     self.samplesPerEpoch = samplesPerEpoch
     self.errorSize = errorSize ?? layers.last?.outFeatures ?? 0
+    self.hiddenReverseTime = hiddenReverseTime
+    self.firstLayerInputBits = firstLayerInputBits
+    self.inputEncoding = inputEncoding
   }
+
+  /// The first layer's input bits: the network's as trained, else the technology's.
+  public func inputBits(_ tech: Technology) -> Int { firstLayerInputBits ?? tech.firstLayerInputBits }
+
+  /// Whether layer `i`'s neuron backward runs through time (hidden layers per
+  /// ``hiddenReverseTime``; the output layer always).
+  public func reverseTime(layer i: Int) -> Bool { i == layers.count - 1 || hiddenReverseTime }
 
   /// Feedback-point sizes of the layers that have one.
   public var feedbackSizes: [Int] { layers.filter(\.hasFeedbackPoint).map(\.feedbackSize) }

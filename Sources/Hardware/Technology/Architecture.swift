@@ -1,7 +1,8 @@
-/// Architecture switches of the two accelerators and the model's calibration knobs.
+/// Architecture switches of the two accelerators and the model's `[assumption]` knobs.
 ///
-/// Every knob has a default that keeps the structural equations of the research notes; a
-/// preset that changes one says why in a comment. All of them are printed with the totals.
+/// Every knob has a default that keeps the structural equations of docs/hardware-model.md;
+/// none was chosen for the ratio it produces (`sdfa sensitivity` sweeps them). All of them
+/// are printed with the totals.
 public struct Architecture: Codable, Sendable, Equatable {
   /// Replication of layers (PipeLayer's parallelism granularity) under ``arrayBudget``.
   public var replication: ReplicationPolicy
@@ -13,10 +14,11 @@ public struct Architecture: Codable, Sendable, Equatable {
   public var transposePeripheralFactor: Double
   /// How SDFA stores its fixed feedback matrix `B`.
   public var feedbackMatrix: FeedbackMatrixMode
-  /// Slot multiplier of PipeLayer's backward stage (`k_bwd`): 1 for spike-coded errors as in
-  /// PipeLayer, `error_bits` for bit-serial multi-bit error input.
+  /// Slot multiplier of PipeLayer's backward stage (`k_bwd`), `[assumption]` range 1–8: 1 for
+  /// an error fed in one read per step, `error_bits` for bit-serial multi-bit error input.
+  /// PipeLayer's own error encoding could not be checked against its paper here.
   public var backwardSlotFactor: Double
-  /// Whether the error VMMs of BP take `error_bits` bit-serial reads (energy).
+  /// Whether the error VMMs of BP take `error_bits` bit-serial reads (energy), `[assumption]`.
   public var bitSerialError: Bool
   /// Skip reads, conversions and neuron updates where the inputs carry no spike.
   public var eventDriven: Bool

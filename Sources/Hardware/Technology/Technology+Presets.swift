@@ -5,7 +5,7 @@ extension Technology {
   public static let isaac32nm = Technology(
     name: "rram-32nm", nodeNm: 32,
     crossbarRows: 128, crossbarCols: 128, cellBits: 2, weightBits: 8, errorBits: 8, stateBits: 8,
-    firstLayerInputBits: 1,
+    firstLayerInputBits: 8,
     signedWeights: .differential, feedbackCellsPerEntry: 1, feedbackSignedWeights: .differential,
     readCycleNs: 100, digitalClockGhz: 1.28, gradientAddersPerArray: 128,
     crossbarReadPj: 30, adcPj: 1.5625, adcBits: 8, sampleHoldPj: 0.001, dacPj: 0.39,

@@ -57,10 +57,14 @@ public enum Timing {
     network.layers.indices.map { i in
       let m = mapping.layers[i]
       let rho = tech.architecture.eventDriven ? activity.layers[i].inputRate : 1
-      let inputBits = i == 0 ? Double(tech.firstLayerInputBits) : 1
+      let inputBits = i == 0 ? Double(network.inputBits(tech)) : 1
       let slot = Double(m.slotReads) * inputBits * tech.readCycleNs
       let adds = Double(network.timeSteps * m.positions) * rho * Double(m.rows * m.cols)
       let adders = Double(tech.gradientAddersPerArray * m.arrays)
+      // Not added: the reverse-time chain of a layer trained through time (T serial digital
+      // steps, all neurons in parallel; T · t_clk ≤ 119 ns for Braille's 152 steps). Per sample
+      // it hides under the next sample's T forward slots (≥ T · 100 ns); only the last sample's
+      // is exposed, once per batch (docs/hardware-model.md, "What is not modelled").
       let gradient = (adds / adders).rounded(.up) * tech.digitalCycleNs
       var pulses = Double(tech.maxPulsesPerRow)
       if let t = trace?.layers[i] {

@@ -33,7 +33,8 @@ public struct MethodComparison: Codable, Hashable, Sendable {
 public enum AccuracyMetric: String, Codable, Hashable, Sendable, CaseIterable {
   /// Test accuracy after the last epoch.
   case final
-  /// Highest test accuracy over the epochs (what the reference code logs as `max_test_acc`).
+  /// Highest test accuracy over the epochs, on the test set itself (what the reference code
+  /// logs as `max_test_acc`; optimistic: the epoch is chosen by the data it is scored on).
   case best
 
   public func summary(of group: SeedGroup) -> Summary {

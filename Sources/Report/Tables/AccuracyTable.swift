@@ -42,6 +42,11 @@ extension Table {
       "\(metric.phrase.prefix(1).uppercased() + metric.phrase.dropFirst()) in percent, mean ± sample standard deviation over seeds (no ± where one seed ran).",
       "Δ = SDFA − BP in percentage points.",
     ]
+    if metric == .best {
+      notes.insert("Best = best over epochs, on the test set (the reference's protocol; optimistic).", at: 1)
+    } else {
+      notes.insert("Final = after the last epoch.", at: 1)
+    }
     if showPaper { notes.append("Paper: Ren et al., ICCAD 2025.") }
     return Table(
       identifier: "accuracy", title: "Test accuracy, BP against SDFA", columns: columns, rows: rows,

@@ -51,6 +51,7 @@ extension Table {
     var notes: [String] = []
     if let fixed = WorkloadColumns.fixedSentence(workloads, layout: layout) { notes.append(fixed) }
     notes.append("\(metric.phrase.prefix(1).uppercased() + metric.phrase.dropFirst()) in percent, mean ± sample standard deviation over seeds (no ± where one seed ran).")
+    notes.append(metric == .best ? "Best = best over epochs, on the test set (the reference's protocol; optimistic)." : "Final = after the last epoch.")
     if let delta { notes.append("Δ = \(layout.pivotHeader(delta.to)) − \(layout.pivotHeader(delta.from)) in percentage points.") }
     if showPaper { notes.append("Paper: Ren et al., ICCAD 2025.") }
     let title = layout.pivotIsMethod ? "Test accuracy, BP against SDFA" : layout.pivot.map { "Test accuracy by \($0.label)" } ?? "Test accuracy"

@@ -26,7 +26,24 @@ public struct TrainConfig: Codable, Hashable, Sendable {
     case crossEntropy = "cross_entropy"
   }
 
+  /// How a hidden layer's membrane gradient runs through time (spec `train.temporal`).
+  public enum Temporal: String, Codable, Hashable, Sendable {
+    /// Backpropagation through time inside every layer (the reference code, BP and SDFA).
+    case bptt
+    /// Hidden layers' membranes are cut between steps (`dH[t]/dV[t−1] = 0`): each step's
+    /// hidden-layer gradient uses that step's error only, the "temporal independence" of the
+    /// SDFA paper's figure. The output layer keeps its gradient through time (its error is the
+    /// time-averaged rate's, so it has no per-step meaning of its own). Applies to BP and SDFA
+    /// alike; `shallow` trains no hidden layer.
+    case local
+  }
+
   public var method: Method
+  /// Hidden layers' gradient through time.
+  public var temporal: Temporal
+  /// Whether an epoch drops its last partial batch (PyTorch's `drop_last`; the reference's
+  /// training loader sets it).
+  public var dropLast: Bool
   public var epochs: Int
   public var batchSize: Int
   public var optimizer: OptimizerConfig
@@ -35,13 +52,18 @@ public struct TrainConfig: Codable, Hashable, Sendable {
   /// Threads for kernels and BLAS (1 in tests).
   public var threads: Int
   public var seed: UInt64
+  /// What a conv step keeps for its backward pass (``Memory``).
+  public var memory: Memory = .fast
 
   public init(
     method: Method = .sdfa, epochs: Int = 1, batchSize: Int = 128,
     optimizer: OptimizerConfig = OptimizerConfig(), schedule: Schedule = .cosine,
-    loss: Loss = .mse, threads: Int = 1, seed: UInt64 = 0
+    loss: Loss = .mse, threads: Int = 1, seed: UInt64 = 0, temporal: Temporal = .bptt,
+    dropLast: Bool = false
   ) {
     self.method = method
+    self.temporal = temporal
+    self.dropLast = dropLast
     self.epochs = epochs
     self.batchSize = batchSize
     self.optimizer = optimizer
@@ -49,6 +71,12 @@ public struct TrainConfig: Codable, Hashable, Sendable {
     self.loss = loss
     self.threads = threads
     self.seed = seed
+  }
+
+  /// Batches of one epoch over `samples` training samples (a lone partial batch is kept even
+  /// with ``dropLast``, so that a split smaller than a batch still trains).
+  public func batchesPerEpoch(samples: Int) -> Int {
+    dropLast && samples >= batchSize ? samples / batchSize : (samples + batchSize - 1) / batchSize
   }
 
   /// The learning rate of `epoch` (0-based) under the schedule.

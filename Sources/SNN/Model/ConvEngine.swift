@@ -4,20 +4,26 @@
 /// A block's convolution (and its weight gradient) is spike-driven when its input is sparser
 /// than ``sparseCrossover``, im2col + BLAS otherwise. Every buffer lives in a ``Stage`` and is
 /// reused from batch to batch, so a training step allocates only small tensors.
+///
+/// Memory: a block keeps one full-size float tensor, `h`, through the step. The convolution
+/// writes into it (into `z` only where batch norm's backward needs its input), the neuron
+/// overwrites it with the membrane, and the backward pass overwrites the membrane with dL/d(conv
+/// output) (`Tensor.neuronChargeInPlace` and its siblings). So ``backward(_:outputError:method:feedback:)``
+/// consumes the state of the last ``forward(_:training:)``: call forward again before another
+/// backward. ``MemoryEstimate`` counts what stays resident.
 final class ConvEngine {
   /// Buffers of one conv block or Linear layer, reused across batches.
   final class Stage {
-    /// Conv output `[N, cOut, H, W]` (Linear: `X · W + b`, `[N, out]`).
+    /// Linear: `X · W + b`, `[N, out]`. Block: the conv output `[N, cOut, H, W]`, kept only
+    /// where batch norm follows (its backward reads it); else empty.
     var z = Tensor.zeros([0])
-    /// Batch-norm output, the neuron's input, where the neuron does not apply γ and β itself
-    /// (evaluation, blocks without pooling).
-    var y = Tensor.zeros([0])
     var bnStatistics: Tensor.BatchNormStatistics?
-    /// Membrane before reset: shaped like `z` in pooled blocks, else `[N, cOut · H · W]`
-    /// (Linear: `[N, out]`).
+    /// Block: the conv output (or its batch norm), then the membrane before reset
+    /// `[N, cOut, H, W]`, then after the backward pass dL/d(conv output). Linear: the membrane
+    /// `[N, out]`.
     var h = Tensor.zeros([0])
-    /// Spikes, shaped like `h`, of Linear layers and blocks without pooling (a pooled block's
-    /// are `h − v_th ≥ 0`, recomputed where needed).
+    /// Spikes `[N, width]` of Linear layers and blocks without pooling (a pooled block's are
+    /// `h − v_th ≥ 0`, recomputed where needed).
     var s = Tensor.zeros([0])
     /// Spiking units per image (Linear layers and blocks without pooling).
     var spikes = SparseRows(columnCount: 0)
@@ -34,11 +40,19 @@ final class ConvEngine {
     var convScratch = Tensor.zeros([0])
     var cols = Tensor.zeros([0])
     var partials = Tensor.zeros([0])
-    /// dL/dZ (then dL/d(conv output) in place), dL/dW and, for BP, dL/d(block input).
+    /// Linear: dL/dZ. Both: dL/dW and, for BP, dL/d(input).
     var gradZ = Tensor.zeros([0])
     var gradW = Tensor.zeros([0])
     var gradInput = Tensor.zeros([0])
     var spikeCount = 0
+    /// Neurons in the last forward pass (`h` may have been freed since).
+    var units = 0
+
+    /// Frees the full-size tensors (membrane or gradient, batch norm's input).
+    func release() {
+      h = .zeros([0])
+      z = .zeros([0])
+    }
   }
 
   let steps: Int
@@ -47,6 +61,9 @@ final class ConvEngine {
   /// Input densities below this take the spike-driven convolution; nil: each block's measured
   /// ``Kernels/sparseConvCrossover(inputChannels:)``.
   var sparseCrossover: Double?
+  /// ``TrainConfig/Memory``: `.lean` frees each block's membrane after the forward pass and
+  /// recomputes it for the backward pass.
+  var memory: TrainConfig.Memory = .fast
   private(set) var batch = 0
   /// The batch's frames: active inputs per image (event counts) and the dense `[N, C, H, W]`.
   private var inputSpikes = SparseRows(columnCount: 0, binary: false)
@@ -108,39 +125,49 @@ final class ConvEngine {
     batchStatistics = Array(repeating: nil, count: net.blocks.count)
     for (i, block) in net.blocks.enumerated() {
       let st = blocks[i]
-      convolve(i, net)
+      // The conv output goes to `z` only when batch norm's backward needs it; otherwise
+      // straight into `h`, which the neuron then overwrites with the membrane.
+      if block.batchNorm { convolve(i, net, into: &st.z) } else { convolve(i, net, into: &st.h) }
       // In training, a pooled block's neuron applies the batch norm itself.
       let fused = block.batchNorm && training && block.pool
       if block.batchNorm {
         let (gamma, beta) = (net.bnGamma[i].scalars, net.bnBeta[i].scalars)
         if !training {
-          st.y = Tensor.batchNorm2dInference(
+          st.h = Tensor.batchNorm2dInference(
             st.z, gamma: gamma, beta: beta, mean: net.runningMean[i].scalars,
             variance: net.runningVariance[i].scalars)
         } else if fused {
           st.bnStatistics = Tensor.batchNorm2dStatistics(st.z, threads: threads)
         } else {
           st.bnStatistics = Tensor.batchNorm2d(
-            st.z, gamma: gamma, beta: beta, into: &st.y, threads: threads)
+            st.z, gamma: gamma, beta: beta, into: &st.h, threads: threads)
         }
         if training, let stats = st.bnStatistics {
           batchStatistics[i] = (stats.mean, stats.unbiasedVariance)
         }
       }
-      let x = block.batchNorm && !fused ? st.y : st.z
       if block.pool {
-        let bn = fused ? (st.bnStatistics!, net.bnGamma[i].scalars, net.bnBeta[i].scalars) : nil
-        st.spikeCount = Tensor.neuronCharge(
-          x, batchNorm: bn, steps: steps, neuron: neuron, h: &st.h, scratch: &st.scratch,
-          threads: threads)
+        if fused {
+          let bn = (st.bnStatistics!, net.bnGamma[i].scalars, net.bnBeta[i].scalars)
+          st.spikeCount = Tensor.neuronCharge(
+            st.z, batchNorm: bn, steps: steps, neuron: neuron, h: &st.h, scratch: &st.scratch,
+            threads: threads)
+        } else {
+          st.spikeCount = Tensor.neuronChargeInPlace(
+            &st.h, steps: steps, neuron: neuron, scratch: &st.scratch, threads: threads)
+        }
         Tensor.maxPool2x2(
           spikesOf: st.h, threshold: neuron.vThreshold, into: &st.pooled, argmax: &st.argmax,
           active: &st.pooledSpikes, threads: threads)
       } else {
-        st.spikeCount = Tensor.neuronForward(
-          x.reshaped([rows, x.count / rows]), steps: steps, neuron: neuron, h: &st.h, s: &st.s,
-          spikes: &st.spikes, scratch: &st.scratch, threads: threads)
+        st.spikeCount = Tensor.neuronForwardInPlace(
+          &st.h, rows: rows, steps: steps, neuron: neuron, s: &st.s, spikes: &st.spikes,
+          scratch: &st.scratch, threads: threads)
       }
+      st.units = st.h.count
+      // Lean: what the next block reads (pooled spikes, or spikes) stays; the full-size
+      // tensors go, to be recomputed by the backward pass.
+      if memory == .lean && (!training || Self.recomputable(block)) { st.release() }
     }
     for (j, st) in linears.enumerated() {
       let n = net.linearSizes[j + 1]
@@ -154,6 +181,7 @@ final class ConvEngine {
       st.spikeCount = Tensor.neuronForward(
         st.z, steps: steps, neuron: neuron, h: &st.h, s: &st.s, spikes: &st.spikes,
         scratch: &st.scratch, threads: threads)
+      st.units = st.h.count
     }
     let a = linears[linears.count - 1].s
     let voted = Tensor.voting(a, group: net.voting)  // [T·B, classes]
@@ -168,8 +196,8 @@ final class ConvEngine {
     return rate
   }
 
-  /// Block `i`'s convolution into its `z`, spike-driven when its input is sparse enough.
-  private func convolve(_ i: Int, _ net: SpikingConvNet) {
+  /// Block `i`'s convolution into `out`, spike-driven when its input is sparse enough.
+  private func convolve(_ i: Int, _ net: SpikingConvNet, into out: inout Tensor) {
     let st = blocks[i]
     let (dense, sparse) = blockInput(i, net)
     st.sparseInput =
@@ -178,22 +206,22 @@ final class ConvEngine {
     if st.sparseInput {
       Tensor.conv2d(
         sparse: sparse, imageShape: Array(dense.shape.dropFirst()), weight: net.convWeights[i],
-        pad: 1, into: &st.z, weightTransposed: &st.weightTransposed, scratch: &st.convScratch,
+        pad: 1, into: &out, weightTransposed: &st.weightTransposed, scratch: &st.convScratch,
         threads: threads)
     } else {
       Tensor.conv2d(
-        dense, weight: net.convWeights[i], pad: 1, into: &st.z, cols: &st.cols, threads: threads)
+        dense, weight: net.convWeights[i], pad: 1, into: &out, cols: &st.cols, threads: threads)
     }
   }
 
   /// Block `i`'s dL/dW (returned) and, when `inputGradient`, dL/d(input) into its `gradInput`,
-  /// from dL/d(conv output) in its `gradZ`.
+  /// from dL/d(conv output), which the backward pass left in its `h`.
   private func convolutionGradients(_ i: Int, _ net: SpikingConvNet, inputGradient: Bool)
     -> Tensor
   {
     let st = blocks[i], weight = net.convWeights[i]
     let (dense, sparse) = blockInput(i, net)
-    let gradOut = st.gradZ.reshaped(st.z.shape)
+    let gradOut = st.h
     if st.sparseInput {
       Tensor.conv2dWeightGradient(
         sparse: sparse, imageShape: Array(dense.shape.dropFirst()), weightShape: weight.shape,
@@ -211,37 +239,51 @@ final class ConvEngine {
     return st.gradW
   }
 
+  /// Whether lean training may drop `block`'s full-size tensors after the forward pass: all
+  /// but an unpooled batch-norm block, whose normalisation is not replayed from statistics.
+  static func recomputable(_ block: SpikingConvNet.Block) -> Bool { block.pool || !block.batchNorm }
+
+  /// Block `i`'s membrane (and batch norm's input) as the last training forward pass left
+  /// them, from its input, kept, and its batch statistics: the same kernels on the same
+  /// numbers, so the same bits.
+  private func recompute(_ i: Int, _ net: SpikingConvNet) {
+    let st = blocks[i], block = net.blocks[i]
+    precondition(Self.recomputable(block), "block \(i + 1) keeps its membrane")
+    if block.batchNorm {
+      convolve(i, net, into: &st.z)
+      let bn = (st.bnStatistics!, net.bnGamma[i].scalars, net.bnBeta[i].scalars)
+      Tensor.neuronCharge(
+        st.z, batchNorm: bn, steps: steps, neuron: neuron, h: &st.h, scratch: &st.scratch,
+        threads: threads)
+    } else {
+      convolve(i, net, into: &st.h)
+      Tensor.neuronChargeInPlace(
+        &st.h, steps: steps, neuron: neuron, scratch: &st.scratch, threads: threads)
+    }
+  }
+
   /// Spike rate of each block and Linear layer in the last forward pass.
   var spikeRates: [Double] {
-    (blocks + linears).map { $0.h.count == 0 ? 0 : Double($0.spikeCount) / Double($0.h.count) }
+    (blocks + linears).map { $0.units == 0 ? 0 : Double($0.spikeCount) / Double($0.units) }
   }
 
   /// Gradients of every parameter (``SpikingConvNet/parameters`` order; nil = not trained).
+  /// With `temporal: .local` every hidden neuron (blocks and hidden Linears) is cut between steps.
   func backward(
-    _ net: SpikingConvNet, outputError e: Tensor, method: TrainConfig.Method, feedback: Tensor?
+    _ net: SpikingConvNet, outputError e: Tensor, method: TrainConfig.Method, feedback: Tensor?,
+    temporal: TrainConfig.Temporal = .bptt
   ) -> [Tensor?] {
+    var hiddenNeuron = neuron
+    hiddenNeuron.backwardThroughTime = temporal == .bptt
     let nb = net.blocks.count, nl = linears.count
     var convGrads = [Tensor?](repeating: nil, count: nb)
     var gammaGrads = [Tensor?](repeating: nil, count: nb), betaGrads = gammaGrads
     var weightGrads = [Tensor?](repeating: nil, count: nl), biasGrads = weightGrads
     let rows = steps * batch
     // Feedback projection for SDFA: hidden points are the block outputs, then hidden Linears.
-    var projected: Tensor?
-    var fMax = 0
-    if method == .sdfa, let feedback {
-      fMax = feedback.shape[1]
-      projected = Tensor.matmul(e, feedback)
-    }
-    func feedbackSlice(width: Int) -> Tensor {
-      var g = Tensor(shape: [batch, width])
-      let scale = Float(fMax).squareRoot()
-      projected!.withUnsafeBufferPointer { p in
-        g.withUnsafeMutableBufferPointer { g in
-          for b in 0..<batch { for j in 0..<width { g[b * width + j] = p[b * fMax + j] / scale } }
-        }
-      }
-      return g
-    }
+    let projected = method == .sdfa
+      ? feedback.map { SDFAFeedback.Projection(error: e, feedback: $0) } : nil
+    func feedbackSlice(width: Int) -> Tensor { projected!.slice(width: width) }
     // Output: voting and the mean over T spread e evenly over steps and group members.
     let classes = e.shape[1], outWidth = classes * net.voting
     var gOut = Tensor(shape: [batch, outWidth])
@@ -268,8 +310,8 @@ final class ConvEngine {
         break
       }
       Tensor.neuronBackward(
-        h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: neuron, gradX: &st.gradZ,
-        scratch: &st.scratch, threads: threads)
+        h: st.h, s: st.s, gradS: gradS, steps: steps, neuron: isOutput ? neuron : hiddenNeuron,
+        gradX: &st.gradZ, scratch: &st.scratch, threads: threads)
       let input = linearInput(j, net)
       let weight = net.linearWeights[j]
       if st.gradW.shape != weight.shape { st.gradW = Tensor(shape: weight.shape) }
@@ -295,28 +337,37 @@ final class ConvEngine {
         let pooledShape = [block.outChannels] + net.spatialSizes[i + 1]
         // dL/d(block output): from the block above (BP), or SDFA's projection, the same at
         // every step ([B, …], repeated over time by the kernels below).
-        let gradOut =
-          method == .bp
-          ? gradA!.reshaped([rows] + pooledShape)
-          : feedbackSlice(width: pooledShape.reduce(1, *)).reshaped([batch] + pooledShape)
-        if block.pool {
-          Tensor.pooledNeuronBackward(
-            h: st.h, gradPooled: gradOut, argmax: st.argmax, steps: steps, neuron: neuron,
-            gradX: &st.gradZ, threads: threads)
-        } else {
-          Tensor.neuronBackward(
-            h: st.h, s: st.s, gradS: gradOut, steps: steps, neuron: neuron, gradX: &st.gradZ,
-            scratch: &st.scratch, threads: threads)
+        if st.h.count == 0 { recompute(i, net) }
+        do {
+          let gradOut =
+            method == .bp
+            ? gradA!.reshaped([rows] + pooledShape)
+            : feedbackSlice(width: pooledShape.reduce(1, *)).reshaped([batch] + pooledShape)
+          // dL/d(neuron input), then dL/d(conv output), overwrite the membrane in `h`: the
+          // block's only full-size float buffer besides batch norm's input `z`.
+          if block.pool {
+            Tensor.pooledNeuronBackwardInPlace(
+              &st.h, gradPooled: gradOut, argmax: st.argmax, steps: steps, neuron: hiddenNeuron,
+              threads: threads)
+          } else {
+            Tensor.neuronBackwardInPlace(
+              &st.h, s: st.s, gradS: gradOut, steps: steps, neuron: hiddenNeuron,
+              scratch: &st.scratch, threads: threads)
+          }
         }
+        // Lean: the gradient from above is spent; its buffer goes before this block's own.
+        gradA = nil
+        if memory == .lean { (i + 1 < nb ? blocks[i + 1] : linears[0]).gradInput = .zeros([0]) }
         if block.batchNorm, let stats = st.bnStatistics {
           let (dg, dbeta) = Tensor.batchNorm2dBackward(
-            &st.gradZ, input: st.z, statistics: stats, gamma: net.bnGamma[i].scalars,
+            &st.h, input: st.z, statistics: stats, gamma: net.bnGamma[i].scalars,
             threads: threads)
           gammaGrads[i] = Tensor(shape: [block.outChannels], scalars: dg)
           betaGrads[i] = Tensor(shape: [block.outChannels], scalars: dbeta)
         }
         convGrads[i] = convolutionGradients(i, net, inputGradient: method == .bp && i > 0)
         gradA = method == .bp && i > 0 ? st.gradInput : nil
+        if memory == .lean && Self.recomputable(block) { st.release() }
       }
     }
     return convGrads + gammaGrads + betaGrads + weightGrads + biasGrads

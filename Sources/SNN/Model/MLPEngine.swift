@@ -176,9 +176,12 @@ final class MLPEngine {
   /// Backward pass from `e = dL/dRate` (`[B, classes]`); fills every trained layer's `gradW`.
   ///
   /// - Parameter feedback: SDFA's `B`, `[classes, F_max]` (only for `.sdfa`).
+  /// - Parameter temporal: whether hidden layers' membrane gradients run through time.
   func backward(_ weights: [Tensor], outputError e: Tensor, method: TrainConfig.Method,
-    feedback: Tensor?)
+    feedback: Tensor?, temporal: TrainConfig.Temporal = .bptt)
   {
+    var hiddenNeuron = neuron
+    hiddenNeuron.backwardThroughTime = temporal == .bptt
     let last = weights.count - 1
     let out = layers[last]
     out.gradS = e.map { $0 / Float(steps) }
@@ -198,15 +201,13 @@ final class MLPEngine {
         Tensor.gemm(
           above.gradZ, weights[l + 1], transposeB: true, into: &buf.gradS, threads: threads)
         Tensor.neuronBackward(
-          h: buf.h, s: buf.s, gradS: buf.gradS, steps: steps, neuron: neuron, gradX: &buf.gradZ,
-          scratch: &buf.scratch, threads: threads)
+          h: buf.h, s: buf.s, gradS: buf.gradS, steps: steps, neuron: hiddenNeuron,
+          gradX: &buf.gradZ, scratch: &buf.scratch, threads: threads)
         weightGradient(of: l, threads: threads)
       }
     case .sdfa:
       guard let feedback else { preconditionFailure("SDFA needs a feedback matrix") }
-      let fMax = feedback.shape[1]
-      let projected = Tensor.matmul(e, feedback)  // [B, F_max]
-      let scale = Float(fMax).squareRoot()
+      let projected = SDFAFeedback.Projection(error: e, feedback: feedback)
       let hiddenCount = last
       weightGradient(of: last, threads: threads)
       // Hidden layers are independent: each back-propagates its own projection through its own
@@ -219,17 +220,9 @@ final class MLPEngine {
       Kernels.parallelFor(hiddenCount, threads: concurrent ? threads : 1) { l in
         let buf = self.layers[l]
         let width = buf.s.shape[1]
-        var g = Tensor(shape: [self.batch, width])
-        projected.withUnsafeBufferPointer { p in
-          g.withUnsafeMutableBufferPointer { g in
-            for b in 0..<self.batch {
-              for j in 0..<width { g[b * width + j] = p[b * fMax + j] / scale }
-            }
-          }
-        }
-        buf.gradS = g
+        buf.gradS = projected.slice(width: width)
         Tensor.neuronBackward(
-          h: buf.h, s: buf.s, gradS: buf.gradS, steps: self.steps, neuron: self.neuron,
+          h: buf.h, s: buf.s, gradS: buf.gradS, steps: self.steps, neuron: hiddenNeuron,
           gradX: &buf.gradZ, scratch: &buf.scratch, threads: inner)
         self.weightGradient(of: l, threads: inner)
       }

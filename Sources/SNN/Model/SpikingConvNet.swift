@@ -10,6 +10,13 @@ public struct SpikingConvNet: Sendable, Equatable {
     public var outChannels: Int
     public var batchNorm: Bool
     public var pool: Bool
+
+    public init(inChannels: Int, outChannels: Int, batchNorm: Bool, pool: Bool) {
+      self.inChannels = inChannels
+      self.outChannels = outChannels
+      self.batchNorm = batchNorm
+      self.pool = pool
+    }
   }
 
   /// Input `[C, H, W]`.

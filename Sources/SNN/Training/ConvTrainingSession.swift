@@ -28,14 +28,18 @@ public final class ConvTrainingSession {
     self.model = model
     self.config = config
     engine = ConvEngine(network: model, steps: timeSteps, threads: config.threads)
+    engine.memory = config.memory
     optimizer = config.optimizer.makeOptimizer(threads: config.threads)
-    let sizes = model.spatialSizes
-    let blockWidths = model.blocks.enumerated().map { i, b in b.outChannels * sizes[i + 1][0] * sizes[i + 1][1] }
-    let widths = blockWidths + model.linearSizes.dropFirst().dropLast()
-    feedback =
-      config.method == .sdfa && !widths.isEmpty
-      ? Trainer.feedbackMatrix(classes: model.classCount, maxFeatures: widths.max()!, seed: config.seed)
-      : nil
+    feedback = SDFAFeedback.matrix(
+      method: config.method, classes: model.classCount, widths: model.feedbackWidths,
+      seed: config.seed)
+  }
+
+  /// Evaluates the network as trained so far on `data` in batches of the training batch size,
+  /// reusing this session's buffers (batch norm from running statistics).
+  public func evaluate(on data: some SpikeFrameSource, loss: TrainConfig.Loss) -> Evaluator.Result {
+    precondition(data.timeSteps == engine.steps, "\(data.timeSteps) time steps for an engine of \(engine.steps)")
+    return Evaluator.evaluate(model, on: data, batchSize: config.batchSize, loss: loss, engine: engine)
   }
 
   /// Trains on `samples` of `data` at learning rate `lr`.
@@ -65,7 +69,9 @@ public final class ConvTrainingSession {
       result.nonFinite = "the loss"
       return result
     }
-    var grads = engine.backward(model, outputError: e, method: config.method, feedback: feedback)
+    var grads = engine.backward(
+      model, outputError: e, method: config.method, feedback: feedback,
+      temporal: config.temporal)
     if config.method == .shallow {
       let last = grads.count
       let nb = model.blocks.count, nl = model.linearWeights.count
@@ -101,7 +107,17 @@ extension Evaluator {
       net.convWeights = net.convWeights.enumerated().map { transform($0, $1) }
       net.linearWeights = net.linearWeights.enumerated().map { transform(nb + $0, $1) }
     }
-    let engine = ConvEngine(network: net, steps: data.timeSteps, threads: threads)
+    return evaluate(
+      net, on: data, batchSize: batchSize, loss: loss,
+      engine: ConvEngine(network: net, steps: data.timeSteps, threads: threads))
+  }
+
+  /// Evaluates `net` with `engine`'s buffers (a training session's, so that evaluating between
+  /// epochs needs no second set).
+  static func evaluate(
+    _ net: SpikingConvNet, on data: some SpikeFrameSource, batchSize: Int, loss: TrainConfig.Loss,
+    engine: ConvEngine
+  ) -> Result {
     let n = data.sampleCount
     var lossSum = 0.0, correct = 0
     var rates = [Double](repeating: 0, count: net.blocks.count + net.linearWeights.count)

@@ -33,12 +33,10 @@ public struct Trainer {
     self.train = train
   }
 
-  /// SDFA's fixed feedback matrix `B ~ N(0, 1)`, `[classes, F_max]`, for `seed`.
+  /// SDFA's fixed feedback matrix `B ~ N(0, 1)`, `[classes, F_max]`, for `seed`
+  /// (``SDFAFeedback/matrix(classes:maxFeatures:seed:)``).
   public static func feedbackMatrix(classes: Int, maxFeatures: Int, seed: UInt64) -> Tensor {
-    var rng = RandomStream(seed: seed, purpose: "sdfa.feedback")
-    var b = Tensor(shape: [classes, maxFeatures])
-    b.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = rng.nextNormal() } }
-    return b
+    SDFAFeedback.matrix(classes: classes, maxFeatures: maxFeatures, seed: seed)
   }
 
   /// Trains on `trainData`, evaluating on `testData` after every epoch.
@@ -118,11 +116,7 @@ public struct Trainer {
       step: { session.step(trainData, samples: $0, lr: $1) },
       setObserver: { session.weightObserver = $0 },
       snapshot: { (session.model.checkpoint(), session.optimizerState) },
-      evaluate: {
-        Evaluator.evaluate(
-          session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
-          threads: train.threads)
-      })
+      evaluate: { session.evaluate(on: testData, loss: train.loss) })
     return TrainingResult(model: session.model, epochs: metrics)
   }
 
@@ -147,8 +141,10 @@ public struct Trainer {
     evaluate: () -> Evaluator.Result
   ) throws(TrainingError) -> [EpochMetrics] {
     let shuffle = RandomStream(seed: train.seed, purpose: "train.shuffle")
-    let n = trainData.sampleCount
-    let batches = (n + train.batchSize - 1) / train.batchSize
+    // With drop_last the samples of the last partial batch sit out the epoch (reshuffled each
+    // epoch, so each sits out only now and then); metrics average over the samples trained.
+    let batches = train.batchesPerEpoch(samples: trainData.sampleCount)
+    let n = min(trainData.sampleCount, batches * train.batchSize)
     var metrics = resumeFrom?.metrics ?? []
     guard metrics.count <= train.epochs else {
       throw .invalidSetup("the state to resume from has \(metrics.count) epochs, more than the \(train.epochs) to train")
@@ -158,7 +154,7 @@ public struct Trainer {
       let start = DispatchTime.now().uptimeNanoseconds
       let lr = train.learningRate(epoch: epoch)
       var order = shuffle.substream("epoch\(epoch)")
-      let perm = order.permutation(n)
+      let perm = order.permutation(trainData.sampleCount)
       var lossSum = 0.0, correct = 0
       var rates = [Double](repeating: 0, count: layers)
       var batch = 0

@@ -46,11 +46,9 @@ public final class TrainingSession {
       threads: config.threads)
     engine.kernels = kernels
     optimizer = config.optimizer.makeOptimizer(threads: config.threads)
-    let hidden = model.sizes.dropFirst().dropLast()
-    feedback =
-      config.method == .sdfa && !hidden.isEmpty
-      ? Trainer.feedbackMatrix(classes: model.classCount, maxFeatures: hidden.max()!, seed: config.seed)
-      : nil
+    feedback = SDFAFeedback.matrix(
+      method: config.method, classes: model.classCount, widths: model.feedbackWidths,
+      seed: config.seed)
   }
 
   /// The optimizer's state (see ``Optimizer/state``).
@@ -86,7 +84,9 @@ public final class TrainingSession {
       result.nonFinite = "the loss"
       return result
     }
-    engine.backward(model.weights, outputError: e, method: config.method, feedback: feedback)
+    engine.backward(
+      model.weights, outputError: e, method: config.method, feedback: feedback,
+      temporal: config.temporal)
     let grads = engine.gradients(method: config.method)
     for (l, g) in grads.enumerated() where g != nil && !g!.isFinite {
       result.nonFinite = "the gradient of layer \(l)"

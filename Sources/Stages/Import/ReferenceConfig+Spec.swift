@@ -132,6 +132,11 @@ extension ReferenceConfig {
       "  method: \(method)",
       "  epochs: \(epochs)",
       "  batch_size: \(batchSize)",
+    ]
+    // The reference's training DataLoader drops the last partial batch (module/dataloader.py);
+    // SHD's own loader (module/dataloader_shd.py) keeps it.
+    if dataset != .shd { lines.append("  drop_last: true") }
+    lines += [
       "  optimizer: {\(optimizerFlow)}",
       "  schedule: cosine",
       "  loss: \(specLoss)",

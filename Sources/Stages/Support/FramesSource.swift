@@ -6,17 +6,25 @@ struct FramesSource: SpikeFrameSource, @unchecked Sendable {
   let container: FramesContainer
   let split: DatasetSplit
   let samples: [Int]
+  /// Output classes of the network: the data's, or more (the reference's Braille config has 28
+  /// outputs for 27 letters).
+  var classCount: Int
 
   init(_ container: FramesContainer, split: DatasetSplit) {
+    self.init(container, split: split, samples: container.sampleIndices(in: split))
+  }
+
+  /// The container's samples `samples` (container indices), called `split`.
+  init(_ container: FramesContainer, split: DatasetSplit, samples: [Int]) {
     self.container = container
     self.split = split
-    self.samples = container.sampleIndices(in: split)
+    self.samples = samples
+    classCount = container.classCount
   }
 
   var sampleCount: Int { samples.count }
   var timeSteps: Int { container.timeSteps }
   var inputShape: [Int] { container.inputShape }
-  var classCount: Int { container.classCount }
   func label(_ sample: Int) -> Int { container.label(samples[sample]) }
 
   func appendActiveFeatures(sample: Int, step: Int, indices: inout [Int32], values: inout [Float]) {

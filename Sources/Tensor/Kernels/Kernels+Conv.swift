@@ -163,7 +163,8 @@ extension Kernels {
       sdfa_pooled_neuron_backward(
         Int64(steps), Int64(planes), Int64(height), Int64(width), Int64(planes * p / parts),
         Int64(planes * (p + 1) / parts), h, gradPooled, Int64(stride), argmax, gradX,
-        neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold, neuron.alpha)
+        neuron.leaky ? 1 : 0, neuron.tau, neuron.vThreshold, neuron.alpha, neuron.detachReset ? 1 : 0,
+        neuron.backwardThroughTime ? 1 : 0)
     }
   }
 }

@@ -10,12 +10,40 @@ public struct NeuronParameters: Sendable, Hashable, Codable {
   public var vThreshold: Float
   /// Sharpness of the ATan surrogate.
   public var alpha: Float
+  /// Whether the backward pass treats the reset's spike as a constant (spikingjelly's
+  /// `detach_reset=True`): `V = H · (1 − S)` then gives `dV/dH = 1 − S` instead of
+  /// `1 − S − H · S'(H)`. Only gradients change; the forward pass is the same.
+  public var detachReset: Bool
+  /// Whether the membrane's gradient flows from step t back to step t − 1 (backpropagation
+  /// through time, the default). False cuts `dH[t]/dV[t−1]`: each step's dL/dX comes from that
+  /// step's dL/dS alone (`train.temporal: local`, set per layer by the trainer).
+  public var backwardThroughTime: Bool
 
-  public init(leaky: Bool = true, tau: Float = 2, vThreshold: Float = 1, alpha: Float = 2) {
+  public init(
+    leaky: Bool = true, tau: Float = 2, vThreshold: Float = 1, alpha: Float = 2,
+    detachReset: Bool = false, backwardThroughTime: Bool = true
+  ) {
     self.leaky = leaky
     self.tau = tau
     self.vThreshold = vThreshold
     self.alpha = alpha
+    self.detachReset = detachReset
+    self.backwardThroughTime = backwardThroughTime
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case leaky, tau, vThreshold, alpha, detachReset, backwardThroughTime
+  }
+
+  /// Decodes parameters saved before the gradient options existed as their defaults.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      leaky: try c.decode(Bool.self, forKey: .leaky), tau: try c.decode(Float.self, forKey: .tau),
+      vThreshold: try c.decode(Float.self, forKey: .vThreshold),
+      alpha: try c.decode(Float.self, forKey: .alpha),
+      detachReset: try c.decodeIfPresent(Bool.self, forKey: .detachReset) ?? false,
+      backwardThroughTime: try c.decodeIfPresent(Bool.self, forKey: .backwardThroughTime) ?? true)
   }
 }
 
@@ -68,7 +96,8 @@ extension Kernels {
   }
 
   /// Backward through time of ``neuronForward(steps:rowsPerStep:rowWidth:x:h:s:v:rowStart:indices:neuron:)``
-  /// with the ATan surrogate and the reset's gradient kept.
+  /// with the ATan surrogate; `neuron.detachReset` and `neuron.backwardThroughTime` select which
+  /// terms of the gradient are kept.
   ///
   /// `gradS` holds dL/dS per step (`broadcastOverTime`: one `[m]` slice used at every step);
   /// `gradX` receives dL/dX, `[steps, m]`; `gv` is scratch of `m`.
@@ -85,7 +114,8 @@ extension Kernels {
       sdfa_neuron_backward(
         Int64(steps), Int64(u1 - u0), Int64(m), h + u0, s + u0, gradS + u0,
         broadcastOverTime ? 0 : Int64(m), gradX + u0, gv + u0, neuron.leaky ? 1 : 0, neuron.tau,
-        neuron.vThreshold, neuron.alpha)
+        neuron.vThreshold, neuron.alpha, neuron.detachReset ? 1 : 0,
+        neuron.backwardThroughTime ? 1 : 0)
     }
   }
 }

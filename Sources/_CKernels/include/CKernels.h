@@ -48,13 +48,16 @@ void sdfa_count_spikes(int64_t rows, int64_t width, const float *s, int64_t *cou
 void sdfa_emit_spikes(int64_t rows, int64_t width, const float *s, const int64_t *row_start,
                       int32_t *idx);
 
-/// Backward through time of `sdfa_neuron_forward` with the ATan surrogate and undetached reset.
+/// Backward through time of `sdfa_neuron_forward` with the ATan surrogate. detach_reset != 0
+/// treats the reset's spike as a constant (dV/dH = 1 − S); through_time == 0 cuts the membrane's
+/// gradient between steps (dH[t]/dV[t−1] = 0: each step's dL/dX from that step's dL/dS only).
 /// Units 0 ..< m of rows of length ld (ld = m for the whole layer; a column block otherwise).
 /// grad_s: dL/dS with time stride grad_s_tstride (0 = same gradient at every step; else ld).
 /// grad_x: [T, ld] output dL/dX. gv: [m] scratch.
 void sdfa_neuron_backward(int64_t T, int64_t m, int64_t ld, const float *h, const float *s,
                           const float *grad_s, int64_t grad_s_tstride, float *grad_x, float *gv,
-                          int lif, float tau, float v_threshold, float alpha);
+                          int lif, float tau, float v_threshold, float alpha, int detach_reset,
+                          int through_time);
 
 /// PyTorch Adam / AdamW step over n parameters (decoupled != 0: AdamW weight decay).
 void sdfa_adam_step(int64_t n, float *w, const float *g, float *m, float *v, float lr,

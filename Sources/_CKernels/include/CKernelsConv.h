@@ -82,12 +82,13 @@ int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int
                                      const float *beta, float *h, float *v, int lif, float tau,
                                      float v_threshold);
 
-/// `sdfa_maxpool2x2_backward` followed by `sdfa_neuron_backward` (ATan surrogate, reset
-/// gradient kept) for a pooled block, without materialising dL/dS: planes p0 ..< p1 of `planes`
+/// `sdfa_maxpool2x2_backward` followed by `sdfa_neuron_backward` (ATan surrogate, the same
+/// detach_reset and through_time) for a pooled block, without materialising dL/dS: planes p0 ..< p1 of `planes`
 /// planes [h, w] per step. hm, grad_x: [T, planes·h·w]; argmax: [T, planes·(h/2)·(w/2)];
 /// grad_pooled: dL/d(pooled output) with time stride grad_tstride (0: the same at every step,
 /// else planes·(h/2)·(w/2)). Spikes are recomputed from hm.
 void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
                                  int64_t p1, const float *hm, const float *grad_pooled,
                                  int64_t grad_tstride, const int32_t *argmax, float *grad_x,
-                                 int lif, float tau, float v_threshold, float alpha);
+                                 int lif, float tau, float v_threshold, float alpha,
+                                 int detach_reset, int through_time);

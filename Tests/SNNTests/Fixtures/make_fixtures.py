@@ -1,7 +1,8 @@
 """Generates the spikingjelly/PyTorch parity fixtures of SNNTests.
 
 Run (torch 2.13.0+cpu and spikingjelly 2.0.0 from PyPI):
-    python make_fixtures.py            # writes neuron.json and mlp.json next to this file
+    python make_fixtures.py            # writes every fixture next to this file
+    python make_fixtures.py variants   # writes variants.json only (detach_reset, temporal local)
 
 Weights are given in PyTorch's [out, in] layout. SDFA follows DESIGN.md: hidden spikes are cut
 from the graph, every hidden layer l receives dL/dS_l[t] = (e @ B)[:, :F_l] / sqrt(F_max) at
@@ -18,13 +19,13 @@ torch.manual_seed(0)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def make_node(kind, tau=2.0, v_th=1.0, alpha=2.0):
+def make_node(kind, tau=2.0, v_th=1.0, alpha=2.0, detach_reset=False, step_mode="m"):
     sg = surrogate.ATan(alpha=alpha)
     if kind == "lif":
         return neuron.LIFNode(tau=tau, decay_input=True, v_threshold=v_th, v_reset=0.0,
-                              surrogate_function=sg, detach_reset=False, step_mode="m")
+                              surrogate_function=sg, detach_reset=detach_reset, step_mode=step_mode)
     return neuron.IFNode(v_threshold=v_th, v_reset=0.0, surrogate_function=sg,
-                         detach_reset=False, step_mode="m")
+                         detach_reset=detach_reset, step_mode=step_mode)
 
 
 def flat(t):
@@ -110,6 +111,77 @@ def mlp_cases():
                           spikes=[flat(s) for s in spikes], rate=flat(rate), loss_value=float(loss.detach()),
                           feedback=flat(fb), bp_grads=bp_grads, sdfa_grads=sdfa_grads))
     return cases
+
+
+def variant_neuron_cases():
+    """detach_reset=True neurons: spikes (unchanged) and dL/dX (the reset's spike a constant)."""
+    cases = []
+    for kind, tau, v_th, alpha in [("lif", 2.0, 1.0, 2.0), ("lif", 3.0, 0.5, 4.0), ("if", 2.0, 1.0, 2.0)]:
+        T, B, N = 6, 3, 7
+        x = (torch.randn(T, B, N) * 1.2 + 0.4).requires_grad_(True)
+        g = torch.randn(T, B, N)
+        node = make_node(kind, tau, v_th, alpha, detach_reset=True)
+        s = node(x)
+        (s * g).sum().backward()
+        cases.append(dict(kind=kind, tau=tau, v_threshold=v_th, alpha=alpha, T=T, B=B, N=N,
+                          detach_reset=True, x=flat(x), grad_s=flat(g), s=flat(s),
+                          grad_x=flat(x.grad)))
+    return cases
+
+
+def variant_mlp_cases():
+    """The MLP of mlp_cases under detach_reset x temporal (bptt | local), BP and SDFA.
+
+    temporal local: every hidden layer's neuron runs step by step and its membrane is detached
+    after each step (node.v = node.v.detach()), so no gradient flows from step t to t - 1 in
+    hidden layers; the output layer keeps its gradient through time."""
+    cases = []
+    sizes, T, B = [40, 24, 16, 6], 5, 4
+    C = sizes[-1]
+    linears = [layer.Linear(sizes[i], sizes[i + 1], bias=False) for i in range(len(sizes) - 1)]
+    with torch.no_grad():
+        for lin in linears:
+            lin.weight.mul_(5.0)
+    mask = torch.rand(T, B, sizes[0]) < 0.2
+    x = (mask * torch.randint(1, 4, (T, B, sizes[0]))).float()
+    labels = torch.randint(0, C, (B,))
+    one_hot = torch.nn.functional.one_hot(labels, C).float()
+    f_max = max(sizes[1:-1])
+    fb = torch.randn(C, f_max)
+    for detach_reset in [False, True]:
+        for temporal in ["bptt", "local"]:
+            for method in ["bp", "sdfa"]:
+                nodes = [make_node("lif", detach_reset=detach_reset, step_mode="s") for _ in linears]
+                for lin in linears:
+                    lin.weight.grad = None
+                outs = [[] for _ in linears]
+                for t in range(T):
+                    h = x[t]
+                    for i, (lin, n) in enumerate(zip(linears, nodes)):
+                        h = n(lin(h))
+                        outs[i].append(h)
+                        hidden = i < len(linears) - 1
+                        if hidden and temporal == "local":
+                            n.v = n.v.detach()
+                        if hidden and method == "sdfa":
+                            h = h.detach()
+                spikes = [torch.stack(o) for o in outs]
+                rate = spikes[-1].mean(0)
+                if method == "bp":
+                    torch.nn.functional.mse_loss(rate, one_hot).backward()
+                else:
+                    rate_d = rate.detach().requires_grad_(True)
+                    e, = torch.autograd.grad(torch.nn.functional.mse_loss(rate_d, one_hot), rate_d)
+                    proj = e @ fb
+                    hidden = spikes[:-1]
+                    grads = [proj[:, :s.shape[-1]].unsqueeze(0).expand_as(s) / math.sqrt(f_max)
+                             for s in hidden]
+                    torch.autograd.backward([rate] + hidden, [e] + grads)
+                cases.append(dict(detach_reset=detach_reset, temporal=temporal, method=method,
+                                  grads=[flat(lin.weight.grad) for lin in linears],
+                                  spikes=[flat(s) for s in spikes]))
+    return dict(sizes=sizes, T=T, B=B, x=flat(x), labels=[int(v) for v in labels],
+                weights=[flat(l.weight) for l in linears], feedback=flat(fb), cases=cases)
 
 
 def conv_case():
@@ -204,9 +276,17 @@ def convnet_case():
 
 
 if __name__ == "__main__":
+    import sys
     import spikingjelly
     meta = dict(torch=torch.__version__,
                 spikingjelly=getattr(spikingjelly, "__version__", "2.0.0"))
+    # The variants draw from their own seed, so that adding them changed no earlier fixture.
+    torch.manual_seed(14)
+    with open(os.path.join(HERE, "variants.json"), "w") as f:
+        json.dump(dict(meta=meta, neurons=variant_neuron_cases(), mlp=variant_mlp_cases()), f)
+    if sys.argv[1:] == ["variants"]:
+        sys.exit(0)
+    torch.manual_seed(0)
     with open(os.path.join(HERE, "neuron.json"), "w") as f:
         json.dump(dict(meta=meta, cases=neuron_cases()), f)
     with open(os.path.join(HERE, "mlp.json"), "w") as f:
