@@ -14,6 +14,8 @@ out=Sources/Stages/Support/TechnologyPresets+Files.swift
   echo "  /// Each preset's YAML text, by name, exactly as in \`experiments/hardware/NAME.yml\`."
   echo "  static let files: [String: String] = ["
   for file in $(ls experiments/hardware/*.yml | LC_ALL=C sort); do
+    # A sensitivity study (top-level `knobs:`) lives beside the technologies but is not one.
+    if grep -q '^knobs:' "$file"; then continue; fi
     name=$(basename "$file" .yml)
     if grep -q '"""##' "$file"; then echo "error: $file contains the raw-string delimiter" >&2; exit 1; fi
     printf '    "%s": ##"""\n' "$name"

@@ -48,7 +48,7 @@ import Testing
       | 2 | 82.00 ± 2.00 | 72.00 ± 2.00 | −10.00 |
       | 4 | 63.00 ± 3.00 | 65.00 ± 0.00 | +2.00 |
 
-      *Fixed across runs: N-MNIST (synthetic), 10 classes, LIF neurons, MLP, 2 FC. Best test accuracy in percent, mean ± sample standard deviation over seeds (no ± where one seed ran). Δ = SDFA − BP in percentage points. Data: synthetic. Spec tau-sweep (sha256 abcdef012345). Seeds 0–2 (3). sdfa 0.1.0.*
+      *Fixed across runs: N-MNIST (synthetic), 10 classes, LIF neurons, MLP, 2 FC. Best test accuracy in percent, mean ± sample standard deviation over seeds (no ± where one seed ran). Best = best over epochs, on the test set (the reference's protocol; optimistic). Δ = SDFA − BP in percentage points. Data: synthetic. Spec tau-sweep (sha256 abcdef012345). Seeds 0–2 (3). sdfa 0.1.0.*
 
       """#)
     let csv = table.csv().components(separatedBy: "\r\n")

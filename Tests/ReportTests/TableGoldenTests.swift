@@ -55,7 +55,7 @@ private let TEX = #"""
       \centering
       \small
       \setlength{\tabcolsep}{3pt}
-      \caption{Test accuracy, BP against SDFA. Best test accuracy in percent, mean $\pm$ sample standard deviation over seeds (no $\pm$ where one seed ran). $\Delta$ = SDFA $-$ BP in percentage points. Paper: Ren et al., ICCAD 2025.}
+      \caption{Test accuracy, BP against SDFA. Best test accuracy in percent, mean $\pm$ sample standard deviation over seeds (no $\pm$ where one seed ran). Best = best over epochs, on the test set (the reference's protocol; optimistic). $\Delta$ = SDFA $-$ BP in percentage points. Paper: Ren et al., ICCAD 2025.}
       \label{tab:quick-accuracy}
       \begin{tabular}{@{}lrlllrrrrrr@{}}
         \toprule

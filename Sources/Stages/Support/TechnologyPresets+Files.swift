@@ -7,7 +7,8 @@ extension TechnologyPresets {
     "agasi-slow": ##"""
 # Slow analog Ag:a-Si synapse (MLP+NeuroSim V3.0 RealDevice), ISAAC periphery.
 # Sources: research notes ../../shared/research/hardware.md §3.1, §5 (MLP+NeuroSim V3.0 Cell.cpp).
-# [assumption] marks calibration knobs.
+# [assumption] marks values without a source, each with a plausible range; none was chosen
+# for the ratio it produces (experiments/hardware/sensitivity.yml sweeps them).
 name: agasi-slow
 node_nm: 32                       # ISAAC (Shafiee et al., ISCA 2016), 32 nm
 crossbar_rows: 128                # ISAAC Table I: 128x128 arrays; NeuroSim V2.1 numRowSubArray
@@ -16,7 +17,8 @@ cell_bits: 6                       # 97/100 levels (MLP+NeuroSim V3.0 RealDevice
 weight_bits: 8                    # [assumption] trainer quantisation; NeuroSim V2.1 trains with 8-bit
 error_bits: 8                     # DNN+NeuroSim V2.1 --wl_error 8, --wl_grad 8
 state_bits: 8                     # [assumption] stored membrane potential / surrogate
-first_layer_input_bits: 1         # [assumption] binarised event frames (research notes §2.1 b_in1 option)
+first_layer_input_bits: 8         # [assumption] range 1-8: input resolution for analog first-layer values
+                                  # (Braille); trained event counts set their own bits (map stage)
 signed_weights: differential      # MNSIM 2.0 Xbar_Polarity = 2 (positive and negative arrays)
 feedback_cells_per_entry: 1       # [assumption] B is random, needs no precision
 feedback_signed_weights: differential  # [assumption] B entries are signed (N(0,1))
@@ -52,10 +54,11 @@ architecture:
   transpose_mode: peripheral      # research notes §2.3 default (PipeLayer transpose circuit)
   transpose_peripheral_factor: 1  # research notes §3.2 k_T = 1.0
   feedback_matrix: shared_prefix  # reference code module/sdfa.py: one C x F_max matrix
-  backward_slot_factor: 1         # research notes §4.1 k_bwd = 1 (spike-coded error as in PipeLayer);
-                                  # 2 lifts the conv nets to 5.6-12.4x but doubles the MLPs (paper: ~1.1x)
-  bit_serial_error: false         # calibration knob: spike-coded error as in PipeLayer; true gives
-                                  # energy ratios 3-9x, far outside the paper's 1.37-2.1x
+  backward_slot_factor: 1         # [assumption] range 1-8 (k_bwd; = error_bits when the error is fed
+                                  # bit-serially). PipeLayer's error encoding could not be verified from
+                                  # its paper here (only the abstract was reachable); 1 = one read per step
+  bit_serial_error: false         # [assumption] false | true: error VMM inputs as one spike-coded read
+                                  # (false) or error_bits bit-serial reads (true); same source gap
   event_driven: true              # research notes §3.1 activityScaling
   stale_weights: false            # ablation only; the paper does not claim it
 
@@ -63,7 +66,8 @@ architecture:
     "mnsim-like": ##"""
 # MNSIM 2.0-like technology: 256x256 arrays and the MNSIM write model, ISAAC periphery.
 # Sources: research notes ../../shared/research/hardware.md §2.1, §3.1 (MNSIM 2.0 SimConfig.ini).
-# [assumption] marks calibration knobs.
+# [assumption] marks values without a source, each with a plausible range; none was chosen
+# for the ratio it produces (experiments/hardware/sensitivity.yml sweeps them).
 name: mnsim-like
 node_nm: 32                       # ISAAC (Shafiee et al., ISCA 2016), 32 nm
 crossbar_rows: 256                 # MNSIM 2.0 default crossbar 256x256
@@ -72,7 +76,8 @@ cell_bits: 2                      # ISAAC Table I: 2 bits per cell
 weight_bits: 8                    # [assumption] trainer quantisation; NeuroSim V2.1 trains with 8-bit
 error_bits: 8                     # DNN+NeuroSim V2.1 --wl_error 8, --wl_grad 8
 state_bits: 8                     # [assumption] stored membrane potential / surrogate
-first_layer_input_bits: 1         # [assumption] binarised event frames (research notes §2.1 b_in1 option)
+first_layer_input_bits: 8         # [assumption] range 1-8: input resolution for analog first-layer values
+                                  # (Braille); trained event counts set their own bits (map stage)
 signed_weights: differential      # MNSIM 2.0 Xbar_Polarity = 2 (positive and negative arrays)
 feedback_cells_per_entry: 1       # [assumption] B is random, needs no precision
 feedback_signed_weights: differential  # [assumption] B entries are signed (N(0,1))
@@ -108,10 +113,11 @@ architecture:
   transpose_mode: peripheral      # research notes §2.3 default (PipeLayer transpose circuit)
   transpose_peripheral_factor: 1  # research notes §3.2 k_T = 1.0
   feedback_matrix: shared_prefix  # reference code module/sdfa.py: one C x F_max matrix
-  backward_slot_factor: 1         # research notes §4.1 k_bwd = 1 (spike-coded error as in PipeLayer);
-                                  # 2 lifts the conv nets to 5.6-12.4x but doubles the MLPs (paper: ~1.1x)
-  bit_serial_error: false         # calibration knob: spike-coded error as in PipeLayer; true gives
-                                  # energy ratios 3-9x, far outside the paper's 1.37-2.1x
+  backward_slot_factor: 1         # [assumption] range 1-8 (k_bwd; = error_bits when the error is fed
+                                  # bit-serially). PipeLayer's error encoding could not be verified from
+                                  # its paper here (only the abstract was reachable); 1 = one read per step
+  bit_serial_error: false         # [assumption] false | true: error VMM inputs as one spike-coded read
+                                  # (false) or error_bits bit-serial reads (true); same source gap
   event_driven: true              # research notes §3.1 activityScaling
   stale_weights: false            # ablation only; the paper does not claim it
 
@@ -119,7 +125,8 @@ architecture:
     "neurosim-like": ##"""
 # DNN+NeuroSim V2.1-like technology: NeuroSim write pulses and conductances, ISAAC periphery.
 # Sources: research notes ../../shared/research/hardware.md §3.1 (DNN+NeuroSim V2.1 Param.cpp).
-# [assumption] marks calibration knobs.
+# [assumption] marks values without a source, each with a plausible range; none was chosen
+# for the ratio it produces (experiments/hardware/sensitivity.yml sweeps them).
 name: neurosim-like
 node_nm: 32                       # ISAAC (Shafiee et al., ISCA 2016), 32 nm
 crossbar_rows: 128                # ISAAC Table I: 128x128 arrays; NeuroSim V2.1 numRowSubArray
@@ -128,7 +135,8 @@ cell_bits: 2                      # ISAAC Table I: 2 bits per cell
 weight_bits: 8                    # [assumption] trainer quantisation; NeuroSim V2.1 trains with 8-bit
 error_bits: 8                     # DNN+NeuroSim V2.1 --wl_error 8, --wl_grad 8
 state_bits: 8                     # [assumption] stored membrane potential / surrogate
-first_layer_input_bits: 1         # [assumption] binarised event frames (research notes §2.1 b_in1 option)
+first_layer_input_bits: 8         # [assumption] range 1-8: input resolution for analog first-layer values
+                                  # (Braille); trained event counts set their own bits (map stage)
 signed_weights: differential      # MNSIM 2.0 Xbar_Polarity = 2 (positive and negative arrays)
 feedback_cells_per_entry: 1       # [assumption] B is random, needs no precision
 feedback_signed_weights: differential  # [assumption] B entries are signed (N(0,1))
@@ -164,10 +172,11 @@ architecture:
   transpose_mode: peripheral      # research notes §2.3 default (PipeLayer transpose circuit)
   transpose_peripheral_factor: 1  # research notes §3.2 k_T = 1.0
   feedback_matrix: shared_prefix  # reference code module/sdfa.py: one C x F_max matrix
-  backward_slot_factor: 1         # research notes §4.1 k_bwd = 1 (spike-coded error as in PipeLayer);
-                                  # 2 lifts the conv nets to 5.6-12.4x but doubles the MLPs (paper: ~1.1x)
-  bit_serial_error: false         # calibration knob: spike-coded error as in PipeLayer; true gives
-                                  # energy ratios 3-9x, far outside the paper's 1.37-2.1x
+  backward_slot_factor: 1         # [assumption] range 1-8 (k_bwd; = error_bits when the error is fed
+                                  # bit-serially). PipeLayer's error encoding could not be verified from
+                                  # its paper here (only the abstract was reachable); 1 = one read per step
+  bit_serial_error: false         # [assumption] false | true: error VMM inputs as one spike-coded read
+                                  # (false) or error_bits bit-serial reads (true); same source gap
   event_driven: true              # research notes §3.1 activityScaling
   stale_weights: false            # ablation only; the paper does not claim it
 
@@ -175,7 +184,8 @@ architecture:
     "rram-32nm": ##"""
 # Default technology: ISAAC-like 32 nm periphery with MNSIM RRAM write parameters.
 # Sources: research notes ../../shared/research/hardware.md §2.1, §3.1. [assumption] marks
-# values without a source; they are calibration knobs, printed with every estimate.
+# values without a source, each with a plausible range; none was chosen for the ratio it
+# produces. experiments/hardware/sensitivity.yml sweeps them; every estimate prints them.
 name: rram-32nm
 node_nm: 32                       # ISAAC (Shafiee et al., ISCA 2016), 32 nm
 crossbar_rows: 128                # ISAAC Table I: 128x128 arrays; NeuroSim V2.1 numRowSubArray
@@ -184,7 +194,8 @@ cell_bits: 2                      # ISAAC Table I: 2 bits per cell
 weight_bits: 8                    # [assumption] trainer quantisation; NeuroSim V2.1 trains with 8-bit
 error_bits: 8                     # DNN+NeuroSim V2.1 --wl_error 8, --wl_grad 8
 state_bits: 8                     # [assumption] stored membrane potential / surrogate
-first_layer_input_bits: 1         # [assumption] binarised event frames (research notes §2.1 b_in1 option)
+first_layer_input_bits: 8         # [assumption] range 1-8: input resolution for analog first-layer values
+                                  # (Braille); trained event counts set their own bits (map stage)
 signed_weights: differential      # MNSIM 2.0 Xbar_Polarity = 2 (positive and negative arrays)
 feedback_cells_per_entry: 1       # [assumption] B is random, needs no precision
 feedback_signed_weights: differential  # [assumption] B entries are signed (N(0,1))
@@ -220,10 +231,11 @@ architecture:
   transpose_mode: peripheral      # research notes §2.3 default (PipeLayer transpose circuit)
   transpose_peripheral_factor: 1  # research notes §3.2 k_T = 1.0
   feedback_matrix: shared_prefix  # reference code module/sdfa.py: one C x F_max matrix
-  backward_slot_factor: 1         # research notes §4.1 k_bwd = 1 (spike-coded error as in PipeLayer);
-                                  # 2 lifts the conv nets to 5.6-12.4x but doubles the MLPs (paper: ~1.1x)
-  bit_serial_error: false         # calibration knob: spike-coded error as in PipeLayer; true gives
-                                  # energy ratios 3-9x, far outside the paper's 1.37-2.1x
+  backward_slot_factor: 1         # [assumption] range 1-8 (k_bwd; = error_bits when the error is fed
+                                  # bit-serially). PipeLayer's error encoding could not be verified from
+                                  # its paper here (only the abstract was reachable); 1 = one read per step
+  bit_serial_error: false         # [assumption] false | true: error VMM inputs as one spike-coded read
+                                  # (false) or error_bits bit-serial reads (true); same source gap
   event_driven: true              # research notes §3.1 activityScaling
   stale_weights: false            # ablation only; the paper does not claim it
 
