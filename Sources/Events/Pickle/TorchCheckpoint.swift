@@ -27,8 +27,9 @@ public struct TorchCheckpoint {
   public static func isZip(_ bytes: some Collection<UInt8>) -> Bool { bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) }
 
   /// Reads the archive at `url` and unpickles its `data.pkl`.
-  /// - Throws: ``EventsError`` for an unreadable archive, a missing `data.pkl`, a big-endian
-  ///   file, a refused pickle or a storage shorter than the pickle says.
+  /// - Throws: ``EventsError`` for an unreadable archive, a member whose bytes differ from the
+  ///   archive's CRC-32 (``ZipMember``), a missing `data.pkl`, a big-endian file, a refused
+  ///   pickle or a storage shorter than the pickle says.
   public init(contentsOf url: URL) throws {
     file = url.lastPathComponent
     let archive: Archive
@@ -43,23 +44,7 @@ public struct TorchCheckpoint {
     }
     let prefix = String(pickle.path.dropLast("data.pkl".count))
     let name = file
-    func read(_ entry: Entry) throws -> [UInt8] {
-      // The sizes in a zip's headers are the file's word, not facts: deflate expands at most
-      // 1032:1, so a larger declared size is a lie, refused before anything is reserved.
-      let declared = entry.uncompressedSize, compressed = entry.compressedSize
-      let (bound, overflow) = compressed.multipliedReportingOverflow(by: 1032)
-      guard !overflow, declared <= bound + 1024 else {
-        throw EventsError(file: "\(name)/\(entry.path)", "the archive member declares \(declared) bytes from \(compressed) compressed ones, more than deflate can produce (1032:1)")
-      }
-      var bytes = [UInt8]()
-      bytes.reserveCapacity(Int(min(declared, 1 << 26)))
-      do {
-        _ = try archive.extract(entry, skipCRC32: false) { bytes.append(contentsOf: $0) }
-      } catch {
-        throw EventsError(file: "\(name)/\(entry.path)", .byte(bytes.count), "corrupt archive member: \(error)")
-      }
-      return bytes
-    }
+    func read(_ entry: Entry) throws -> [UInt8] { try ZipMember.read(entry, from: archive, name: "\(name)/\(entry.path)") }
     if let order = archive[prefix + "byteorder"] {
       let text = String(decoding: try read(order), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
       guard text == "little" else { throw EventsError(file: "\(file)/\(order.path)", "byte order '\(text)': only little-endian checkpoints are supported") }

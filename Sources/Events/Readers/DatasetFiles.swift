@@ -63,7 +63,8 @@ struct DatasetFiles {
     files.sort { $0.relativePath < $1.relativePath }
   }
 
-  /// The bytes of `file` (decompressed when it is an archive member).
+  /// The bytes of `file` (decompressed when it is an archive member, and checked against the
+  /// archive's CRC-32 and size: see ``ZipMember``).
   func read(_ file: File) throws -> [UInt8] {
     switch file.location {
     case .disk(let url):
@@ -73,14 +74,7 @@ struct DatasetFiles {
         throw EventsError(file: file.displayName, "cannot read: \(FileReadError.reason(error))")
       }
     case .archive(let index, let entry):
-      var bytes = [UInt8]()
-      bytes.reserveCapacity(Int(entry.uncompressedSize))
-      do {
-        _ = try archives[index].1.extract(entry, skipCRC32: false) { chunk in bytes.append(contentsOf: chunk) }
-      } catch {
-        throw EventsError(file: file.displayName, .byte(bytes.count), "corrupt archive member: \(error)")
-      }
-      return bytes
+      return try ZipMember.read(entry, from: archives[index].1, name: file.displayName)
     }
   }
 }
