@@ -1,16 +1,22 @@
 import Foundation
 
 /// Hostile pickles written byte by byte: sizes that overflow or ask for terabytes. They are
-/// the unit tests' cases and the fuzz tests' seeds.
-enum CraftedPickles {
-  typealias P = TorchPickleTests
+/// the unit tests' cases, the fuzz tests' seeds and the files `sdfa run` is given end to end.
+public enum CraftedPickles {
+  /// Pickle opcodes the builders need: GLOBAL and BINUNICODE.
+  enum P {
+    static func global(_ module: String, _ name: String) -> [UInt8] { [0x63] + Array("\(module)\n\(name)\n".utf8) }
+    static func unicode(_ s: String) -> [UInt8] {
+      [0x58] + withUnsafeBytes(of: UInt32(s.utf8.count).littleEndian, Array.init) + Array(s.utf8)
+    }
+  }
 
   /// LONG1 with 8 bytes: any Int.
-  static func long(_ n: Int) -> [UInt8] { [0x8A, 8] + withUnsafeBytes(of: n.littleEndian, Array.init) }
+  public static func long(_ n: Int) -> [UInt8] { [0x8A, 8] + withUnsafeBytes(of: n.littleEndian, Array.init) }
 
   /// `OrderedDict(w=_rebuild_tensor_v2(storage '0' of 7 floats, offset, size, stride, False,
   /// OrderedDict()))`, the shape `torch.save` gives a one-tensor state dict.
-  static func torchTensor(size: [Int], stride: [Int], offset: Int = 0) -> [UInt8] {
+  public static func torchTensor(size: [Int], stride: [Int], offset: Int = 0) -> [UInt8] {
     var p: [UInt8] = [0x80, 0x02]
     p += P.global("collections", "OrderedDict") + [0x29, 0x52]
     p += P.unicode("w")
@@ -26,7 +32,7 @@ enum CraftedPickles {
 
   /// `numpy.core.multiarray._reconstruct(ndarray, (0,), b'b')` built with state
   /// `(1, shape, dtype('<f8'), False, bytes)`, as numpy pickles an array.
-  static func numpyArray(shape: [Int], data: [UInt8]) -> [UInt8] {
+  public static func numpyArray(shape: [Int], data: [UInt8]) -> [UInt8] {
     var p: [UInt8] = [0x80, 0x02]
     p += P.global("numpy.core.multiarray", "_reconstruct")
     p += P.global("numpy", "ndarray") + [0x4B, 0, 0x85] + [0x43, 1, 0x62] + [0x87, 0x52]
@@ -42,10 +48,18 @@ enum CraftedPickles {
 
   /// Shape `[2^62 + 1, 12]`: its element count wraps to 12 in 64 bits, so 96 bytes of data
   /// look like enough while a reader believes 2^62 + 1 rows.
-  static let wrappingBrailleArray = numpyArray(shape: [(1 << 62) + 1, 12], data: [UInt8](repeating: 0, count: 96))
+  public static let wrappingBrailleArray = numpyArray(shape: [(1 << 62) + 1, 12], data: [UInt8](repeating: 0, count: 96))
+  /// `[{'letter': 'A', 'taxel_data': array}]`: the Braille file's layout around `array`, a
+  /// pickle of ``numpyArray(shape:data:)``, so that a reader gets as far as using the array.
+  public static func brailleFile(array: [UInt8]) -> [UInt8] {
+    let value = array.dropFirst(2).dropLast()  // without PROTO and STOP
+    return [0x80, 0x02, 0x5D, 0x7D] + P.unicode("letter") + P.unicode("A") + [0x73] + P.unicode("taxel_data") + value
+      + [0x73, 0x61, 0x2E]  // SETITEM, APPEND, STOP
+  }
+
   /// Size `[10^6, 10^6]`, strides `[0, 0]`: every offset stays in a 7-float storage, and
   /// reading it would allocate 4 TB.
-  static let terabyteView = torchTensor(size: [1_000_000, 1_000_000], stride: [0, 0])
+  public static let terabyteView = torchTensor(size: [1_000_000, 1_000_000], stride: [0, 0])
   /// Size `[2^62, 4]`, strides `[0, 0]`: the element count overflows.
-  static let overflowingView = torchTensor(size: [1 << 62, 4], stride: [0, 0])
+  public static let overflowingView = torchTensor(size: [1 << 62, 4], stride: [0, 0])
 }
