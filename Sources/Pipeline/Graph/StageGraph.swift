@@ -80,8 +80,18 @@ public struct StageGraph: Sendable {
       config = config.setting("name", to: .string(spec.name))
       // Each point as its stages keyed it: every leaf some stage of the point reads, no
       // execution setting (so a per-spec stage's key moves with nothing the points ignore).
+      // The seeds of one sweep point differ only in `seed`: merged once per point, shared.
+      var keyedBySweepPoint: [String: SpecValue] = [:]
       config = config.setting("points", to: .list(pointNodes.map { point, kinds in
-        let keyed = kinds.values.sorted().reduce(SpecValue.object([:])) { $0.merging(nodes[$1].params) }
+        let sweepPoint = point.assignments.filter { $0.axis != "seed" }.map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
+        var keyed: SpecValue
+        if let merged = keyedBySweepPoint[sweepPoint] {
+          keyed = merged
+          if keyed[path: "seed"] != nil { keyed = keyed.setting("seed", to: point.config[path: "seed"] ?? .null) }
+        } else {
+          keyed = kinds.values.sorted().reduce(SpecValue.object([:])) { $0.merging(nodes[$1].params) }
+          keyedBySweepPoint[sweepPoint] = keyed
+        }
         return .object(["id": .string(point.id), "config": keyed,
                         "coordinates": .list(point.assignments.map { .list([.string($0.axis), .string($0.value)]) })])
       }))
