@@ -82,8 +82,8 @@ final class ToyProcess {
   init(_ arguments: [String], in directory: URL, tag: String = UUID().uuidString) throws {
     stdout = directory.appendingPathComponent("out-\(tag).txt")
     stderr = directory.appendingPathComponent("err-\(tag).txt")
-    FileManager.default.createFile(atPath: stdout.path, contents: nil)
-    FileManager.default.createFile(atPath: stderr.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
     process.executableURL = toyExecutable
     process.arguments = arguments
     process.currentDirectoryURL = directory

@@ -20,7 +20,7 @@ import Testing
   @Test(.enabled(if: canRun, "needs make, python3 and GNU find (Linux): the install check was not run"))
   func installedSdfaWorksInAProjectOutsideTheCheckout() throws {
     let log = FileManager.default.temporaryDirectory.appendingPathComponent("sdfa-install-check-\(UUID().uuidString).log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: log) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -17,8 +17,8 @@ import Testing
     environment.merge(extra) { $1 }
     let out = directory.appendingPathComponent("../.out-\(UUID().uuidString)").standardizedFileURL
     let err = directory.appendingPathComponent("../.err-\(UUID().uuidString)").standardizedFileURL
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
     let process = Process()
     process.executableURL = SDFAProcess.executable

@@ -154,8 +154,8 @@ import Testing
     process.arguments = [scratch.url.appendingPathComponent("script.py").path] + arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b }
     let out = scratch.url.appendingPathComponent("out"), err = scratch.url.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
     try process.run()

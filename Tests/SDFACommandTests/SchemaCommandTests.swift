@@ -61,7 +61,7 @@ import Testing
       sys.exit(1 if bad else 0)
       """
     let out = directory.appendingPathComponent("validate.out")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", script, schema.path] + files
