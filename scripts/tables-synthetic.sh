@@ -97,6 +97,11 @@ elapsed=$((SECONDS - start))
   echo "classes, network, neuron, batch size, optimizer, loss, hardware) is the spec's. Smaller T and"
   echo "channel counts also change the hardware table: its ratios describe these reduced networks."
   echo
+  echo "**The hardware tables here are not the paper's workloads**: they cost these reduced networks,"
+  echo "trained for a few epochs, whose deep layers barely spike (in the VGG11 runs layers 5–11 do not"
+  echo "spike at all), so their activity is that of dead layers. For the nine workloads at their full"
+  echo "shapes, with measured or stated nominal activity, see \`results/hardware-sensitivity/sensitivity.md\`."
+  echo
   echo "| spec | synthetic like | seeds | samples (train/test), epochs, T, channels |"
   echo "|---|---|---|---|"
   cat "$parts/reductions"
