@@ -30,7 +30,7 @@ unset SDFA_CACHE SDFA_DATA
 [ "$(command -v sdfa)" = "$tmp/p/bin/sdfa" ] || fail "sdfa on PATH is $(command -v sdfa)"
 
 step "sdfa init in an empty folder outside the checkout"
-mkdir -p "$tmp/work/study" && cd "$tmp/work/study"
+mkdir -p "$tmp/outside/study" && cd "$tmp/outside/study"
 sdfa init
 [ -d .sdfa ] && [ -s spec.yml ] && grep -qx ".sdfa/" .gitignore && grep -qx "results/" .gitignore || fail "init made no project"
 python3 -c 'import json,sys; json.load(open(".sdfa/spec.schema.json"))' || fail "init wrote no JSON schema"
@@ -70,11 +70,11 @@ sdfa status ../spec.yml --all | tee "$tmp/status.out"
 grep -q "cached   train method=sdfa/seed=0" "$tmp/status.out" || fail "status from sub/ does not see the cache"
 ! grep -qE "^  (missing|stale) " "$tmp/status.out" || fail "status from sub/ reports missing stages"
 [ ! -e .sdfa ] && [ ! -e results ] || fail "status made a cache or results in sub/"
-cd "$tmp/work"
+cd "$tmp/outside"
 prints "^  cached   report" sdfa status study/spec.yml --all >/dev/null && [ ! -e .sdfa ] || fail "status from above the project"
 
 step "read-only commands change nothing (a read-only copy; a folder that is no project)"
-cp -a "$tmp/work/study" "$tmp/ro" && chmod -R a-w "$tmp/ro"
+cp -a "$tmp/outside/study" "$tmp/ro" && chmod -R a-w "$tmp/ro"
 listing() { (cd "$1" && find . -printf '%p %y %s %T@ %m\n' | LC_ALL=C sort); }
 before=$(listing "$tmp/ro")
 cd "$tmp/ro"
@@ -85,7 +85,7 @@ sdfa validate spec.yml >/dev/null
 sdfa hw spec.yml >/dev/null
 sdfa log "train method=bp/seed=0" >/dev/null
 [ "$before" = "$(listing "$tmp/ro")" ] || { diff <(echo "$before") <(listing "$tmp/ro") >&2; fail "a read-only command changed the project"; }
-mkdir "$tmp/empty" && cd "$tmp/empty" && cp "$tmp/work/study/spec.yml" .
+mkdir "$tmp/empty" && cd "$tmp/empty" && cp "$tmp/outside/study/spec.yml" .
 prints "^  missing  load" sdfa status spec.yml >/dev/null || fail "status outside a project"
 sdfa explain spec.yml "train method=bp/seed=0" >/dev/null
 [ "$(ls -A)" = "spec.yml" ] || fail "read-only commands left files in a folder that is no project: $(ls -A)"
