@@ -42,17 +42,7 @@ extension StageIndex {
 
   /// The recorded metrics (canonical JSON) of those of `keys` that have them.
   public func metrics(for keys: [String]) throws -> [String: String] {
-    guard !keys.isEmpty else { return [:] }
-    return try pool.read { db in
-      var result: [String: String] = [:]
-      for chunk in stride(from: 0, to: keys.count, by: 500) {
-        let slice = Array(keys[chunk..<min(chunk + 500, keys.count)])
-        let rows = try Row.fetchAll(db, sql: "SELECT key, metrics FROM metrics WHERE key IN (\(databaseQuestionMarks(count: slice.count)))",
-                                    arguments: StatementArguments(slice))
-        for row in rows { result[row["key"]] = row["metrics"] }
-      }
-      return result
-    }
+    try values(of: "metrics", in: "metrics", keys: keys)
   }
 
   /// Records metrics for completed keys that have none (artifacts committed before the index

@@ -67,19 +67,27 @@ public final class StageIndex: @unchecked Sendable {
 
   /// Output digests of completed keys among `keys`.
   public func outputs(for keys: [String]) throws -> [String: String] {
+    try values(of: "output", in: "stages", where: "status = 'done' AND", keys: keys)
+  }
+
+  /// `column` of the rows of `table` whose key is among `keys` (and that meet `condition`,
+  /// a clause ending in AND), by key; rows where it is NULL are left out. Keys go to SQLite
+  /// 500 at a time (its limit on bound parameters is 999 in older builds).
+  func values(of column: String, in table: String, where condition: String = "", keys: [String]) throws -> [String: String] {
     guard !keys.isEmpty else { return [:] }
     return try pool.read { db in
       var result: [String: String] = [:]
       for chunk in stride(from: 0, to: keys.count, by: 500) {
         let slice = Array(keys[chunk..<min(chunk + 500, keys.count)])
-        let marks = databaseQuestionMarks(count: slice.count)
-        let rows = try Row.fetchAll(db, sql: "SELECT key, output FROM stages WHERE status = 'done' AND key IN (\(marks))",
-                                    arguments: StatementArguments(slice))
-        for row in rows { if let output: String = row["output"] { result[row["key"]] = output } }
+        let rows = try Row.fetchAll(
+          db, sql: "SELECT key, \(column) FROM \(table) WHERE \(condition) key IN (\(databaseQuestionMarks(count: slice.count)))",
+          arguments: StatementArguments(slice))
+        for row in rows { if let value: String = row[column] { result[row["key"]] = value } }
       }
       return result
     }
   }
+
 
   public func record(_ key: String) throws -> Record? {
     try pool.read { db in try Record.fetchOne(db, key: key) }

@@ -29,10 +29,6 @@ public protocol Stage: Sendable {
   /// settings (`train.threads`) and locations whose content is keyed instead (`dataset.root`,
   /// keyed by `dataset.files`). They reach ``StageContext/params`` but never the key.
   var settings: [String] { get }
-  /// For per-spec kinds: the leaves of each sweep point's keyed configuration the kind reads;
-  /// the graph passes only these in the `points` param. Default: empty, meaning the whole
-  /// keyed configuration (what the point's stages read; never a setting).
-  var pointReads: [String] { get }
   /// The upstream kinds consumed, by name.
   var consumes: [String] { get }
   /// Whether one node serves each sweep point, or one node serves the whole spec.
@@ -72,7 +68,6 @@ extension Stage {
   public var scope: StageScope { .perPoint }
   public func reads(in config: SpecValue) -> [String] { reads }
   public var settings: [String] { [] }
-  public var pointReads: [String] { [] }
   public func threads(for params: SpecValue) -> Int { 1 }
   public func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] { [] }
   public func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue { config }

@@ -4,7 +4,7 @@ extension StageGraph {
   /// of the configuration gets in: not a sibling field of a read leaf, not an execution
   /// setting. Per-spec stages read `name`, `axes`, `axis_paths` and `points`, which the graph
   /// supplies; each point carries its id, its coordinates and its keyed configuration (every
-  /// leaf one of its stages reads), cut to ``Stage/pointReads`` where the kind declares them.
+  /// leaf one of its stages reads, never a setting).
   ///
   /// ```swift
   /// // train reads train.epochs, …, seed; not train.threads, not hardware.*
@@ -13,11 +13,7 @@ extension StageGraph {
   public static func params(of stage: any Stage, in config: SpecValue) -> SpecValue {
     var params = SpecValue.object([:])
     for path in stage.reads(in: config) {
-      var value = config[path: path] ?? .null
-      if path == "points", stage.scope == .perSpec, !stage.pointReads.isEmpty, case .list(let points) = value {
-        value = .list(points.map { project($0, onto: stage.pointReads) })
-      }
-      params = params.setting(path, to: value)
+      params = params.setting(path, to: config[path: path] ?? .null)
     }
     return params
   }
@@ -32,15 +28,6 @@ extension StageGraph {
     return settings
   }
 
-  /// A per-spec stage's view of one point: id and coordinates, and the configuration cut to
-  /// `leaves`.
-  private static func project(_ point: SpecValue, onto leaves: [String]) -> SpecValue {
-    guard case .object(var fields) = point, let config = fields["config"] else { return point }
-    var projected = SpecValue.object([:])
-    for leaf in leaves { projected = projected.setting(leaf, to: config[path: leaf] ?? .null) }
-    fields["config"] = projected
-    return .object(fields)
-  }
 }
 
 extension SpecValue {

@@ -93,7 +93,10 @@ extension StageGraph {
   }
 
   /// The graph of the nodes in `kept` (closed under dependencies), renumbered in order.
-  func subgraph(keeping kept: Set<Int>) -> StageGraph {
+  func subgraph(keeping kept: Set<Int>) -> StageGraph { renumberedSubgraph(keeping: kept).graph }
+
+  /// That graph, with the map from the kept nodes' old indices to the new.
+  func renumberedSubgraph(keeping kept: Set<Int>) -> (graph: StageGraph, renumbered: [Int: Int]) {
     var renumbered: [Int: Int] = [:]
     var graph = self
     graph.nodes = []
@@ -105,7 +108,7 @@ extension StageGraph {
         identity: node.identity))
     }
     graph.pointNodes = pointNodes.map { point, kinds in (point, kinds.compactMapValues { renumbered[$0] }) }
-    return graph
+    return (graph, renumbered)
   }
 
   /// The first few names, and how many there are.
