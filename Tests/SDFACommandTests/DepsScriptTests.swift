@@ -5,8 +5,8 @@ import Testing
 /// directly, else through a usable sudo, else prints the command for an administrator. Its
 /// branches run against fake `id`, `dpkg`, `sudo` and `apt-get` on a PATH that holds nothing
 /// else, which log every call: no package is installed, and the branch taken does not depend
-/// on who runs the tests. (The branch for a sudo that asks for a password on a terminal needs
-/// a terminal and is not covered.)
+/// on who runs the tests. A sudo that asks for a password is used only on a terminal: that
+/// branch runs under util-linux `script`, which gives the script a pseudo-terminal.
 @Suite struct DepsScriptTests {
   struct Outcome {
     var status: Int32
@@ -20,7 +20,10 @@ import Testing
   /// sudo that works without a password (`.passwordless`), asks for one (`.password`), or none.
   enum Sudo { case none, passwordless, password }
 
-  static func run(_ packages: [String], installed: [String], uid: Int, sudo: Sudo) throws -> Outcome {
+  /// util-linux `script`, where installed: it runs a command on a pseudo-terminal.
+  static let script = ["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+  static func run(_ packages: [String], installed: [String], uid: Int, sudo: Sudo, onATerminal: Bool = false) throws -> Outcome {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sdfa-deps-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: dir) }
     let bin = dir.appendingPathComponent("bin"), sudoBin = dir.appendingPathComponent("sudo-bin")
@@ -50,9 +53,17 @@ import Testing
     _ = FileManager.default.createFile(atPath: err.path, contents: nil)
 
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = [SDFAProcess.packageRoot.appendingPathComponent("scripts/deps.sh").path] + packages
+    let command = [SDFAProcess.packageRoot.appendingPathComponent("scripts/deps.sh").path] + packages
+    if onATerminal, let script = Self.script {
+      // `script -qec CMD /dev/null`: CMD on a pseudo-terminal, its output (stderr too) on stdout.
+      process.executableURL = URL(fileURLWithPath: script)
+      process.arguments = ["-qec", "/bin/bash " + command.joined(separator: " "), "/dev/null"]
+    } else {
+      process.executableURL = URL(fileURLWithPath: "/bin/bash")
+      process.arguments = command
+    }
     process.environment = [
+      "SHELL": "/bin/bash",
       "PATH": sudo == .none ? bin.path : "\(bin.path):\(sudoBin.path)",
       "FAKE_UID": String(uid), "FAKE_INSTALLED": installed.joined(separator: " "), "FAKE_LOG": log.path,
       "FAKE_SUDO": sudo == .passwordless ? "passwordless" : "password",
@@ -100,5 +111,18 @@ import Testing
     #expect(outcome.err.contains("sudo apt-get update && sudo apt-get install -y a-dev c-dev"))
     // Nothing was installed; a sudo that needs a password was only asked whether it does.
     #expect(outcome.calls == (sudo == .password ? ["sudo -n true"] : []))
+  }
+
+  @Test(.enabled(if: script != nil, "util-linux script is not installed: the terminal branch of deps.sh is not run"))
+  func aUserWhoseSudoAsksForAPasswordOnATerminalInstallsThroughSudo() throws {
+    let outcome = try Self.run(["a-dev", "c-dev"], installed: [], uid: 1000, sudo: .password, onATerminal: true)
+    #expect(outcome.status == 0, "\(outcome.out)")
+    #expect(outcome.out.contains("installing them with sudo"), "\(outcome.out)")
+    // The fake sudo lets the command through, as after the password was typed.
+    #expect(outcome.calls == [
+      "sudo -n true",
+      "sudo apt-get update -qq", "apt-get update -qq",
+      "sudo apt-get install -y a-dev c-dev", "apt-get install -y a-dev c-dev",
+    ])
   }
 }
