@@ -8,8 +8,9 @@ struct GCCommand: ParsableCommand {
     abstract: "Delete cached artifacts that none of the given specs reaches.",
     discussion: """
       Keeps every artifact that a current key of a --keep spec names; removes the rest, their \
-      index records, saved progress of stages no kept spec needs, the trash, and other hosts' \
-      temporary folders untouched for a day. With no --keep, removes every artifact: it asks \
+      index records, saved progress of stages no kept spec needs, the trash, other hosts' \
+      temporary folders untouched for a day, and the remembered digests of data files that were \
+      deleted, moved or changed since they were hashed. With no --keep, removes every artifact: it asks \
       first on a terminal, and needs --yes otherwise.
 
       gc holds the cache's lock exclusively: it waits for running `sdfa run`s to finish (and \
@@ -53,7 +54,8 @@ struct GCCommand: ParsableCommand {
     let bytes = doomed.reduce(0) { $0 + store.directorySize(store.artifactURL($1)) }
     let size = ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .file)
     if dryRun {
-      Terminal.out("would remove \(doomed.count) artifacts (\(size)), keep \(keepDigests.count)")
+      let forgotten = (try? FileDigestMemo(indexPath: store.indexPath)?.prune(dryRun: true)) ?? 0
+      Terminal.out("would remove \(doomed.count) artifacts (\(size)), keep \(keepDigests.count)" + Self.forgetting(forgotten, dryRun: true))
       return
     }
     if keep.isEmpty && !doomed.isEmpty && !yes { try confirmRemovingEverything(doomed.count, size) }
@@ -64,8 +66,15 @@ struct GCCommand: ParsableCommand {
     store.emptyTrash()
     store.removeAbandonedTemporaries()
     let expired = store.removeStaleForeignTemporaries()
+    let forgotten = try FileDigestMemo(indexPath: store.indexPath, writable: true)?.prune() ?? 0
     Terminal.out("removed \(doomed.count) artifacts (\(size)), kept \(keepDigests.count)"
-      + (expired.isEmpty ? "" : "; removed \(expired.count) other hosts' temporary folders untouched for a day"))
+      + (expired.isEmpty ? "" : "; removed \(expired.count) other hosts' temporary folders untouched for a day")
+      + Self.forgetting(forgotten, dryRun: false))
+  }
+
+  /// "; forgot 3 file digests of deleted or changed data files" (nothing when none).
+  static func forgetting(_ count: Int, dryRun: Bool) -> String {
+    count == 0 ? "" : "; \(dryRun ? "would forget" : "forgot") \(count) file digest\(count == 1 ? "" : "s") of deleted, moved or changed data files"
   }
 
   /// Asks on a terminal; elsewhere (a script, CI) refuses without `--yes`.

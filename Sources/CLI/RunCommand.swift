@@ -118,7 +118,7 @@ extension ExecutorSettings.Kind: ExpressibleByArgument {}
 extension RunCommand {
   /// The executor of the stages the spec's `executor` section (or `--executor`) sends away.
   func makeExecutor(for spec: Spec, runner: Runner) throws -> (any Executor)? {
-    var settings = ExecutorSettings(spec.executor)
+    var settings = ExecutorSettings(of: spec)
     if let executor { settings.kind = executor }
     guard settings.kind == .slurm, !dryRun else { return nil }
     do {

@@ -12,8 +12,10 @@ struct LoadStage: Stage {
     "dataset.like", "dataset.train", "dataset.test", "dataset.events_per_sample", "dataset.split_seed",
   ]
   /// Where the files are is not what they are: `dataset.files` (their content digest) is keyed
-  /// instead, so the same data under another path hits the cache.
-  let settings = ["dataset.root"]
+  /// instead, so the same data under another path hits the cache. `expand` makes the root
+  /// absolute and adds `dataset.root_written` (what the spec said, and why it means that
+  /// folder) for the message when the folder is missing.
+  let settings = ["dataset.root", "dataset.root_written"]
 
   /// A synthetic dataset is made from its size and seed; a real one is its files' content
   /// with the loader's options.
@@ -33,7 +35,7 @@ struct LoadStage: Stage {
   var sections: [String: Schema] {
     ["dataset": .object([
       .init("kind", .choice(Self.kinds), required: true, doc: Self.kinds.joined(separator: " | ")),
-      .init("root", .string, doc: "the folder holding the dataset's original files"),
+      .init("root", .string, doc: "the folder holding the dataset's original files; a relative path is relative to the spec's folder, or to the current folder when built from ${VAR}"),
       .init("like", .choice(SyntheticDataset.Like.allCases.map(\.rawValue)), default: "nmnist"),
       .init("train", .positiveInteger, default: 2000, limit: Self.sampleLimit),
       .init("test", .positiveInteger, default: 500, limit: Self.sampleLimit),
@@ -49,17 +51,26 @@ struct LoadStage: Stage {
     ])]
   }
 
-  /// Adds `dataset.files`, the content digest of the dataset folder (every file's relative
-  /// path, size and SHA-256; memoized by stat in the cache's index), so that changing any file
-  /// reruns `load` and everything after it, and a copy elsewhere does not.
+  /// Makes `dataset.root` absolute (``ValueOrigin``: a literal relative path follows the file
+  /// that wrote it, one built from `${SDFA_DATA:-data}` the current folder) and adds
+  /// `dataset.files`, the content digest of the dataset folder (every file's relative path,
+  /// size and SHA-256; memoized by stat in the cache's index), so that changing any file
+  /// reruns `load` and everything after it, and a copy elsewhere does not. Both root leaves
+  /// are settings: moving the data changes no key.
   func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue {
     var config = config
     if config[path: "dataset.kind"]?.stringValue == "braille", config[path: "dataset.split_seed"] == nil {
       config = config.setting("dataset.split_seed", to: .string("per_seed"))
     }
     guard let dataset = config[path: "dataset"], dataset[path: "kind"]?.stringValue != "synthetic",
-      let root = dataset[path: "root"]?.stringValue, FileManager.default.fileExists(atPath: root)
+      let written = dataset[path: "root"]?.stringValue
     else { return config }
+    let resolved = context.resolvePath(at: "dataset.root", written)
+    let root = resolved.path
+    config = config.setting("dataset.root", to: .string(root)).setting("dataset.root_written", to: .string(resolved.description))
+    // A missing folder is no error here: `validate` and `status` work before the data is
+    // downloaded; `load` says where it looked when it runs.
+    guard FileManager.default.fileExists(atPath: root) else { return config }
     do {
       return config.setting("dataset.files", to: .string(try context.treeDigester.digest(of: root).digest))
     } catch {
@@ -100,7 +111,9 @@ struct LoadStage: Stage {
     }
     let dataset = DatasetKind(rawValue: kind)!
     let root = URL(fileURLWithPath: try context.string("dataset.root"))
-    guard FileManager.default.fileExists(atPath: root.path) else { throw StageFailure(MissingData.message(dataset, root: root.path)) }
+    guard FileManager.default.fileExists(atPath: root.path) else {
+      throw StageFailure(MissingData.message(dataset, root: root.path, written: context.param("dataset.root_written")?.stringValue))
+    }
     var options = DatasetLoadOptions()
     options.seed = seed
     options.labelOrder = LabelOrder(rawValue: try context.string("dataset.label_order")) ?? .spikingjelly

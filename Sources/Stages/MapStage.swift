@@ -33,7 +33,7 @@ struct MapStage: Stage {
   /// changes the key of every stage that uses it.
   func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue {
     guard let name = config[path: "hardware.technology"]?.stringValue else { return config }
-    let (value, _) = try TechnologyFile.load(name, specFile: context.specFile, at: context.locate("hardware.technology"))
+    let (value, _) = try TechnologyFile.load(name, specFile: context.specFile, origin: context.origin("hardware.technology"))
     return config.setting("hardware.technology_values", to: value)
   }
 

@@ -25,7 +25,7 @@ public final class FileDigestMemo: @unchecked Sendable {
     }
   }
 
-  private let database: any DatabaseWriter
+  let database: any DatabaseWriter
   /// False on a read-only cache: digests are looked up, never stored.
   public let isWritable: Bool
 
@@ -44,7 +44,7 @@ public final class FileDigestMemo: @unchecked Sendable {
       // As the index: a lost last commit after a power cut only means hashing those files again.
       config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
       if let pool = try? DatabasePool(path: indexPath, configuration: config),
-        (try? pool.write({ db in try db.execute(sql: Self.schema) })) != nil
+        (try? pool.write({ db in try Self.createOrMigrate(db) })) != nil
       {
         database = pool
         isWritable = true
@@ -58,12 +58,24 @@ public final class FileDigestMemo: @unchecked Sendable {
     isWritable = false
   }
 
+  /// `path` is where the file was last hashed: only ``prune(dryRun:)`` reads it (a file is
+  /// known by its device and inode, wherever it is reached from).
   static let schema = """
     CREATE TABLE IF NOT EXISTS file_digests (
       device INTEGER NOT NULL, inode INTEGER NOT NULL, size INTEGER NOT NULL,
       mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, digest TEXT NOT NULL,
+      path TEXT,
       PRIMARY KEY (device, inode));
     """
+
+  /// Creates the table, or adds `path` to one made before it had it (those rows keep a null
+  /// path, and the next gc forgets them: they cost one more hash, never a wrong digest).
+  static func createOrMigrate(_ db: Database) throws {
+    try db.execute(sql: schema)
+    if try !db.columns(in: "file_digests").contains(where: { $0.name == "path" }) {
+      try db.execute(sql: "ALTER TABLE file_digests ADD COLUMN path TEXT")
+    }
+  }
 
   /// The remembered digests of the files among `stats` whose stat is unchanged.
   public func digests(for stats: [Stat]) throws -> [Stat: String] {
@@ -87,15 +99,16 @@ public final class FileDigestMemo: @unchecked Sendable {
     }
   }
 
-  /// Remembers digests (replacing what an inode had before); nothing on a read-only cache.
-  public func remember(_ digests: [(Stat, String)]) throws {
+  /// Remembers digests of the files at `path` (replacing what an inode had before); nothing
+  /// on a read-only cache.
+  public func remember(_ digests: [(stat: Stat, digest: String, path: String)]) throws {
     guard isWritable, !digests.isEmpty else { return }
     try database.write { db in
       let statement = try db.makeStatement(sql: """
-        INSERT OR REPLACE INTO file_digests (device, inode, size, mtime_ns, ctime_ns, digest) VALUES (?, ?, ?, ?, ?, ?)
+        INSERT OR REPLACE INTO file_digests (device, inode, size, mtime_ns, ctime_ns, digest, path) VALUES (?, ?, ?, ?, ?, ?, ?)
         """)
-      for (stat, digest) in digests {
-        try statement.execute(arguments: [stat.device, stat.inode, stat.size, stat.modified, stat.changed, digest])
+      for (stat, digest, path) in digests {
+        try statement.execute(arguments: [stat.device, stat.inode, stat.size, stat.modified, stat.changed, digest, path])
       }
     }
   }

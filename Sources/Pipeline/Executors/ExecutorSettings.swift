@@ -55,8 +55,16 @@ public struct ExecutorSettings: Sendable, Equatable {
       .init("max_jobs", .positiveInteger, default: 100, doc: "stages submitted and unfinished at once"),
       .init("max_retries", .integer(min: 0), default: 2, doc: "resubmissions after node failure or preemption"),
       .init("poll_interval", .positiveNumber, default: 5, doc: "longest wait in seconds between squeue polls"),
-      .init("sdfa", .string, doc: "the sdfa executable jobs run (default: this one)"),
+      .init("sdfa", .string, doc: "the sdfa executable jobs run (default: this one); a name is looked up on the node's PATH, a relative path is relative to the spec's folder (the current folder when built from ${VAR})"),
     ])
+  }
+
+  /// The settings of a spec's `executor:` section, with a relative `sdfa` path made absolute
+  /// by the rule of ``ValueOrigin`` (a job does not run in the folder `sdfa run` ran in). A
+  /// bare name (`sdfa`) stays a name, looked up on the node's PATH.
+  public init(of spec: Spec) {
+    self.init(spec.executor)
+    if let sdfa, sdfa.contains("/") || sdfa.hasPrefix("~") { self.sdfa = spec.resolvePath(at: "executor.sdfa", sdfa).path }
   }
 
   /// Settings from a validated section (nil: all defaults).

@@ -75,13 +75,22 @@ extension Stage {
   public var headlineMetrics: [String] { [] }
 }
 
-/// What a stage's `expand` may use: the spec file (to resolve relative paths), source
-/// locations for errors, and the content digests of data folders (memoized in the cache).
+/// What a stage's `expand` may use: the spec file, source locations for errors, the origin
+/// of each value (to resolve relative paths), and the content digests of data folders
+/// (memoized in the cache).
 public struct ExpansionContext {
   public let specFile: String
   public let locate: (String) -> SourceLocation
+  /// Where the value at a dotted path came from (a swept value: its item under `sweep:`).
+  public let origin: (String) -> ValueOrigin
   /// Keys a data folder by content: ``TreeDigester/digest(of:)``.
   public let treeDigester: TreeDigester
+
+  /// The path-valued field at `path`, whose value is `written`, made absolute by the rule of
+  /// ``ValueOrigin``.
+  public func resolvePath(at path: String, _ written: String) -> ResolvedPath {
+    origin(path).resolve(written, specFile: specFile)
+  }
 }
 
 /// What a running stage sees: its params, its verified input artifacts, a fresh output

@@ -39,7 +39,7 @@ public final class TreeDigester: @unchecked Sendable {
   private let lock = NSLock()
   private var trees: [String: Tree] = [:]
   /// Digests computed without a memo to remember them in (``rememberComputed(in:)``).
-  private var unsaved: [(FileDigestMemo.Stat, String)] = []
+  private var unsaved: [(stat: FileDigestMemo.Stat, digest: String, path: String)] = []
 
   /// Without a memo every file is hashed (once per digester: trees are remembered by path for
   /// the digester's lifetime, one command).
@@ -66,10 +66,10 @@ public final class TreeDigester: @unchecked Sendable {
     let missing = entries.indices.filter { digests[entries[$0].stat] == nil }
     let computed = try Self.hash(missing.map { entries[$0].path })
     let now = Int64(Date().timeIntervalSince1970 * 1e9)
-    var fresh: [(FileDigestMemo.Stat, String)] = []
+    var fresh: [(stat: FileDigestMemo.Stat, digest: String, path: String)] = []
     for (i, digest) in zip(missing, computed) {
       digests[entries[i].stat] = digest
-      if !Self.isRacy(entries[i].stat, now: now) { fresh.append((entries[i].stat, digest)) }
+      if !Self.isRacy(entries[i].stat, now: now) { fresh.append((entries[i].stat, digest, entries[i].path)) }
     }
     if let memo, (try? memo.remember(fresh)) != nil {} else { lock.withLock { unsaved += fresh } }
 
@@ -89,7 +89,7 @@ public final class TreeDigester: @unchecked Sendable {
   /// saves the digests once the cache exists.
   public func rememberComputed(in memo: FileDigestMemo?) {
     guard let memo else { return }
-    let pending = lock.withLock { () -> [(FileDigestMemo.Stat, String)] in
+    let pending = lock.withLock { () -> [(stat: FileDigestMemo.Stat, digest: String, path: String)] in
       defer { unsaved = [] }
       return unsaved
     }

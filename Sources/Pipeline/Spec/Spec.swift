@@ -18,6 +18,8 @@ public struct Spec: Sendable {
   public var axes: [SweepAxis]
   /// Source locations of the values, by dotted path (for errors raised after validation).
   public var locations: [String: SourceLocation]
+  /// Where the values came from, by dotted path: what a relative path in one is relative to.
+  public internal(set) var origins: [String: ValueOrigin] = [:]
   /// Every sweep point × seed, in a stable order (axes in declaration order, the last axis
   /// fastest, seeds innermost), with stage expansions applied (e.g. technology files read).
   public internal(set) var points: [SweepPoint] = []
@@ -119,8 +121,8 @@ public struct Spec: Sendable {
       applySweepLabels(labels, to: &axes, errors: &errors)
     }
 
-    var locations: [String: SourceLocation] = [:]
-    collectLocations(node, path: "", into: &locations)
+    let origins = node.originsByPath
+    let locations = origins.mapValues(\.location)
     // Plausible ranges, checked once on the base and once per axis value (never per point).
     let limits = topSchema.plausibleLimits
     let raised = raisedLimits(node["limits"], known: Dictionary(limits, uniquingKeysWith: { first, _ in first }), errors: &errors)
@@ -159,14 +161,15 @@ public struct Spec: Sendable {
       }
     }
 
-    var spec = Spec(name: name, file: file, files: files, base: .object(base), seeds: seeds, axes: axes, locations: locations)
+    var spec = Spec(name: name, file: file, files: files, base: .object(base), seeds: seeds, axes: axes, locations: locations,
+                    origins: origins)
     // Stage expansions (files a stage reads become params), presence and cross-field checks.
     var seen = Set<SpecError>()
     // Expansions are shared by the seeds of a sweep point (an expansion reads files, never the
     // seed), so a technology file is read once per point, not once per run.
     var expansions: [String: SpecValue] = [:]
     var points: [SweepPoint] = []
-    let context = ExpansionContext(specFile: file, locate: spec.locate, treeDigester: treeDigester)
+    let (locate, origin) = (spec.locate, spec.origin)
     for var point in spec.expandedPoints {
       let seed = point.config[path: "seed"] ?? .null
       // The axes' value labels (unique per axis) determine the configuration up to the seed:
@@ -175,6 +178,11 @@ public struct Spec: Sendable {
       if let done = expansions[canonical] {
         point.config = done.setting("seed", to: seed)
       } else {
+        // A swept value's origin is its item in `sweep:`, not the section it replaces.
+        let swept = point.origins
+        let context = ExpansionContext(
+          specFile: file, locate: { swept[$0]?.location ?? locate($0) }, origin: { swept[$0] ?? origin($0) },
+          treeDigester: treeDigester)
         for stage in registry.stages {
           do {
             point.config = try stage.expand(point.config, context: context)
@@ -232,12 +240,16 @@ public struct Spec: Sendable {
     return SourceLocation(file: file, line: 1, column: 1)
   }
 
-  private static func collectLocations(_ node: SpecNode, path: String, into locations: inout [String: SourceLocation]) {
-    guard let entries = node.entries else { return }
-    for entry in entries {
-      let child = path.isEmpty ? entry.key : "\(path).\(entry.key)"
-      locations[child] = entry.value.location
-      collectLocations(entry.value, path: child, into: &locations)
-    }
+  /// Where the value at a dotted path came from (a value the schema filled in: its nearest
+  /// written ancestor, never interpolated).
+  public func origin(_ path: String) -> ValueOrigin {
+    origins[path] ?? ValueOrigin(location: locate(path))
+  }
+
+  /// The path-valued field at `path`, whose value is `written`, made absolute by the rule of
+  /// ``ValueOrigin``: relative to the file that wrote it, or to the current folder when it
+  /// came from `${VAR}` or `--set`.
+  public func resolvePath(at path: String, _ written: String) -> ResolvedPath {
+    origin(path).resolve(written, specFile: file)
   }
 }

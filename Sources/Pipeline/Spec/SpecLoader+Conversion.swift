@@ -70,10 +70,11 @@ struct SpecNodeConversion {
     switch node {
     case .scalar(let scalar):
       let plain = scalar.style == .plain
-      let text = loader.interpolate(scalar.string, at: location, errors: &errors) { [source] token in
+      var interpolated = false
+      let text = loader.interpolate(scalar.string, at: location, errors: &errors, interpolated: &interpolated) { [source] token in
         SpecLoader.find(token, in: source, from: location)
       }
-      return SpecNode(.scalar(text, plain: plain), at: location)
+      return SpecNode(.scalar(text, plain: plain), at: location, interpolated: interpolated)
     case .sequence(let sequence):
       var items: [SpecNode] = []
       items.reserveCapacity(sequence.count)

@@ -95,16 +95,22 @@ public struct SpecLoader: Sendable {
         throw SpecErrors([SpecError(target.location, "an include must name a file, found \(target.shapeDescription)",
                                     hint: "write 'include: common.yml'")])
       }
-      let resolved = name.hasPrefix("/") ? name : directory.appendingPathComponent(name).relativePath
+      // A literal name is relative to this file; one built from `${VAR}` to the current
+      // folder (``ValueOrigin``); `~/` is the home folder.
+      let resolved = name == "~" || name.hasPrefix("~/")
+        ? FileManager.default.homeDirectoryForCurrentUser.path + name.dropFirst()
+        : name.hasPrefix("/") || target.interpolated ? name : directory.appendingPathComponent(name).relativePath
       let included = try load(resolved, chain: chain + [canonical], includedFrom: target.location, files: &files)
       merged = merged.map { $0.merging(included) } ?? included
     }
     return merged.map { $0.merging(node) } ?? node
   }
 
-  /// Expands `${VAR}` and `${VAR:-default}`; `$$` is a literal `$`.
+  /// Expands `${VAR}` and `${VAR:-default}`; `$$` is a literal `$`. `interpolated` is set
+  /// when a `${…}` reference was replaced (by the variable or by its default): the text is
+  /// then the shell's, and a relative path in it is relative to the current folder.
   func interpolate(
-    _ text: String, at location: SourceLocation, errors: inout [SpecError],
+    _ text: String, at location: SourceLocation, errors: inout [SpecError], interpolated: inout Bool,
     locate: (String) -> SourceLocation? = { _ in nil }
   ) -> String {
     guard text.contains("$") else { return text }
@@ -148,8 +154,10 @@ public struct SpecLoader: Sendable {
       } else if let value = environment[String(name)], !(value.isEmpty && fallback != nil) {
         // As in the shell, `${VAR:-default}` takes the default when VAR is empty too.
         out += value
+        interpolated = true
       } else if let fallback {
         out += fallback
+        interpolated = true
       } else {
         errors.append(SpecError(here, "environment variable '\(name)' is not set",
                                 hint: "export \(name)=… before running, or give a default: ${\(name):-value}"))

@@ -16,10 +16,15 @@ public struct SpecNode: Sendable {
 
   public var kind: Kind
   public var location: SourceLocation
+  /// True for a scalar whose text came out of `${VAR}` / `${VAR:-default}` interpolation: a
+  /// relative path in it is relative to the current folder, where the variable was set
+  /// (``ValueOrigin``), not to the file that wrote it.
+  public var interpolated: Bool
 
-  public init(_ kind: Kind, at location: SourceLocation) {
+  public init(_ kind: Kind, at location: SourceLocation, interpolated: Bool = false) {
     self.kind = kind
     self.location = location
+    self.interpolated = interpolated
   }
 
   /// The value under `key` of a mapping node.
@@ -91,6 +96,20 @@ extension SpecNode {
     case .sequence(let items): return .list(items.map(\.untypedValue))
     case .mapping(let entries): return .object(Dictionary(entries.map { ($0.key, $0.value.untypedValue) }, uniquingKeysWith: { $1 }))
     }
+  }
+
+  /// Where every value below this node came from, by dotted path (`""` is the node itself).
+  public var originsByPath: [String: ValueOrigin] {
+    var result: [String: ValueOrigin] = ["": ValueOrigin(self)]
+    func walk(_ node: SpecNode, _ path: String) {
+      for entry in node.entries ?? [] {
+        let child = path.isEmpty ? entry.key : "\(path).\(entry.key)"
+        result[child] = ValueOrigin(entry.value)
+        walk(entry.value, child)
+      }
+    }
+    walk(self, "")
+    return result
   }
 
   /// The source locations of every value below this node, by dotted path.

@@ -4,6 +4,9 @@ public struct SweepAxis: Sendable {
     /// The readable name in point ids (`1000x1000`, or the name the user gave).
     public var label: String
     public var value: SpecValue
+    /// Where the value and each value below it came from, by path relative to the value
+    /// (`""`: the value itself).
+    public var origins: [String: ValueOrigin] = [:]
   }
 
   public var path: String
@@ -20,6 +23,8 @@ public struct SweepPoint: Sendable {
   public var assignments: [(axis: String, value: String)]
   /// The configuration with the axes' values applied and `seed` set.
   public var config: SpecValue
+  /// Where the axes' values came from (their items under `sweep:`), by dotted path.
+  public var origins: [String: ValueOrigin] = [:]
 }
 
 extension Spec {
@@ -33,12 +38,16 @@ extension Spec {
     var result: [SweepPoint] = []
     for combo in combos {
       var config = base
-      for (axis, value) in combo { config = config.setting(axis.path, to: value.value) }
+      var origins: [String: ValueOrigin] = [:]
+      for (axis, value) in combo {
+        config = config.setting(axis.path, to: value.value)
+        for (path, origin) in value.origins { origins[path.isEmpty ? axis.path : "\(axis.path).\(path)"] = origin }
+      }
       for seed in seeds {
         let assignments = combo.map { ($0.0.label, $0.1.label) } + [("seed", String(seed))]
         result.append(SweepPoint(
           id: assignments.map { "\($0.0)=\($0.1)" }.joined(separator: "/"),
-          assignments: assignments, config: config.setting("seed", to: .number(Double(seed)))))
+          assignments: assignments, config: config.setting("seed", to: .number(Double(seed))), origins: origins))
       }
     }
     return result
@@ -69,12 +78,12 @@ extension Spec {
       case .sequence(let items):
         for (i, item) in items.enumerated() {
           let v = fieldSchema.validate(item, path: "\(entry.key)[\(i)]", errors: &errors)
-          values.append(.init(label: valueLabel(v), value: v))
+          values.append(.init(label: valueLabel(v), value: v, origins: item.originsByPath))
         }
       case .mapping(let named):
         for item in named {
           let v = fieldSchema.validate(item.value, path: "\(entry.key).\(item.key)", errors: &errors)
-          values.append(.init(label: escapeLabel(item.key), value: v))
+          values.append(.init(label: escapeLabel(item.key), value: v, origins: item.value.originsByPath))
         }
       case .scalar:
         errors.append(SpecError(entry.value.location, "sweep axis '\(entry.key)' needs a list of values, found \(entry.value.shapeDescription)",

@@ -76,6 +76,10 @@ extension ReferenceConfig {
       notes.append("N-Caltech101 has no official split: sdfa's seeded 80/20 split per class replaces the reference code's torch random_split")
     }
     if dataDirectory == nil { notes.append("data_dir not set: dataset.root is \(datasetRoot)") }
+    if let directory = dataDirectory, !directory.isEmpty, !directory.hasPrefix("/"), !directory.hasPrefix("~") {
+      notes.append("data_dir '\(directory)' is relative: the reference code reads it from the folder it runs in, a spec from "
+        + "the spec's own folder (dataset.root \(datasetRoot)); write an absolute data_dir if the spec lives elsewhere")
+    }
     let defaulted = relevantKeys.filter { !given.contains($0) && values[$0] != nil }
     if !defaulted.isEmpty {
       notes.append("not set, so the reference code's defaults: " + defaulted.map { "\($0) \(describe($0))" }.joined(separator: ", "))

@@ -5,7 +5,8 @@ import Events
 public enum MissingData {
   /// `dataset folder 'ROOT' does not exist. Download …`, with the synthetic stand-in to use
   /// instead.
-  public static func message(_ kind: DatasetKind, root: String) -> String {
+  /// `written`: the spec's value and why it means `root` (``ResolvedPath/description``).
+  public static func message(_ kind: DatasetKind, root: String, written: String? = nil) -> String {
     let source: String
     switch kind {
     case .nmnist: source = "N-MNIST (Orchard et al. 2015): extract Train.zip and Test.zip (or leave the zips) in it"
@@ -15,7 +16,7 @@ public enum MissingData {
     case .braille: source = "the Braille letters tutorial data (Müller-Cleve et al. 2022): put tutorial5_braille_spiking_data.pkl.gz in it"
     }
     return """
-      dataset folder '\(root)' does not exist. Download \(source) (or set SDFA_DATA to where it is). \
+      dataset folder '\(root)' does not exist\(written.map { " (\($0))" } ?? ""). Download \(source) (or set SDFA_DATA to where it is). \
       To run without it: --set dataset.kind=synthetic --set dataset.like=\(kind.rawValue)
       """
   }

@@ -21,7 +21,7 @@ public enum SensitivityStudy {
     let node = try SpecLoader().load(path).node
     let spec = try JSONSerialization.jsonObject(with: Data(node.untypedValue.canonicalJSON.utf8)) as? [String: Any] ?? [:]
     let technologyName = spec["technology"] as? String ?? "rram-32nm"
-    let (_, technology) = try TechnologyFile.load(technologyName, specFile: path, at: node.location)
+    let (_, technology) = try TechnologyFile.load(technologyName, specFile: path, origin: ValueOrigin(node["technology"] ?? node))
     let knobsSpec = spec["knobs"] as? [String: Any] ?? [:]
     func list<T>(_ key: String, _ f: (Any) -> T?) throws -> [T] {
       guard let raw = knobsSpec[key] as? [Any], !raw.isEmpty else { throw StageFailure("\(path): knobs.\(key) needs a non-empty list") }

@@ -13,14 +13,16 @@ enum TechnologyFile {
   }
 
   /// The file or built-in preset a `hardware.technology` value names. A path (anything with a
-  /// `/` or a `.yml`/`.yaml` ending) is taken relative to `folder`, the folder of the spec file
-  /// that wrote the value, never the current one; a name is looked up in `hardware/NAME.yml`
-  /// beside that file, then among the presets compiled into `sdfa`.
-  static func resolve(_ name: String, folder: URL) -> (source: Source?, looked: [String]) {
+  /// `/` or a `.yml`/`.yaml` ending) is resolved by the rule of ``ValueOrigin``: relative to
+  /// the folder of the spec file that wrote the value (the current folder when `${VAR}` or
+  /// `--set` gave it); a name is looked up in `hardware/NAME.yml` in that same folder, then
+  /// among the presets compiled into `sdfa`.
+  static func resolve(_ name: String, origin: ValueOrigin, specFile: String) -> (source: Source?, looked: [String]) {
     if name.hasSuffix(".yml") || name.hasSuffix(".yaml") || name.contains("/") {
-      let path = name.hasPrefix("/") ? name : folder.appendingPathComponent(name).standardizedFileURL.path
+      let path = origin.resolve(name, specFile: specFile).path
       return (FileManager.default.fileExists(atPath: path) ? .file(path) : nil, [path])
     }
+    let folder = origin.base(specFile: specFile).folder
     let local = folder.appendingPathComponent("hardware/\(name).yml").standardizedFileURL.path
     if FileManager.default.fileExists(atPath: local) { return (.file(local), [local]) }
     if TechnologyPresets.text(name) != nil { return (.builtIn(name), [local]) }
@@ -30,14 +32,15 @@ enum TechnologyFile {
   /// Loads and validates a technology file; the value is what the file says (the key
   /// material), the technology what the model uses. A file and the built-in preset with the
   /// same text give the same value, so the same keys.
-  static func load(_ name: String, specFile: String, at location: SourceLocation) throws -> (value: SpecValue, technology: Technology) {
+  static func load(_ name: String, specFile: String, origin: ValueOrigin) throws -> (value: SpecValue, technology: Technology) {
+    let location = origin.location
     // Only YAML files: any other file named here (`../../etc/passwd`) would be parsed, and
     // its lines echoed back in the errors.
     if name.contains("/") && !(name.hasSuffix(".yml") || name.hasSuffix(".yaml")) {
       throw SpecErrors([SpecError(location, "a technology file must be a .yml or .yaml file; '\(name)' is not",
                                   hint: "name a preset (rram-32nm) or a .yml file of technology parameters")])
     }
-    let (source, looked) = resolve(name, folder: SpecPaths.folder(of: location, specFile: specFile))
+    let (source, looked) = resolve(name, origin: origin, specFile: specFile)
     let node: SpecNode
     let path: String
     switch source {
@@ -48,7 +51,9 @@ enum TechnologyFile {
       path = "built-in preset \(preset).yml"
       node = try SpecLoader().parse(TechnologyPresets.text(preset)!, file: path)
     case nil:
-      throw SpecErrors([SpecError(location, "no technology '\(name)' (looked for \(looked.joined(separator: ", ")))",
+      let base = name.contains("/") || name.hasSuffix(".yml") || name.hasSuffix(".yaml")
+        ? "; \(origin.resolve(name, specFile: specFile).reason)" : ""
+      throw SpecErrors([SpecError(location, "no technology '\(name)' (looked for \(looked.joined(separator: ", "))\(base))",
                                   hint: (nearest(name, in: TechnologyPresets.names).map { "did you mean '\($0)'? " } ?? "")
                                     + "use a built-in preset (\(TechnologyPresets.names.joined(separator: ", "))), "
                                     + "a hardware/\(name).yml beside the spec, or a path to a .yml file of technology parameters; "
