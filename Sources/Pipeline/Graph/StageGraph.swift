@@ -35,42 +35,44 @@ public struct StageGraph: Sendable {
     var byIdentity: [String: Int] = [:]
     var leaves: [(String, Int)] = []
     var everyNode: [(String, Int)] = []
+    let perPoint = registry.stages.filter { $0.scope == .perPoint }
+    // Per sweep point, what each kind's nodes share across its seeds.
+    var shared: [String: [String: SharedNodeParts]] = [:]
     for point in spec.points {
+      let sweepPoint = point.assignments.filter { $0.axis != "seed" }.map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
+      var parts = shared[sweepPoint] ?? [:]
+      let known = parts.count
+      let seed = point.config[path: "seed"] ?? .null
       var here: [String: Int] = [:]
-      var relevance: [String: Set<String>] = [:]
       var last: Int?
-      for stage in registry.stages where stage.scope == .perPoint {
+      for stage in perPoint {
         guard let trigger = stage.trigger, point.config[path: trigger] != nil,
           stage.consumes.allSatisfy({ here[$0] != nil })
         else { continue }
-        let params = Self.params(of: stage, in: point.config)
-        let reads = stage.reads(in: point.config)
+        let part = parts[stage.kind] ?? SharedNodeParts(stage, config: point.config, assignments: point.assignments, spec: spec,
+                                                         consumed: stage.consumes.compactMap { parts[$0]?.axes })
+        parts[stage.kind] = part
         let inputs = Dictionary(uniqueKeysWithValues: stage.consumes.map { ($0, here[$0]!) })
-        var axes = Set(point.assignments.map(\.axis).filter { axis in
-          let path = axis == "seed" ? "seed" : spec.axes.first { $0.label == axis }!.path
-          return reads.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") }
-        })
-        for consumed in stage.consumes { axes.formUnion(relevance[consumed] ?? []) }
-        relevance[stage.kind] = axes
-        let coordinates = point.assignments.filter { axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
-        let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
-        let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
-          .keyDigest(inputs: inputs.mapValues { nodes[$0].identity })
+        let identity = StageKey.digest(kind: stage.kind, version: stage.version, inputDigests: inputs.mapValues { nodes[$0].identity }) { out, _ in
+          part.writeParams(seed: seed, to: &out)
+        }
         if let existing = byIdentity[identity] {
           here[stage.kind] = existing
         } else {
-          let node = Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params,
-                          settings: Self.settings(of: stage, in: point.config), inputs: inputs,
-                          inputOrder: stage.consumes, label: label, identity: identity)
+          let coordinates = point.assignments.filter { part.axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
+          let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
+          let node = Node(index: nodes.count, kind: stage.kind, version: stage.version, params: part.params(seed: seed),
+                          settings: part.settings, inputs: inputs, inputOrder: stage.consumes, label: label, identity: identity)
           byIdentity[identity] = node.index
           nodes.append(node)
           here[stage.kind] = node.index
         }
         last = here[stage.kind]
       }
+      if parts.count != known { shared[sweepPoint] = parts }
       pointNodes.append((point, here))
       if let last { leaves.append((point.id, last)) }
-      for stage in registry.stages where stage.scope == .perPoint {
+      for stage in perPoint {
         if let i = here[stage.kind] { everyNode.append(("\(point.id)/\(stage.kind)", i)) }
       }
     }
@@ -80,28 +82,16 @@ public struct StageGraph: Sendable {
       config = config.setting("name", to: .string(spec.name))
       // Each point as its stages keyed it: every leaf some stage of the point reads, no
       // execution setting (so a per-spec stage's key moves with nothing the points ignore).
-      // The seeds of one sweep point differ only in `seed`: merged once per point, shared.
-      var keyedBySweepPoint: [String: SpecValue] = [:]
-      config = config.setting("points", to: .list(pointNodes.map { point, kinds in
-        let sweepPoint = point.assignments.filter { $0.axis != "seed" }.map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
-        var keyed: SpecValue
-        if let merged = keyedBySweepPoint[sweepPoint] {
-          keyed = merged
-          if keyed[path: "seed"] != nil { keyed = keyed.setting("seed", to: point.config[path: "seed"] ?? .null) }
-        } else {
-          keyed = kinds.values.sorted().reduce(SpecValue.object([:])) { $0.merging(nodes[$1].params) }
-          keyedBySweepPoint[sweepPoint] = keyed
-        }
-        return .object(["id": .string(point.id), "config": keyed,
-                        "coordinates": .list(point.assignments.map { .list([.string($0.axis), .string($0.value)]) })])
-      }))
+      let points = KeyedPoints(pointNodes, nodes: nodes)
+      config = config.setting("points", to: points.value)
       config = config.setting("axes", to: .list(spec.axes.map { .string($0.label) } + [.string("seed")]))
       config = config.setting("axis_paths", to: .object(Dictionary(spec.axes.map { ($0.label, .string($0.path)) }, uniquingKeysWith: { a, _ in a })))
       let params = Self.params(of: stage, in: config)
       // A per-spec stage sees every node of every point, by role "<point id>/<kind>".
       let inputs = Dictionary(uniqueKeysWithValues: everyNode)
-      let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
-        .keyDigest(inputs: inputs.mapValues { nodes[$0].identity })
+      let identity = StageKey.digest(kind: stage.kind, version: stage.version, inputDigests: inputs.mapValues { nodes[$0].identity }) { out, flush in
+        points.write(params, to: &out, flush: flush)
+      }
       nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params,
                         settings: Self.settings(of: stage, in: config), inputs: inputs,
                         inputOrder: everyNode.map(\.0), label: stage.kind, identity: identity))

@@ -183,15 +183,16 @@ public struct Spec: Sendable {
           }
         }
         expansions[canonical] = point.config
-      }
-      points.append(point)
-      for problem in StageGraph.structuralProblems(point.config, registry: registry, spec: spec)
-      where seen.insert(problem).inserted { errors.append(problem) }
-      for stage in registry.stages {
-        for problem in stage.check(point.config, locate: spec.locate) where seen.insert(problem).inserted {
-          errors.append(problem)
+        // Checked once per sweep point too: checks never read the seed (``Stage/check(_:locate:)``).
+        for problem in StageGraph.structuralProblems(point.config, registry: registry, spec: spec)
+        where seen.insert(problem).inserted { errors.append(problem) }
+        for stage in registry.stages {
+          for problem in stage.check(point.config, locate: spec.locate) where seen.insert(problem).inserted {
+            errors.append(problem)
+          }
         }
       }
+      points.append(point)
     }
     if !errors.isEmpty { throw SpecErrors(errors) }
     spec.points = points

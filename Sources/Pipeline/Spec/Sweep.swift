@@ -24,24 +24,24 @@ public struct SweepPoint: Sendable {
 
 extension Spec {
   /// Every sweep point × seed, in a stable order (axes in declaration order, the last axis
-  /// fastest, seeds innermost), before stage expansion.
-  var expandedPoints: [SweepPoint] {
+  /// fastest, seeds innermost), before stage expansion; made as they are read, so that the
+  /// points compiled from them are the only ones held.
+  var expandedPoints: some Sequence<SweepPoint> {
     var combos: [[(SweepAxis, SweepAxis.Value)]] = [[]]
     for axis in axes {
       combos = combos.flatMap { prefix in axis.values.map { prefix + [(axis, $0)] } }
     }
-    var result: [SweepPoint] = []
-    for combo in combos {
+    let (base, seeds) = (base, seeds)
+    return combos.lazy.flatMap { combo in
       var config = base
       for (axis, value) in combo { config = config.setting(axis.path, to: value.value) }
-      for seed in seeds {
+      let swept = config
+      return seeds.lazy.map { seed in
         let assignments = combo.map { ($0.0.label, $0.1.label) } + [("seed", String(seed))]
-        result.append(SweepPoint(
-          id: assignments.map { "\($0.0)=\($0.1)" }.joined(separator: "/"),
-          assignments: assignments, config: config.setting("seed", to: .number(Double(seed)))))
+        return SweepPoint(id: assignments.map { "\($0.0)=\($0.1)" }.joined(separator: "/"),
+                          assignments: assignments, config: swept.setting("seed", to: .number(Double(seed))))
       }
     }
-    return result
   }
 
   static func compileSweep(_ node: SpecNode, schema: Schema, base: SpecValue, errors: inout [SpecError]) -> [SweepAxis] {
