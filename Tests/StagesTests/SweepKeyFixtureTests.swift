@@ -56,6 +56,13 @@ import Testing
   func everyNodeHasThePlainParamsAndKey(_ text: String) throws {
     let graph = try Self.graph(text)
     let registry = Stages.registry
+    // What `sdfa validate` reports: the same nodes, counted without making them.
+    #expect(StageGraph.nodeCount(spec: graph.spec, registry: registry) == graph.nodes.count)
+    if graph.spec.name == "hardware" {
+      // load, bin; train per method × hidden × seed (shared by both crossbars); map and
+      // energy per point; the report.
+      #expect(graph.nodes.count == 1 + 1 + 2 * 2 * 2 + 16 + 16 + 1)
+    }
     var keyedByPoint: [SpecValue] = []
     for (point, kinds) in graph.pointNodes {
       var keyed = SpecValue.object([:])

@@ -31,7 +31,7 @@ struct KeyedPoints {
         merged.append(config)
         keyed.append((EncodedObject(config), config[path: "seed"] != nil))
       }
-      let config = keyed[i].hasSeed ? merged[i].setting("seed", to: point.config[path: "seed"] ?? .null) : merged[i]
+      let config = keyed[i].hasSeed ? merged[i].setting("seed", to: point.seedValue) : merged[i]
       list.append(.object([
         "id": .string(point.id), "config": config,
         "coordinates": .list(point.assignments.map { .list([.string($0.axis), .string($0.value)]) }),

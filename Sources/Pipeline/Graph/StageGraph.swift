@@ -32,52 +32,31 @@ public struct StageGraph: Sendable {
   public init(spec: Spec, registry: StageRegistry) {
     self.spec = spec
     self.registry = registry
+    var nodes: [Node] = []
+    var pointNodes: [(point: SweepPoint, nodes: [String: Int])] = []
     var byIdentity: [String: Int] = [:]
-    var leaves: [(String, Int)] = []
+    var anyNode = false
     var everyNode: [(String, Int)] = []
     let perPoint = registry.stages.filter { $0.scope == .perPoint }
-    // Per sweep point, what each kind's nodes share across its seeds.
-    var shared: [String: [String: SharedNodeParts]] = [:]
-    for point in spec.points {
-      let sweepPoint = point.assignments.filter { $0.axis != "seed" }.map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
-      var parts = shared[sweepPoint] ?? [:]
-      let known = parts.count
-      let seed = point.config[path: "seed"] ?? .null
-      var here: [String: Int] = [:]
-      var last: Int?
-      for stage in perPoint {
-        guard let trigger = stage.trigger, point.config[path: trigger] != nil,
-          stage.consumes.allSatisfy({ here[$0] != nil })
-        else { continue }
-        let part = parts[stage.kind] ?? SharedNodeParts(stage, config: point.config, assignments: point.assignments, spec: spec,
-                                                         consumed: stage.consumes.compactMap { parts[$0]?.axes })
-        parts[stage.kind] = part
-        let inputs = Dictionary(uniqueKeysWithValues: stage.consumes.map { ($0, here[$0]!) })
-        let identity = StageKey.digest(kind: stage.kind, version: stage.version, inputDigests: inputs.mapValues { nodes[$0].identity }) { out, _ in
-          part.writeParams(seed: seed, to: &out)
-        }
-        if let existing = byIdentity[identity] {
-          here[stage.kind] = existing
-        } else {
-          let coordinates = point.assignments.filter { part.axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
-          let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
-          let node = Node(index: nodes.count, kind: stage.kind, version: stage.version, params: part.params(seed: seed),
-                          settings: part.settings, inputs: inputs, inputOrder: stage.consumes, label: label, identity: identity)
-          byIdentity[identity] = node.index
-          nodes.append(node)
-          here[stage.kind] = node.index
-        }
-        last = here[stage.kind]
-      }
-      if parts.count != known { shared[sweepPoint] = parts }
+    Self.walkPerPointNodes(spec: spec, registry: registry, node: { point, stage, part, inputs, identity in
+      guard byIdentity[identity] == nil else { return }
+      let coordinates = point.assignments.filter { part.axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
+      let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
+      byIdentity[identity] = nodes.count
+      nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: part.params(seed: point.seedValue),
+                        settings: part.settings, inputs: inputs.mapValues { byIdentity[$0]! }, inputOrder: stage.consumes,
+                        label: label, identity: identity))
+    }, point: { point, identities in
+      let here = identities.mapValues { byIdentity[$0]! }
       pointNodes.append((point, here))
-      if let last { leaves.append((point.id, last)) }
+      if !here.isEmpty { anyNode = true }
       for stage in perPoint {
         if let i = here[stage.kind] { everyNode.append(("\(point.id)/\(stage.kind)", i)) }
       }
-    }
+    })
+    self.pointNodes = pointNodes
     for stage in registry.stages where stage.scope == .perSpec {
-      guard stage.trigger.map({ spec.base[path: $0] != nil }) ?? true, !leaves.isEmpty else { continue }
+      guard stage.trigger.map({ spec.base[path: $0] != nil }) ?? true, anyNode else { continue }
       var config = spec.base
       config = config.setting("name", to: .string(spec.name))
       // Each point as its stages keyed it: every leaf some stage of the point reads, no
@@ -96,6 +75,59 @@ public struct StageGraph: Sendable {
                         settings: Self.settings(of: stage, in: config), inputs: inputs,
                         inputOrder: everyNode.map(\.0), label: stage.kind, identity: identity))
     }
+    self.nodes = nodes
+  }
+
+  /// The per-point nodes of `spec`, point by point in `spec.points` order and kind by kind:
+  /// `node` gets each node with its point, its kind's parts shared by the sweep point, its
+  /// producers' identities by role and its identity (a node shared by several points comes
+  /// once per point); `point` gets each point's node identities by kind. The graph and
+  /// ``nodeCount(spec:registry:)`` both walk this, so they cannot disagree.
+  static func walkPerPointNodes(
+    spec: Spec, registry: StageRegistry,
+    node: (_ point: SweepPoint, _ stage: any Stage, _ part: SharedNodeParts, _ inputs: [String: String], _ identity: String) -> Void,
+    point pointDone: (_ point: SweepPoint, _ identities: [String: String]) -> Void
+  ) {
+    let perPoint = registry.stages.filter { $0.scope == .perPoint }
+    // Per sweep point, what each kind's nodes share across its seeds.
+    var shared: [String: [String: SharedNodeParts]] = [:]
+    for point in spec.points {
+      let sweepPoint = point.assignments.filter { $0.axis != "seed" }.map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
+      var parts = shared[sweepPoint] ?? [:]
+      let known = parts.count
+      let seed = point.seedValue
+      var here: [String: String] = [:]
+      for stage in perPoint {
+        guard let trigger = stage.trigger, point.value(at: trigger) != nil,
+          stage.consumes.allSatisfy({ here[$0] != nil })
+        else { continue }
+        let part = parts[stage.kind] ?? SharedNodeParts(stage, config: point.config, assignments: point.assignments, spec: spec,
+                                                         consumed: stage.consumes.compactMap { parts[$0]?.axes })
+        parts[stage.kind] = part
+        let inputs = Dictionary(uniqueKeysWithValues: stage.consumes.map { ($0, here[$0]!) })
+        let identity = StageKey.digest(kind: stage.kind, version: stage.version, inputDigests: inputs) { out, _ in
+          part.writeParams(seed: seed, to: &out)
+        }
+        here[stage.kind] = identity
+        node(point, stage, part, inputs, identity)
+      }
+      if parts.count != known { shared[sweepPoint] = parts }
+      pointDone(point, here)
+    }
+  }
+
+  /// How many nodes the graph of `spec` has, found without making them (`sdfa validate`
+  /// of a 100,000-point sweep holds no graph): distinct per-point identities, and the
+  /// per-spec kinds present when some point has a node.
+  public static func nodeCount(spec: Spec, registry: StageRegistry) -> Int {
+    var identities = Set<String>()
+    var anyNode = false
+    walkPerPointNodes(spec: spec, registry: registry, node: { _, _, _, _, identity in identities.insert(identity) },
+                      point: { _, here in if !here.isEmpty { anyNode = true } })
+    guard anyNode else { return identities.count }
+    return identities.count + registry.stages.filter { stage in
+      stage.scope == .perSpec && (stage.trigger.map { spec.base[path: $0] != nil } ?? true)
+    }.count
   }
 
   /// Problems with which stages a point's configuration puts into the graph: a section whose

@@ -41,8 +41,17 @@ public struct StageKey: Sendable, Hashable, CustomStringConvertible {
       hasher.update(data: buffer)
       buffer.removeAll(keepingCapacity: true)
     }
-    out += #"{"inputs":"#.utf8
-    SpecValue.write(.object(inputDigests.mapValues { .string($0) }), to: &out, flush: flush)
+    // The inputs as `SpecValue.write` writes an object of strings, without making one (a
+    // per-spec stage has an input per node of every point).
+    out += #"{"inputs":{"#.utf8
+    for (i, input) in inputDigests.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      SpecValue.writeString(input.key, to: &out)
+      out.append(UInt8(ascii: ":"))
+      SpecValue.writeString(input.value, to: &out)
+      flush(&out)
+    }
+    out.append(UInt8(ascii: "}"))
     out += #","kind":"#.utf8
     SpecValue.writeString(kind, to: &out)
     out += #","params":"#.utf8

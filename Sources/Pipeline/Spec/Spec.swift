@@ -168,12 +168,12 @@ public struct Spec: Sendable {
     var points: [SweepPoint] = []
     let context = ExpansionContext(specFile: file, locate: spec.locate, treeDigester: treeDigester)
     for var point in spec.expandedPoints {
-      let seed = point.config[path: "seed"] ?? .null
+      let seed = point.seedValue
       // The axes' value labels (unique per axis) determine the configuration up to the seed:
       // a cheaper key than the configuration's JSON, written 100,000 times in large sweeps.
       let canonical = point.assignments.dropLast().map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
       if let done = expansions[canonical] {
-        point.config = done.setting("seed", to: seed)
+        point = SweepPoint(id: point.id, assignments: point.assignments, swept: done, seed: seed)
       } else {
         for stage in registry.stages {
           do {
