@@ -212,8 +212,7 @@ struct ValidateCommand: ParsableCommand {
       return
     }
     for spec in loaded {
-      let graph = StageGraph(spec: spec, registry: CLIRuntime.registry)
-      let points = spec.points.count, stages = graph.nodes.count
+      let points = spec.points.count, stages = StageGraph.nodeCount(spec: spec, registry: CLIRuntime.registry)
       Terminal.out("\(spec.file): ok (\(points) point\(points == 1 ? "" : "s"), \(stages) stage\(stages == 1 ? "" : "s"))")
     }
   }

@@ -46,9 +46,10 @@ struct VerifyCommand: ParsableCommand {
       cacheLock = try locking.lockCache(store, .exclusive)
       if reindex {
         do {
-          let (restored, skipped, _) = try CacheVerifier.reindex(store: store)
+          let (restored, skipped, metrics, _) = try CacheVerifier.reindex(store: store, registry: CLIRuntime.registry)
           Terminal.out("reindexed: \(restored) stage records restored from \(project.cacheDisplay)/records"
-            + (skipped > 0 ? "; \(skipped) left out (their artifact is missing or corrupt: a run rebuilds them)" : ""))
+            + (skipped > 0 ? "; \(skipped) left out (their artifact is missing or corrupt: a run rebuilds them)" : "")
+            + (metrics > 0 ? "; the metrics of \(metrics) read again from their artifacts" : ""))
         } catch {
           Terminal.error("error: cannot rebuild the index: \(IOErrorText.describe(error))")
           throw ExitCode(1)

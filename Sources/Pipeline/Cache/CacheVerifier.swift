@@ -89,10 +89,15 @@ public struct CacheVerifier: Sendable {
   }
 
   /// Rebuilds the index from the record files: the old index file (if any) goes to
-  /// `quarantine/`, a fresh one is filled with every record whose artifact verifies. Returns
-  /// how many records were restored and how many were left out (their artifact is missing or
-  /// corrupt: a run rebuilds those stages).
-  public static func reindex(store: ArtifactStore) throws -> (restored: Int, skipped: Int, index: StageIndex) {
+  /// `quarantine/`, a fresh one is filled with every record whose artifact verifies, each
+  /// record's execution (the run that made its artifact: earlier runs of a key are recorded
+  /// nowhere else), and, where `registry` is given, the metrics its kind reads from the
+  /// artifact (``Stage/metrics(artifact:)``, what `sdfa runs` shows). Returns how many records
+  /// were restored, how many were left out (their artifact is missing or corrupt: a run
+  /// rebuilds those stages) and how many got their metrics back.
+  public static func reindex(store: ArtifactStore, registry: StageRegistry? = nil) throws
+    -> (restored: Int, skipped: Int, metrics: Int, index: StageIndex)
+  {
     let stamp = "\(Int(Date().timeIntervalSince1970))-\(getpid())"
     for suffix in ["", "-wal", "-shm"] {
       let path = store.indexPath + suffix
@@ -112,6 +117,11 @@ public struct CacheVerifier: Sendable {
       if ok { good.append(record) } else { skipped += 1 }
     }
     try index.insert(good)
-    return (good.count, skipped, index)
+    var metrics = 0
+    if let registry {
+      var catalog = RunCatalog(index: index, cache: store.root, registry: registry)
+      metrics = try catalog.backfill()
+    }
+    return (good.count, skipped, metrics, index)
   }
 }

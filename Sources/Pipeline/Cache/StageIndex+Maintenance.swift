@@ -18,13 +18,17 @@ extension StageIndex {
   }
 
   /// Fills the index from records (a fresh index after `--reindex`): each becomes its key's
-  /// record and, the newest first, its spec label's latest key.
+  /// record, its spec label's latest key (the newest last, so it wins) and a row of the
+  /// executions log (its own execution, in order of finishing).
   public func insert(_ records: [Record]) throws {
     try pool.write { db in
       for record in records.sorted(by: { $0.finished < $1.finished }) {
         try record.save(db)
         try db.execute(sql: "INSERT OR REPLACE INTO latest (spec, label, key) VALUES (?, ?, ?)",
                        arguments: [record.spec, record.label, record.key])
+        try db.execute(sql: """
+          INSERT INTO executions (key, kind, label, host, pid, started, finished, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """, arguments: [record.key, record.kind, record.label, record.host, record.pid, record.started, record.finished, record.status])
       }
     }
   }

@@ -42,7 +42,8 @@ public protocol Stage: Sendable {
   /// not depend on the seed: the seeds of a sweep point share one expansion.
   func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue
   /// Cross-field checks on one sweep point's configuration beyond the schema (for example a
-  /// dataset kind this build cannot read); `locate` gives a path's source location.
+  /// dataset kind this build cannot read); `locate` gives a path's source location. It must
+  /// not depend on the seed: the seeds of a sweep point are checked once.
   func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError]
   /// Computes the artifact. Throws to fail the node; must not touch anything outside
   /// `context.outputDirectory` except through the context.

@@ -32,80 +32,102 @@ public struct StageGraph: Sendable {
   public init(spec: Spec, registry: StageRegistry) {
     self.spec = spec
     self.registry = registry
+    var nodes: [Node] = []
+    var pointNodes: [(point: SweepPoint, nodes: [String: Int])] = []
     var byIdentity: [String: Int] = [:]
-    var leaves: [(String, Int)] = []
+    var anyNode = false
     var everyNode: [(String, Int)] = []
-    for point in spec.points {
-      var here: [String: Int] = [:]
-      var relevance: [String: Set<String>] = [:]
-      var last: Int?
-      for stage in registry.stages where stage.scope == .perPoint {
-        guard let trigger = stage.trigger, point.config[path: trigger] != nil,
-          stage.consumes.allSatisfy({ here[$0] != nil })
-        else { continue }
-        let params = Self.params(of: stage, in: point.config)
-        let reads = stage.reads(in: point.config)
-        let inputs = Dictionary(uniqueKeysWithValues: stage.consumes.map { ($0, here[$0]!) })
-        var axes = Set(point.assignments.map(\.axis).filter { axis in
-          let path = axis == "seed" ? "seed" : spec.axes.first { $0.label == axis }!.path
-          return reads.contains { path == $0 || path.hasPrefix($0 + ".") || $0.hasPrefix(path + ".") }
-        })
-        for consumed in stage.consumes { axes.formUnion(relevance[consumed] ?? []) }
-        relevance[stage.kind] = axes
-        let coordinates = point.assignments.filter { axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
-        let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
-        let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
-          .keyDigest(inputs: inputs.mapValues { nodes[$0].identity })
-        if let existing = byIdentity[identity] {
-          here[stage.kind] = existing
-        } else {
-          let node = Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params,
-                          settings: Self.settings(of: stage, in: point.config), inputs: inputs,
-                          inputOrder: stage.consumes, label: label, identity: identity)
-          byIdentity[identity] = node.index
-          nodes.append(node)
-          here[stage.kind] = node.index
-        }
-        last = here[stage.kind]
-      }
+    let perPoint = registry.stages.filter { $0.scope == .perPoint }
+    Self.walkPerPointNodes(spec: spec, registry: registry, node: { point, stage, part, inputs, identity in
+      guard byIdentity[identity] == nil else { return }
+      let coordinates = point.assignments.filter { part.axes.contains($0.axis) }.map { "\($0.axis)=\($0.value)" }
+      let label = coordinates.isEmpty ? stage.kind : "\(stage.kind) \(coordinates.joined(separator: "/"))"
+      byIdentity[identity] = nodes.count
+      nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: part.params(seed: point.seedValue),
+                        settings: part.settings, inputs: inputs.mapValues { byIdentity[$0]! }, inputOrder: stage.consumes,
+                        label: label, identity: identity))
+    }, point: { point, identities in
+      let here = identities.mapValues { byIdentity[$0]! }
       pointNodes.append((point, here))
-      if let last { leaves.append((point.id, last)) }
-      for stage in registry.stages where stage.scope == .perPoint {
+      if !here.isEmpty { anyNode = true }
+      for stage in perPoint {
         if let i = here[stage.kind] { everyNode.append(("\(point.id)/\(stage.kind)", i)) }
       }
-    }
+    })
+    self.pointNodes = pointNodes
     for stage in registry.stages where stage.scope == .perSpec {
-      guard stage.trigger.map({ spec.base[path: $0] != nil }) ?? true, !leaves.isEmpty else { continue }
+      guard stage.trigger.map({ spec.base[path: $0] != nil }) ?? true, anyNode else { continue }
       var config = spec.base
       config = config.setting("name", to: .string(spec.name))
       // Each point as its stages keyed it: every leaf some stage of the point reads, no
       // execution setting (so a per-spec stage's key moves with nothing the points ignore).
-      // The seeds of one sweep point differ only in `seed`: merged once per point, shared.
-      var keyedBySweepPoint: [String: SpecValue] = [:]
-      config = config.setting("points", to: .list(pointNodes.map { point, kinds in
-        let sweepPoint = point.assignments.filter { $0.axis != "seed" }.map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
-        var keyed: SpecValue
-        if let merged = keyedBySweepPoint[sweepPoint] {
-          keyed = merged
-          if keyed[path: "seed"] != nil { keyed = keyed.setting("seed", to: point.config[path: "seed"] ?? .null) }
-        } else {
-          keyed = kinds.values.sorted().reduce(SpecValue.object([:])) { $0.merging(nodes[$1].params) }
-          keyedBySweepPoint[sweepPoint] = keyed
-        }
-        return .object(["id": .string(point.id), "config": keyed,
-                        "coordinates": .list(point.assignments.map { .list([.string($0.axis), .string($0.value)]) })])
-      }))
+      let points = KeyedPoints(pointNodes, nodes: nodes)
+      config = config.setting("points", to: points.value)
       config = config.setting("axes", to: .list(spec.axes.map { .string($0.label) } + [.string("seed")]))
       config = config.setting("axis_paths", to: .object(Dictionary(spec.axes.map { ($0.label, .string($0.path)) }, uniquingKeysWith: { a, _ in a })))
       let params = Self.params(of: stage, in: config)
       // A per-spec stage sees every node of every point, by role "<point id>/<kind>".
       let inputs = Dictionary(uniqueKeysWithValues: everyNode)
-      let identity = KeyParts(kind: stage.kind, version: stage.version, params: params)
-        .keyDigest(inputs: inputs.mapValues { nodes[$0].identity })
+      let identity = StageKey.digest(kind: stage.kind, version: stage.version, inputDigests: inputs.mapValues { nodes[$0].identity }) { out, flush in
+        points.write(params, to: &out, flush: flush)
+      }
       nodes.append(Node(index: nodes.count, kind: stage.kind, version: stage.version, params: params,
                         settings: Self.settings(of: stage, in: config), inputs: inputs,
                         inputOrder: everyNode.map(\.0), label: stage.kind, identity: identity))
     }
+    self.nodes = nodes
+  }
+
+  /// The per-point nodes of `spec`, point by point in `spec.points` order and kind by kind:
+  /// `node` gets each node with its point, its kind's parts shared by the sweep point, its
+  /// producers' identities by role and its identity (a node shared by several points comes
+  /// once per point); `point` gets each point's node identities by kind. The graph and
+  /// ``nodeCount(spec:registry:)`` both walk this, so they cannot disagree.
+  static func walkPerPointNodes(
+    spec: Spec, registry: StageRegistry,
+    node: (_ point: SweepPoint, _ stage: any Stage, _ part: SharedNodeParts, _ inputs: [String: String], _ identity: String) -> Void,
+    point pointDone: (_ point: SweepPoint, _ identities: [String: String]) -> Void
+  ) {
+    let perPoint = registry.stages.filter { $0.scope == .perPoint }
+    // Per sweep point, what each kind's nodes share across its seeds.
+    var shared: [String: [String: SharedNodeParts]] = [:]
+    for point in spec.points {
+      let sweepPoint = point.assignments.filter { $0.axis != "seed" }.map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
+      var parts = shared[sweepPoint] ?? [:]
+      let known = parts.count
+      let seed = point.seedValue
+      var here: [String: String] = [:]
+      for stage in perPoint {
+        guard let trigger = stage.trigger, point.value(at: trigger) != nil,
+          stage.consumes.allSatisfy({ here[$0] != nil })
+        else { continue }
+        let part = parts[stage.kind] ?? SharedNodeParts(stage, config: point.config, assignments: point.assignments, spec: spec,
+                                                         consumed: stage.consumes.compactMap { parts[$0]?.axes })
+        parts[stage.kind] = part
+        let inputs = Dictionary(uniqueKeysWithValues: stage.consumes.map { ($0, here[$0]!) })
+        let identity = StageKey.digest(kind: stage.kind, version: stage.version, inputDigests: inputs) { out, _ in
+          part.writeParams(seed: seed, to: &out)
+        }
+        here[stage.kind] = identity
+        node(point, stage, part, inputs, identity)
+      }
+      if parts.count != known { shared[sweepPoint] = parts }
+      pointDone(point, here)
+    }
+  }
+
+  /// How many nodes the graph of `spec` has, found without making them (`sdfa validate`
+  /// of a 100,000-point sweep holds no graph): distinct per-point identities, and the
+  /// per-spec kinds present when some point has a node.
+  public static func nodeCount(spec: Spec, registry: StageRegistry) -> Int {
+    var identities = Set<String>()
+    var anyNode = false
+    walkPerPointNodes(spec: spec, registry: registry, node: { _, _, _, _, identity in identities.insert(identity) },
+                      point: { _, here in if !here.isEmpty { anyNode = true } })
+    guard anyNode else { return identities.count }
+    return identities.count + registry.stages.filter { stage in
+      stage.scope == .perSpec && (stage.trigger.map { spec.base[path: $0] != nil } ?? true)
+    }.count
   }
 
   /// Problems with which stages a point's configuration puts into the graph: a section whose

@@ -1,3 +1,5 @@
+import Crypto
+
 /// The key of a node once its inputs' artifacts are known: SHA-256 over the canonical JSON
 /// of kind, version, params and the input artifacts' digests by role.
 ///
@@ -20,7 +22,45 @@ public struct StageKey: Sendable, Hashable, CustomStringConvertible {
   /// The `hex` of that key without keeping its material (streamed through the hash): what the
   /// graph computes for every node of a large sweep.
   public static func digest(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) -> String {
-    encoded(kind: kind, version: version, params: params, inputDigests: inputDigests).canonicalJSONDigest
+    digest(kind: kind, version: version, inputDigests: inputDigests) { out, flush in
+      withoutActuallyEscaping(flush) { SpecValue.write(params, to: &out, flush: $0) }
+    }
+  }
+
+  /// The same digest with the params' canonical JSON written by `writeParams`, which may call
+  /// `flush` between values to hand on what it wrote: the graph writes params from encodings
+  /// shared by the seeds of a sweep point (``SharedNodeParts``, ``KeyedPoints``). The bytes
+  /// hashed are those of ``material``: the four keys in canonical order.
+  static func digest(kind: String, version: Int, inputDigests: [String: String],
+                     writeParams: (inout [UInt8], _ flush: (inout [UInt8]) -> Void) -> Void) -> String {
+    var hasher = SHA256()
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 11)
+    func flush(_ buffer: inout [UInt8]) {
+      guard buffer.count >= 1 << 16 else { return }
+      hasher.update(data: buffer)
+      buffer.removeAll(keepingCapacity: true)
+    }
+    // The inputs as `SpecValue.write` writes an object of strings, without making one (a
+    // per-spec stage has an input per node of every point).
+    out += #"{"inputs":{"#.utf8
+    for (i, input) in inputDigests.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      SpecValue.writeString(input.key, to: &out)
+      out.append(UInt8(ascii: ":"))
+      SpecValue.writeString(input.value, to: &out)
+      flush(&out)
+    }
+    out.append(UInt8(ascii: "}"))
+    out += #","kind":"#.utf8
+    SpecValue.writeString(kind, to: &out)
+    out += #","params":"#.utf8
+    writeParams(&out, flush)
+    out += #","version":"#.utf8
+    out += SpecValue.formatNumber(Double(version)).utf8
+    out.append(UInt8(ascii: "}"))
+    hasher.update(data: out)
+    return Digest.hex(hasher.finalize())
   }
 
   private static func encoded(kind: String, version: Int, params: SpecValue, inputDigests: [String: String]) -> SpecValue {

@@ -171,12 +171,13 @@ public struct Spec: Sendable {
     var points: [SweepPoint] = []
     let (locate, origin) = (spec.locate, spec.origin)
     for var point in spec.expandedPoints {
-      let seed = point.config[path: "seed"] ?? .null
+      let seed = point.seedValue
       // The axes' value labels (unique per axis) determine the configuration up to the seed:
       // a cheaper key than the configuration's JSON, written 100,000 times in large sweeps.
       let canonical = point.assignments.dropLast().map { "\($0.axis)=\($0.value)" }.joined(separator: "/")
       if let done = expansions[canonical] {
-        point.config = done.setting("seed", to: seed)
+        point = SweepPoint(
+          id: point.id, assignments: point.assignments, swept: done, seed: seed, origins: point.origins)
       } else {
         // A swept value's origin is its item in `sweep:`, not the section it replaces.
         let swept = point.origins
@@ -191,15 +192,16 @@ public struct Spec: Sendable {
           }
         }
         expansions[canonical] = point.config
-      }
-      points.append(point)
-      for problem in StageGraph.structuralProblems(point.config, registry: registry, spec: spec)
-      where seen.insert(problem).inserted { errors.append(problem) }
-      for stage in registry.stages {
-        for problem in stage.check(point.config, locate: spec.locate) where seen.insert(problem).inserted {
-          errors.append(problem)
+        // Checked once per sweep point too: checks never read the seed (``Stage/check(_:locate:)``).
+        for problem in StageGraph.structuralProblems(point.config, registry: registry, spec: spec)
+        where seen.insert(problem).inserted { errors.append(problem) }
+        for stage in registry.stages {
+          for problem in stage.check(point.config, locate: spec.locate) where seen.insert(problem).inserted {
+            errors.append(problem)
+          }
         }
       }
+      points.append(point)
     }
     if !errors.isEmpty { throw SpecErrors(errors) }
     spec.points = points

@@ -22,35 +22,71 @@ public struct SweepPoint: Sendable {
   /// (axis label, value label) in axis order, the seed last.
   public var assignments: [(axis: String, value: String)]
   /// The configuration with the axes' values applied and `seed` set.
-  public var config: SpecValue
-  /// Where the axes' values came from (their items under `sweep:`), by dotted path.
+  ///
+  /// Made when read: the seeds of a sweep point hold one shared configuration and their own
+  /// seed (a configuration per point was 700 bytes each, 70 MB at 100,000 points).
+  public var config: SpecValue {
+    get { seed.map { swept.setting("seed", to: $0) } ?? swept }
+    set { (swept, seed) = (newValue, nil) }
+  }
+  /// The configuration of this point's sweep point, shared by its seeds; its `seed` is this
+  /// point's unless `seed` says otherwise.
+  private(set) var swept: SpecValue
+  private var seed: SpecValue?
+  /// Where the axes' values came from (their items under `sweep:`), by dotted path; shared by
+  /// the seeds of a sweep point.
   public var origins: [String: ValueOrigin] = [:]
+
+  public init(
+    id: String, assignments: [(axis: String, value: String)], config: SpecValue,
+    origins: [String: ValueOrigin] = [:]
+  ) {
+    (self.id, self.assignments, swept, seed, self.origins) = (id, assignments, config, nil, origins)
+  }
+
+  /// A point whose configuration is `swept` with `seed` set in it.
+  init(
+    id: String, assignments: [(axis: String, value: String)], swept: SpecValue, seed: SpecValue,
+    origins: [String: ValueOrigin]
+  ) {
+    (self.id, self.assignments, self.swept, self.seed, self.origins) = (id, assignments, swept, seed, origins)
+  }
+
+  /// `config[path: path]`, without making the configuration.
+  func value(at path: String) -> SpecValue? {
+    guard let seed, path == "seed" || path.hasPrefix("seed.") else { return swept[path: path] }
+    return path == "seed" ? seed : config[path: path]
+  }
+
+  /// The point's `seed` (`null` where the configuration has none).
+  var seedValue: SpecValue { seed ?? swept[path: "seed"] ?? .null }
 }
 
 extension Spec {
   /// Every sweep point × seed, in a stable order (axes in declaration order, the last axis
-  /// fastest, seeds innermost), before stage expansion.
-  var expandedPoints: [SweepPoint] {
+  /// fastest, seeds innermost), before stage expansion; made as they are read, so that the
+  /// points compiled from them are the only ones held.
+  var expandedPoints: some Sequence<SweepPoint> {
     var combos: [[(SweepAxis, SweepAxis.Value)]] = [[]]
     for axis in axes {
       combos = combos.flatMap { prefix in axis.values.map { prefix + [(axis, $0)] } }
     }
-    var result: [SweepPoint] = []
-    for combo in combos {
+    let (base, seeds) = (base, seeds)
+    return combos.lazy.flatMap { combo in
       var config = base
       var origins: [String: ValueOrigin] = [:]
       for (axis, value) in combo {
         config = config.setting(axis.path, to: value.value)
         for (path, origin) in value.origins { origins[path.isEmpty ? axis.path : "\(axis.path).\(path)"] = origin }
       }
-      for seed in seeds {
+      let (swept, sweptOrigins) = (config, origins)
+      return seeds.lazy.map { seed in
         let assignments = combo.map { ($0.0.label, $0.1.label) } + [("seed", String(seed))]
-        result.append(SweepPoint(
-          id: assignments.map { "\($0.0)=\($0.1)" }.joined(separator: "/"),
-          assignments: assignments, config: config.setting("seed", to: .number(Double(seed))), origins: origins))
+        return SweepPoint(id: assignments.map { "\($0.0)=\($0.1)" }.joined(separator: "/"),
+                          assignments: assignments, swept: swept, seed: .number(Double(seed)),
+                          origins: sweptOrigins)
       }
     }
-    return result
   }
 
   static func compileSweep(_ node: SpecNode, schema: Schema, base: SpecValue, errors: inout [SpecError]) -> [SweepAxis] {
