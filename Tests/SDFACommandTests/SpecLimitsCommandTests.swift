@@ -53,6 +53,18 @@ import Testing
     #expect(result.err.contains("bomb.yml:7:45: error: alias '*a3'"), "\(result.err)")
   }
 
+  /// The same bomb used as a mapping *key*: the YAML parser hashes keys while it parses
+  /// (hours at ten levels), so the key is refused before parsing.
+  @Test func aBillionLaughsKeyIsRefusedBeforeParsing() throws {
+    let text = Self.billionLaughs + "bad: {? *a9 : 1}\n"
+    let scratch = try Scratch()
+    defer { scratch.cleanup() }
+    try Self.write(text, to: "keybomb.yml", in: scratch)
+    let result = try SDFAProcess.run(["validate", "keybomb.yml"], in: scratch.url)
+    #expect(result.status == 2, "\(result.err)")
+    #expect(result.err.contains("keybomb.yml:13:9: error: the alias '*a9' is used as a mapping key"), "\(result.err)")
+  }
+
   @Test func duplicateKeysAmongManyAreFoundInLinearTime() throws {
     let scratch = try Scratch()
     defer { scratch.cleanup() }

@@ -23,6 +23,12 @@ public struct SpecLoader: Sendable {
   public func parse(_ text: String, file: String) throws -> SpecNode {
     // The parser stays alive while converting: nodes hold their anchors weakly, and the
     // conversion tells an alias from its anchor by the anchor's identity.
+    if let hit = AliasKeyScan.firstAliasKey(in: text) {
+      throw SpecErrors([SpecError(
+        SourceLocation(file: file, line: hit.line, column: hit.column),
+        "the alias '*\(hit.name)' is used as a mapping key; spec keys are plain names (the YAML parser would walk an aliased key's whole value, a 'billion laughs' file, before any check)",
+        hint: "write the key out as a name, and use '*\(hit.name)' as a value or with '<<: *\(hit.name)'")])
+    }
     let parser: Parser
     let node: Node?
     do {
