@@ -196,11 +196,14 @@ final class ConvBlock: LayerBlock {
       let (dg, dbeta): ([Float], [Float])
       if let reducer {
         // Synchronised batch norm's backward hook: per-channel `[Σ dL/dy…, Σ dL/dy·x̂…]`
-        // summed over every process before they are applied.
-        var sums = Tensor.batchNorm2dBackwardSums(h, input: z, statistics: stats, threads: threads)
+        // summed over every process before they are applied. dγ and dβ stay this process's
+        // own sums, which the step's gradient reduction adds up like every other gradient.
+        let local = Tensor.batchNorm2dBackwardSums(h, input: z, statistics: stats, threads: threads)
+        var sums = local
         reducer.sum(&sums)
-        (dg, dbeta) = Tensor.batchNorm2dBackwardApply(
-          &h, input: z, statistics: stats, gamma: gamma, sums: sums, threads: threads)
+        Tensor.batchNorm2dBackwardApply(&h, input: z, statistics: stats, gamma: gamma, sums: sums, threads: threads)
+        let c = shape.outChannels
+        (dg, dbeta) = ((0..<c).map { Float(local[c + $0]) }, (0..<c).map { Float(local[$0]) })
       } else {
         (dg, dbeta) = Tensor.batchNorm2dBackward(&h, input: z, statistics: stats, gamma: gamma, threads: threads)
       }
