@@ -158,7 +158,7 @@ public struct Network: Sendable, Equatable {
   public var parameters: [Tensor] {
     get { convWeights + bnGamma + bnBeta + linearWeights + linearBiases }
     set {
-      let nb = convs.count, nl = linearWeights.count
+      let nb = convs.count, nl = linearSizes.count - 1
       convWeights = Array(newValue[0..<nb])
       bnGamma = Array(newValue[nb..<(2 * nb)])
       bnBeta = Array(newValue[(2 * nb)..<(3 * nb)])
@@ -167,9 +167,16 @@ public struct Network: Sendable, Equatable {
     }
   }
 
+  /// Moves ``parameters`` out, leaving the network without them until they are set again, so
+  /// that updating the returned tensors in place copies none of them (each is then held once).
+  mutating func takeParameters() -> [Tensor] {
+    defer { (convWeights, bnGamma, bnBeta, linearWeights, linearBiases) = ([], [], [], [], []) }
+    return parameters
+  }
+
   /// Where each group of ``parameters`` starts: conv weights, γ, β, Linear weights, biases.
   var parameterOffsets: (conv: Int, gamma: Int, beta: Int, linear: Int, bias: Int) {
-    let nb = convs.count, nl = linearWeights.count
+    let nb = convs.count, nl = linearSizes.count - 1
     return (0, nb, 2 * nb, 3 * nb, 3 * nb + nl)
   }
 }

@@ -125,7 +125,7 @@ public final class TrainingSession {
     let old = weightObserver == nil ? [] : zip(model.layerWeights, model.layerParameterIndices).map { w, k in
       grads[k] == nil ? w : w.copied()
     }
-    var params = model.parameters
+    var params = model.takeParameters()
     optimizer.step(weights: &params, gradients: grads, lr: lr)
     model.parameters = params
     weightObserver?(old, model.layerWeights)
