@@ -167,13 +167,6 @@ public struct Network: Sendable, Equatable {
     }
   }
 
-  /// Moves ``parameters`` out, leaving the network without them until they are set again, so
-  /// that updating the returned tensors in place copies none of them (each is then held once).
-  mutating func takeParameters() -> [Tensor] {
-    defer { (convWeights, bnGamma, bnBeta, linearWeights, linearBiases) = ([], [], [], [], []) }
-    return parameters
-  }
-
   /// Where each group of ``parameters`` starts: conv weights, γ, β, Linear weights, biases.
   var parameterOffsets: (conv: Int, gamma: Int, beta: Int, linear: Int, bias: Int) {
     let nb = convs.count, nl = linearSizes.count - 1
