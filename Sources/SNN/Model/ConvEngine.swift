@@ -64,6 +64,10 @@ final class ConvEngine {
   /// ``TrainConfig/Memory``: `.lean` frees each block's membrane after the forward pass and
   /// recomputes it for the backward pass.
   var memory: TrainConfig.Memory = .fast
+  /// Data-parallel training's hook: adds batch norm's per-channel sums over the ranks (forward:
+  /// Σx, Σx²; backward: Σ dL/dy, Σ dL/dy · x̂), so that every rank normalises by the global
+  /// batch (synchronised batch norm). Nil: this process's batch is the whole batch.
+  var channelSums: Tensor.ChannelSums?
   private(set) var batch = 0
   /// The batch's frames: active inputs per image (event counts) and the dense `[N, C, H, W]`.
   private var inputSpikes = SparseRows(columnCount: 0, binary: false)
@@ -136,6 +140,10 @@ final class ConvEngine {
           st.h = Tensor.batchNorm2dInference(
             st.z, gamma: gamma, beta: beta, mean: net.runningMean[i].scalars,
             variance: net.runningVariance[i].scalars)
+        } else if let channelSums {
+          st.bnStatistics = fused
+            ? Tensor.batchNorm2dStatistics(st.z, threads: threads, summing: channelSums)
+            : Tensor.batchNorm2d(st.z, gamma: gamma, beta: beta, into: &st.h, threads: threads, summing: channelSums)
         } else if fused {
           st.bnStatistics = Tensor.batchNorm2dStatistics(st.z, threads: threads)
         } else {
@@ -359,7 +367,10 @@ final class ConvEngine {
         gradA = nil
         if memory == .lean { (i + 1 < nb ? blocks[i + 1] : linears[0]).gradInput = .zeros([0]) }
         if block.batchNorm, let stats = st.bnStatistics {
-          let (dg, dbeta) = Tensor.batchNorm2dBackward(
+          let (dg, dbeta) = channelSums.map { sum in
+            Tensor.batchNorm2dBackward(
+              &st.h, input: st.z, statistics: stats, gamma: net.bnGamma[i].scalars, threads: threads, summing: sum)
+          } ?? Tensor.batchNorm2dBackward(
             &st.h, input: st.z, statistics: stats, gamma: net.bnGamma[i].scalars,
             threads: threads)
           gammaGrads[i] = Tensor(shape: [block.outChannels], scalars: dg)

@@ -42,8 +42,17 @@ public final class ConvTrainingSession {
     return Evaluator.evaluate(model, on: data, batchSize: config.batchSize, loss: loss, engine: engine)
   }
 
-  /// Trains on `samples` of `data` at learning rate `lr`.
-  public func step(_ data: some SpikeFrameSource, samples: ArraySlice<Int>, lr: Float)
+  /// Data-parallel training: the group whose ranks' gradients are summed before every
+  /// optimizer step, and whose batch norm is synchronised (nil: this process trains alone).
+  public var group: (any DataParallelGroup)? {
+    didSet {
+      engine.channelSums = group.map { group in { (sums: inout [Double]) in group.sum(&sums) } }
+    }
+  }
+
+  /// Trains on `samples` of `data` at learning rate `lr`; `batchSize` is the whole batch's
+  /// size when `samples` is this rank's share of it (see ``DataParallelGroup``).
+  public func step(_ data: some SpikeFrameSource, samples: ArraySlice<Int>, lr: Float, batchSize: Int? = nil)
     -> TrainingSession.StepResult
   {
     let t0 = DispatchTime.now().uptimeNanoseconds
@@ -59,7 +68,7 @@ public final class ConvTrainingSession {
         shape: [variance.count],
         scalars: zip(model.runningVariance[i].scalars, variance).map { 0.9 * $0 + 0.1 * $1 })
     }
-    let (loss, e) = LossFunction.evaluate(config.loss, rate: rate, labels: labels)
+    let (loss, e) = LossFunction.evaluate(config.loss, rate: rate, labels: labels, batchSize: batchSize)
     let t1 = DispatchTime.now().uptimeNanoseconds
     var result = TrainingSession.StepResult(
       loss: loss, correct: LossFunction.correctCount(rate: rate, labels: labels),
@@ -77,6 +86,7 @@ public final class ConvTrainingSession {
       let nb = model.blocks.count, nl = model.linearWeights.count
       for k in 0..<last where k != 3 * nb + nl - 1 && k != 3 * nb + 2 * nl - 1 { grads[k] = nil }
     }
+    group?.sumGradients(&grads)
     for (k, g) in grads.enumerated() where g != nil && !g!.isFinite {
       result.nonFinite = "the gradient of parameter \(k)"
       return result

@@ -59,22 +59,29 @@ public final class TrainingSession {
     try optimizer.restore(state, weights: model.weights)
   }
 
-  /// Trains on `samples` of `data` at learning rate `lr`.
-  public func step(_ data: some SpikeFrameSource, samples: ArraySlice<Int>, lr: Float) -> StepResult {
+  /// Data-parallel training: the group whose ranks' gradients are summed before every
+  /// optimizer step (nil: this process trains alone).
+  public var group: (any DataParallelGroup)?
+
+  /// Trains on `samples` of `data` at learning rate `lr`; `batchSize` is the whole batch's
+  /// size when `samples` is this rank's share of it (see ``DataParallelGroup``).
+  public func step(_ data: some SpikeFrameSource, samples: ArraySlice<Int>, lr: Float, batchSize: Int? = nil)
+    -> StepResult
+  {
     engine.load(data, samples: samples)
-    return run(labels: samples.map { data.label($0) }, lr: lr)
+    return run(labels: samples.map { data.label($0) }, lr: lr, batchSize: batchSize)
   }
 
   /// Trains on input rows given directly: `T · B` rows, row `t · B + b`.
   public func step(input: SparseRows, labels: [Int], lr: Float) -> StepResult {
     engine.load(input)
-    return run(labels: labels, lr: lr)
+    return run(labels: labels, lr: lr, batchSize: nil)
   }
 
-  private func run(labels: [Int], lr: Float) -> StepResult {
+  private func run(labels: [Int], lr: Float, batchSize: Int?) -> StepResult {
     let t0 = DispatchTime.now().uptimeNanoseconds
     let rate = engine.forward(model.weights)
-    let (loss, e) = LossFunction.evaluate(config.loss, rate: rate, labels: labels)
+    let (loss, e) = LossFunction.evaluate(config.loss, rate: rate, labels: labels, batchSize: batchSize)
     let t1 = DispatchTime.now().uptimeNanoseconds
     var result = StepResult(
       loss: loss, correct: LossFunction.correctCount(rate: rate, labels: labels),
@@ -87,7 +94,8 @@ public final class TrainingSession {
     engine.backward(
       model.weights, outputError: e, method: config.method, feedback: feedback,
       temporal: config.temporal)
-    let grads = engine.gradients(method: config.method)
+    var grads = engine.gradients(method: config.method)
+    group?.sumGradients(&grads)
     for (l, g) in grads.enumerated() where g != nil && !g!.isFinite {
       result.nonFinite = "the gradient of layer \(l)"
       return result
