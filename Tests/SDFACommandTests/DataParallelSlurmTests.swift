@@ -11,7 +11,7 @@ struct DataParallelSlurmTests {
     let scratch = try Scratch()
     defer { scratch.cleanup() }
     let spec = DataParallelTrainingTests.mlp.replacingOccurrences(of: "epochs: 2", with: "epochs: 1")
-    try scratch.write(Array((spec + "executor: {kind: slurm, poll_interval: 0.2}\n").utf8), to: "dp.yml")
+    try scratch.write(Array((spec + "\nexecutor: {kind: slurm, poll_interval: 0.2}\n").utf8), to: "dp.yml")
     let slurm = try DataParallelTrainingTests.train(in: scratch, ranks: 2)
     let launcher = try #require(slurm.log.split(separator: "\n").first { $0.contains("launching 2 ranks") }, "\(slurm.log)")
     // Inside the allocation: srun where Slurm has PMIx (Debian's does), else mpirun.
@@ -24,8 +24,10 @@ struct DataParallelSlurmTests {
     #expect(texts.contains { $0.contains("sdfa exec: train") && $0.contains("ran in") }, "\(texts)")
 
     // The same bytes as two ranks under mpirun on this machine.
-    try scratch.write(Array(spec.utf8), to: "dp.yml")
-    let local = try DataParallelTrainingTests.train(in: scratch, ranks: 2, cache: ".sdfa-local")
+    let other = try Scratch()
+    defer { other.cleanup() }
+    try other.write(Array(spec.utf8), to: "dp.yml")
+    let local = try DataParallelTrainingTests.train(in: other, ranks: 2)
     #expect(local.log.contains("with mpirun"))
     #expect(local.checkpoint == slurm.checkpoint && local.metricsBytes == slurm.metricsBytes)
   }

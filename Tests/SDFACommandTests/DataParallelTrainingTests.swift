@@ -64,8 +64,12 @@ import Testing
       compared += x.count
     }
     #expect(compared > 10_000)
-    // Bit-identical across reruns: a fresh cache, the same bytes.
-    let again = try Self.train(in: scratch, ranks: 2, cache: ".sdfa-rerun")
+    // Bit-identical across reruns: a fresh project and cache, the same bytes.
+    let rerun = try Scratch()
+    defer { rerun.cleanup() }
+    try rerun.write(Array(spec.utf8), to: "dp.yml")
+    let again = try Self.train(in: rerun, ranks: 2)
+    #expect(again.log.contains("launching 2 ranks"))
     #expect(again.checkpoint == ranked.checkpoint, "\(name): two runs with 2 ranks differ")
     #expect(again.metricsBytes == ranked.metricsBytes)
   }
@@ -79,11 +83,10 @@ import Testing
   }
 
   /// Runs the spec with `train.ranks` set and reads its train artifact.
-  static func train(in scratch: Scratch, ranks: Int, cache: String = ".sdfa") throws -> Trained {
-    let run = try SDFAProcess.run(
-      ["run", "dp.yml", "--cache", cache, "--set", "train.ranks=\(ranks)"], in: scratch.url)
+  static func train(in scratch: Scratch, ranks: Int) throws -> Trained {
+    let run = try SDFAProcess.run(["run", "dp.yml", "--set", "train.ranks=\(ranks)"], in: scratch.url)
     #expect(run.status == 0, "ranks \(ranks): \(run.err)")
-    let folder = try artifact(in: scratch, cache: cache)
+    let folder = try artifact(in: scratch)
     let log = (try? String(contentsOf: URL(fileURLWithPath: folder.path + ".log"), encoding: .utf8)) ?? ""
     let checkpoint = try Data(contentsOf: folder.appendingPathComponent("checkpoint.safetensors"))
     let metricsBytes = try Data(contentsOf: folder.appendingPathComponent("metrics.json"))
@@ -94,7 +97,7 @@ import Testing
   }
 
   /// The train artifact the last run linked under `results/` (its log beside it, `<point>.log`).
-  static func artifact(in scratch: Scratch, cache: String) throws -> URL {
+  static func artifact(in scratch: Scratch) throws -> URL {
     let results = scratch.url.appendingPathComponent("results")
     let specs = try FileManager.default.contentsOfDirectory(atPath: results.path)
     let train = results.appendingPathComponent(try #require(specs.first)).appendingPathComponent("train")
