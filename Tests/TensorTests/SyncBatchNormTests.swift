@@ -3,9 +3,9 @@ import TestSupport
 
 @testable import Tensor
 
-/// Synchronised batch norm in one process: a batch cut into two unequal shares whose sums are
-/// exchanged by hand must normalise (and back-propagate) as the whole batch does, and an
-/// identity sum must give the unsynchronised kernels' bits.
+/// Synchronised batch norm's parts in one process: a batch cut into two unequal shares whose
+/// sums are added by hand must normalise (and back-propagate) as the whole batch does, and
+/// the parts over one process must give the unsplit kernels' bits.
 @Suite struct SyncBatchNormTests {
   static let (n, c, h, w) = (6, 3, 5, 4)
 
@@ -30,65 +30,53 @@ import TestSupport
     return Tensor(shape: [range.count, c, h, w], scalars: Array(t.scalars[(range.lowerBound * size)..<(range.upperBound * size)]))
   }
 
-  @Test func anIdentitySumGivesTheUnsynchronisedBits() {
+  static func added(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 + $1 } }
+
+  @Test func thePartsOfOneProcessGiveTheUnsplitBits() {
     var y1 = Tensor.zeros([0]), y2 = Tensor.zeros([0])
     let s1 = Tensor.batchNorm2d(Self.x, gamma: Self.gamma, beta: Self.beta, into: &y1)
-    let s2 = Tensor.batchNorm2d(Self.x, gamma: Self.gamma, beta: Self.beta, into: &y2, summing: { _ in })
+    let s2 = Tensor.batchNormStatistics(sums: Tensor.batchNorm2dSums(Self.x))
+    Tensor.batchNorm2dApply(Self.x, statistics: s2, gamma: Self.gamma, beta: Self.beta, into: &y2)
     #expect(y1.scalars.map(\.bitPattern) == y2.scalars.map(\.bitPattern))
     #expect(s1.mean == s2.mean && s1.invStd == s2.invStd && s1.unbiasedVariance == s2.unbiasedVariance)
     var g1 = Self.dy, g2 = Self.dy
     let d1 = Tensor.batchNorm2dBackward(&g1, input: Self.x, statistics: s1, gamma: Self.gamma)
-    let d2 = Tensor.batchNorm2dBackward(&g2, input: Self.x, statistics: s2, gamma: Self.gamma, summing: { _ in })
+    let sums = Tensor.batchNorm2dBackwardSums(g2, input: Self.x, statistics: s2)
+    let d2 = Tensor.batchNorm2dBackwardApply(&g2, input: Self.x, statistics: s2, gamma: Self.gamma, sums: sums)
     #expect(g1.scalars.map(\.bitPattern) == g2.scalars.map(\.bitPattern))
     #expect(d1.gradGamma == d2.gradGamma && d1.gradBeta == d2.gradBeta)
   }
 
-  @Test func twoSharesNormaliseAndBackPropagateAsTheWholeBatch() {
+  @Test func twoSharesWithSummedSumsNormaliseAndBackPropagateAsTheWholeBatch() {
     let shares = [0..<2, 2..<Self.n]
-    // Pass 1 records each share's local sums; pass 2 adds the other share's (a + b == b + a).
-    var local: [[Double]] = [[], []]
-    for (k, r) in shares.enumerated() {
-      var y = Tensor.zeros([0])
-      _ = Tensor.batchNorm2d(Self.images(Self.x, r), gamma: Self.gamma, beta: Self.beta, into: &y, summing: { local[k] = $0 })
-    }
+    let xs = shares.map { Self.images(Self.x, $0) }, dys = shares.map { Self.images(Self.dy, $0) }
+    let forward = Self.added(Tensor.batchNorm2dSums(xs[0]), Tensor.batchNorm2dSums(xs[1]))
+    let stats = Tensor.batchNormStatistics(sums: forward)
     var y = [Tensor](repeating: .zeros([0]), count: 2)
-    var stats: [Tensor.BatchNormStatistics] = []
-    for (k, r) in shares.enumerated() {
-      let other = local[1 - k]
-      stats.append(Tensor.batchNorm2d(Self.images(Self.x, r), gamma: Self.gamma, beta: Self.beta, into: &y[k], summing: { sums in
-        for i in sums.indices { sums[i] += other[i] }
-      }))
-    }
+    for k in 0..<2 { Tensor.batchNorm2dApply(xs[k], statistics: stats, gamma: Self.gamma, beta: Self.beta, into: &y[k]) }
     var whole = Tensor.zeros([0])
     let reference = Tensor.batchNorm2d(Self.x, gamma: Self.gamma, beta: Self.beta, into: &whole)
-    #expect(stats[0].mean == stats[1].mean && stats[0].invStd == stats[1].invStd)
-    #expect(firstMismatch(stats[0].mean, reference.mean, rtol: 1e-6, atol: 1e-7) == nil)
-    #expect(firstMismatch(stats[0].invStd, reference.invStd, rtol: 1e-6, atol: 0) == nil)
-    #expect(firstMismatch(stats[0].unbiasedVariance, reference.unbiasedVariance, rtol: 1e-6, atol: 0) == nil)
+    #expect(forward[2 * Self.c] == Double(Self.n * Self.h * Self.w))
+    #expect(firstMismatch(stats.mean, reference.mean, rtol: 1e-6, atol: 1e-7) == nil)
+    #expect(firstMismatch(stats.invStd, reference.invStd, rtol: 1e-6, atol: 0) == nil)
+    #expect(firstMismatch(stats.unbiasedVariance, reference.unbiasedVariance, rtol: 1e-6, atol: 0) == nil)
     #expect(firstMismatch(y[0].scalars + y[1].scalars, whole.scalars, rtol: 1e-5, atol: 1e-6) == nil)
+    // Each share alone would normalise by its own statistics: far from the whole batch's.
+    #expect(firstMismatch(Tensor.batchNormStatistics(sums: Tensor.batchNorm2dSums(xs[0])).mean, reference.mean, rtol: 1e-3, atol: 0) != nil)
 
-    var backLocal: [[Double]] = [[], []]
-    for (k, r) in shares.enumerated() {
-      var g = Self.images(Self.dy, r)
-      _ = Tensor.batchNorm2dBackward(
-        &g, input: Self.images(Self.x, r), statistics: stats[k], gamma: Self.gamma, summing: { backLocal[k] = $0 })
-    }
-    var dx: [Float] = [], dGamma = [Float](repeating: 0, count: Self.c), dBeta = dGamma
-    for (k, r) in shares.enumerated() {
-      var g = Self.images(Self.dy, r)
-      let other = backLocal[1 - k]
-      let (dg, db) = Tensor.batchNorm2dBackward(
-        &g, input: Self.images(Self.x, r), statistics: stats[k], gamma: Self.gamma, summing: { sums in
-          for i in sums.indices { sums[i] += other[i] }
-        })
+    let backward = Self.added(
+      Tensor.batchNorm2dBackwardSums(dys[0], input: xs[0], statistics: stats),
+      Tensor.batchNorm2dBackwardSums(dys[1], input: xs[1], statistics: stats))
+    var dx: [Float] = []
+    for k in 0..<2 {
+      var g = dys[k]
+      _ = Tensor.batchNorm2dBackwardApply(&g, input: xs[k], statistics: stats, gamma: Self.gamma, sums: backward)
       dx += g.scalars
-      // dγ and dβ are each share's part: the gradient sum over ranks adds them.
-      for ch in 0..<Self.c { (dGamma[ch], dBeta[ch]) = (dGamma[ch] + dg[ch], dBeta[ch] + db[ch]) }
     }
     var g = Self.dy
     let (dg, db) = Tensor.batchNorm2dBackward(&g, input: Self.x, statistics: reference, gamma: Self.gamma)
     #expect(firstMismatch(dx, g.scalars, rtol: 1e-4, atol: 1e-6) == nil)
-    #expect(firstMismatch(dGamma, dg, rtol: 1e-5, atol: 1e-6) == nil)
-    #expect(firstMismatch(dBeta, db, rtol: 1e-5, atol: 1e-6) == nil)
+    #expect(firstMismatch((0..<Self.c).map { Float(backward[Self.c + $0]) }, dg, rtol: 1e-5, atol: 1e-6) == nil)
+    #expect(firstMismatch((0..<Self.c).map { Float(backward[$0]) }, db, rtol: 1e-5, atol: 1e-6) == nil)
   }
 }

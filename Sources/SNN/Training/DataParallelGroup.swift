@@ -60,3 +60,17 @@ extension DataParallelGroup {
     }
   }
 }
+
+/// A group as the training session's ``BatchReducer``: each rank's gradients, already of the
+/// whole batch's mean loss (``TrainingSession/step(_:samples:lr:batchSize:)``), are summed;
+/// the step's loss, accuracy and spike rates stay the rank's own (``Trainer`` sums them once
+/// per epoch, one collective instead of one per step); batch norm's sums are summed.
+final class GroupReducer: BatchReducer {
+  let group: any DataParallelGroup
+
+  init(_ group: any DataParallelGroup) { self.group = group }
+
+  func sum(_ values: inout [Double]) { group.sum(&values) }
+
+  func reduce(_ step: inout StepReduction) { group.sumGradients(&step.gradients) }
+}
