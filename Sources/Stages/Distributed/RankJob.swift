@@ -5,9 +5,10 @@ import Pipeline
 /// `<output>/.ranks/job.json` (the cache is on a file system every node sees) and read by
 /// `sdfa train-rank`: the stage context's contents, and where the ranks report.
 ///
-/// The `.ranks` folder also receives each rank's standard error (`rank-<r>.err`) and its
-/// end (`rank-<r>.status`: `ok`, or `failed` and the message), so that the launcher can say
-/// which rank failed and why; it is removed before the artifact is committed.
+/// The `.ranks` folder also receives each rank's process id (`rank-<r>.pid`, with its host),
+/// standard error (`rank-<r>.err`) and end (`rank-<r>.status`: `ok`, or `failed` and the
+/// message), so that the launcher can say which rank failed and why; it is removed before the
+/// artifact is committed.
 struct RankJob: Codable {
   /// The stage's params and settings, and its keyed params (canonical JSON).
   var params: String
@@ -39,6 +40,8 @@ struct RankJob: Codable {
   static func file(in folder: URL) -> URL { folder.appendingPathComponent("job.json") }
   static func standardError(rank: Int, in folder: URL) -> URL { folder.appendingPathComponent("rank-\(rank).err") }
   static func status(rank: Int, in folder: URL) -> URL { folder.appendingPathComponent("rank-\(rank).status") }
+  /// The rank's process id (on its node), written when it starts.
+  static func pid(rank: Int, in folder: URL) -> URL { folder.appendingPathComponent("rank-\(rank).pid") }
 
   static func read(_ url: URL) throws -> RankJob {
     do {

@@ -115,6 +115,10 @@ struct RankLauncher {
       lines.append("rank \(rank) of \(ranks) failed: \(message)")
     } else {
       let silent = statuses.indices.filter { statuses[$0] == nil }
+      let launcherText = (try? String(contentsOf: launcherErr, encoding: .utf8)) ?? ""
+      if let (rank, signal) = Self.killedRank(launcherText) {
+        lines.append("rank \(rank) of \(ranks) was killed by signal \(signal) (out of memory, a time limit, or by hand?); the other ranks were stopped")
+      }
       lines.append(silent.isEmpty
         ? "\(launcher) exited with status \(status) after every rank finished"
         : "rank\(silent.count == 1 ? "" : "s") \(silent.map(String.init).joined(separator: ", ")) of \(ranks) ended without finishing (killed or crashed; \(launcher) exited with status \(status))")
@@ -128,9 +132,26 @@ struct RankLauncher {
     return lines.joined(separator: "\n")
   }
 
-  /// The last `count` lines of a file, indented.
+  /// The rank and signal of mpirun's `process rank 1 with PID … exited on signal 9 (Killed)`
+  /// or srun's `task 1: Killed`.
+  static func killedRank(_ text: String) -> (rank: Int, signal: String)? {
+    let flat = text.replacingOccurrences(of: "\n", with: " ")
+    if let match = flat.firstMatch(of: /process rank (\d+) with PID \d+ on node \S+ exited on signal (\d+ \([^)]*\))/),
+      let rank = Int(match.1)
+    {
+      return (rank, String(match.2))
+    }
+    if let match = flat.firstMatch(of: /task (\d+): (Killed|Segmentation fault|Aborted)/), let rank = Int(match.1) {
+      return (rank, String(match.2))
+    }
+    return nil
+  }
+
+  /// The last `count` lines of a file that say something, indented.
   static func tail(_ url: URL, count: Int = 12) -> String {
     guard let text = try? String(contentsOf: url, encoding: .utf8) else { return "" }
-    return text.split(separator: "\n").suffix(count).map { "  " + $0 }.joined(separator: "\n")
+    // mpirun frames its messages with lines of dashes: they say nothing.
+    let lines = text.split(separator: "\n").filter { !$0.allSatisfy { $0 == "-" || $0 == " " } }
+    return lines.suffix(count).map { "  " + $0 }.joined(separator: "\n")
   }
 }

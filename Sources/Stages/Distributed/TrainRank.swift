@@ -29,6 +29,7 @@ public enum TrainRank {
       dup2(fd, STDERR_FILENO)
       close(fd)
     }
+    try? Data("\(getpid()) \(ProcessInfo.processInfo.hostName)\n".utf8).write(to: RankJob.pid(rank: world.rank, in: folder))
     guard world.size == job.ranks else {
       RankStatus.failed("started as \(world.size) processes for train.ranks: \(job.ranks) (is \(RankLauncher.currentExecutable) run by mpirun or srun?)")
         .write(rank: world.rank, in: folder)
