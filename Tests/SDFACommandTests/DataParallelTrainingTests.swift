@@ -25,7 +25,7 @@ import Testing
   /// (docs/distributed.md has the measured size; the ranks are then no longer within 1e-6).
   static let mlp = spec(
     "dp-mlp", model: "{arch: mlp, hidden: [48], neuron: {type: if, v_threshold: 0.3}}",
-    train: "{method: bp, epochs: 2, batch_size: 16, optimizer: {type: sgd, lr: 0.5, momentum: 0.9}}")
+    train: "{method: bp, epochs: 2, batch_size: 16, optimizer: {type: sgd, lr: 0.1, momentum: 0.9}}")
   /// The ConvNet's five blocks carry batch norm: synchronised over the ranks.
   static let convnet = spec(
     "dp-conv", model: "{arch: convnet, channels: 8, neuron: {type: if, v_threshold: 0.3}}",
