@@ -67,7 +67,9 @@ struct RankLauncher {
     }
     process.waitUntilExit()
     while !relay.isFinished { usleep(10_000) }
-    if cancelled { throw CancellationError() }
+    // A Ctrl-C at a terminal reaches the launcher and the ranks too (one process group), which
+    // may end them before this loop sees the cancellation: an interruption all the same.
+    if cancelled || context.isCancelled { throw CancellationError() }
     let statuses = (0..<ranks).map { RankStatus.read(rank: $0, in: folder) }
     if process.terminationStatus != 0 || statuses.contains(where: { $0 != .ok }) {
       throw StageFailure(Self.failure(statuses: statuses, folder: folder, launcher: launch.launcher,
