@@ -31,8 +31,10 @@ echo "| model | params | ranks | batch | s/step | speed-up | sent per rank per s
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for model in ${RANKS_BENCH_MODELS:-mlp convnet}; do
   case $model in
-    mlp) spec mlp "{arch: mlp, hidden: [1000, 1000]}" 1280 128 >"$WORK/$model.yml" ;;
-    convnet) spec convnet "{arch: convnet, channels: 32}" 192 16 >"$WORK/$model.yml" ;;
+    # IF neurons at threshold 0.3: every layer spikes on these small frames (at LIF's
+    # threshold 1 the deep layers stay silent and a step costs next to nothing).
+    mlp) spec mlp "{arch: mlp, hidden: [1000, 1000], neuron: {type: if, v_threshold: 0.3}}" 1280 128 >"$WORK/$model.yml" ;;
+    convnet) spec convnet "{arch: convnet, channels: 32, neuron: {type: if, v_threshold: 0.3}}" 192 16 >"$WORK/$model.yml" ;;
   esac
   base=""
   for ranks in ${RANKS_BENCH_RANKS:-1 2}; do

@@ -48,9 +48,14 @@ public struct MPILaunch: Equatable, Sendable {
       env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
     }
     // Ranks are not bound to one core each: a rank's training threads need several. Outside
-    // an allocation the machine's slots may be fewer than the ranks asked for.
+    // an allocation the machine's slots may be fewer than the ranks asked for, and its cores
+    // are shared: a rank waiting in a collective then yields its core instead of spinning on
+    // it (measured on 2 shared cores: a ConvNet's 2-rank step 3.4× faster).
     var options = ["-np", "\(ranks)", "--bind-to", "none"]
-    if !allocated { options.append("--oversubscribe") }
+    if !allocated {
+      options.append("--oversubscribe")
+      if environment["OMPI_MCA_mpi_yield_when_idle"] == nil { env["OMPI_MCA_mpi_yield_when_idle"] = "1" }
+    }
     return MPILaunch(executable: mpirun, arguments: options + [program] + arguments, environment: env)
   }
 

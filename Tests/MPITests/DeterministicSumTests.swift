@@ -34,6 +34,7 @@ import Testing
     let local = try MPILaunch.command(ranks: 2, threads: 1, program: "/p", arguments: ["x"], environment: [:], find: find)
     #expect(local.launcher == "mpirun")
     #expect(local.arguments == ["-np", "2", "--bind-to", "none", "--oversubscribe", "/p", "x"])
+    #expect(local.environment["OMPI_MCA_mpi_yield_when_idle"] == "1")
     let slurm = ["SLURM_JOB_ID": "7", "SLURM_NTASKS": "2"]
     let pmix = try MPILaunch.command(
       ranks: 2, threads: 3, program: "/p", arguments: [], environment: slurm, find: find, srunPlugins: { "pmi2\npmix\n" })
