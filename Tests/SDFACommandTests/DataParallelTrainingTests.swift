@@ -6,7 +6,8 @@ import Testing
 /// (skipped, saying so, without mpirun). Two ranks must train what one process trains on the
 /// same global batches, up to float rounding (the gradient sums add in another order), and
 /// give the same bits in every run.
-@Suite(.serialized) struct DataParallelTrainingTests {
+@Suite(.serialized, .enabled(if: MPIAvailability.mpirun, "no mpirun (see the note on stderr)"))
+struct DataParallelTrainingTests {
   /// IF neurons with a low threshold: every layer spikes (at 34×34 a ConvNet's Linear layers
   /// see one pixel per channel, and LIF ones at threshold 1 stay silent).
   static func spec(_ name: String, model: String, train: String) -> String {
@@ -33,7 +34,6 @@ import Testing
 
   @Test(arguments: [("mlp", mlp), ("convnet", convnet)])
   func twoRanksTrainWhatOneProcessTrains(_ name: String, _ spec: String) throws {
-    guard MPIAvailability.mpirun else { return }
     let scratch = try Scratch()
     defer { scratch.cleanup() }
     try scratch.write(Array(spec.utf8), to: "dp.yml")
