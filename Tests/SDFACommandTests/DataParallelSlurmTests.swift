@@ -7,16 +7,20 @@ import TestSupport
 /// the ranks inside the allocation; the artifact is the one `mpirun -np 2` gives locally.
 @Suite(.serialized, .enabled(if: SlurmCluster.isAvailable && MPIAvailability.mpirun, "no Slurm cluster or no mpirun (see the notes on stderr)"))
 struct DataParallelSlurmTests {
-  @Test func aTwoRankTrainStageRunsInsideItsAllocation() throws {
+  /// `auto`: srun where Slurm has PMIx, else mpirun; `mpirun`: forced (`SDFA_MPI_LAUNCHER`),
+  /// as where Slurm's PMI support is missing.
+  @Test(arguments: ["auto", "mpirun"]) func aTwoRankTrainStageRunsInsideItsAllocation(_ launcher: String) throws {
     let scratch = try Scratch()
     defer { scratch.cleanup() }
     let spec = DataParallelTrainingTests.mlp.replacingOccurrences(of: "epochs: 2", with: "epochs: 1")
     try scratch.write(Array((spec + "\nexecutor: {kind: slurm, poll_interval: 0.2}\n").utf8), to: "dp.yml")
-    let slurm = try DataParallelTrainingTests.train(in: scratch, ranks: 2)
-    let launcher = try #require(slurm.log.split(separator: "\n").first { $0.contains("launching 2 ranks") }, "\(slurm.log)")
+    let slurm = try DataParallelTrainingTests.train(
+      in: scratch, ranks: 2, environment: launcher == "auto" ? [] : ["SDFA_MPI_LAUNCHER=\(launcher)"])
+    let line = try #require(slurm.log.split(separator: "\n").first { $0.contains("launching 2 ranks") }, "\(slurm.log)")
     // Inside the allocation: srun where Slurm has PMIx (Debian's does), else mpirun.
     let plugins = SlurmCluster.shell(["srun", "--mpi=list"])
-    #expect(launcher.contains(plugins.out.contains("pmix") ? "with srun" : "with mpirun"), "\(launcher)")
+    let expected = launcher == "auto" && plugins.out.contains("pmix") ? "with srun" : "with mpirun"
+    #expect(line.contains(expected), "\(line)")
     // The Slurm job ran `sdfa exec` for the stage, with 2 tasks.
     let logs = scratch.url.appendingPathComponent(".sdfa/jobs/slurm-logs")
     let names = try FileManager.default.contentsOfDirectory(atPath: logs.path)

@@ -82,9 +82,12 @@ struct DataParallelTrainingTests {
     var log: String
   }
 
-  /// Runs the spec with `train.ranks` set and reads its train artifact.
-  static func train(in scratch: Scratch, ranks: Int) throws -> Trained {
-    let run = try SDFAProcess.run(["run", "dp.yml", "--set", "train.ranks=\(ranks)"], in: scratch.url)
+  /// Runs the spec with `train.ranks` set and reads its train artifact; `environment` is added
+  /// to sdfa's.
+  static func train(in scratch: Scratch, ranks: Int, environment: [String] = []) throws -> Trained {
+    let run = try SDFAProcess.run(
+      ["run", "dp.yml", "--set", "train.ranks=\(ranks)"], in: scratch.url,
+      wrapper: environment.isEmpty ? [] : ["/usr/bin/env"] + environment)
     #expect(run.status == 0, "ranks \(ranks): \(run.err)")
     let folder = try artifact(in: scratch)
     let log = (try? String(contentsOf: URL(fileURLWithPath: folder.path + ".log"), encoding: .utf8)) ?? ""
