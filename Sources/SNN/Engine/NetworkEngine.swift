@@ -13,40 +13,36 @@ final class NetworkEngine {
   let threads: Int
   private(set) var batch = 0
   let input = FrameInput()
-  /// The weight layers in order: conv blocks, then Linears.
+  /// The conv blocks, the Linears, and both in network order (the weight layers).
+  let convBlocks: [ConvBlock]
+  let linearBlocks: [LinearBlock]
   let layers: [any LayerBlock]
   let readout: VotingBlock
-  private let convCount: Int
 
   init(network: Network, steps: Int, threads: Int, kernels: ProductKernels = .measured) {
     self.steps = steps
     self.neuron = network.neuron.parameters
     self.threads = threads
     let sizes = network.spatialSizes
-    let convs: [any LayerBlock] = network.convs.enumerated().map { i, b in
+    convBlocks = network.convs.enumerated().map { i, b in
       ConvBlock(index: i, shape: b, inputSize: sizes[i], steps: steps, neuron: network.neuron.parameters)
     }
     let perceptron = network.convs.isEmpty
-    let linears: [any LayerBlock] = (1..<network.linearSizes.count).map { j in
+    linearBlocks = (1..<network.linearSizes.count).map { j in
       LinearBlock(
         index: j - 1, width: network.linearSizes[j], steps: steps, neuron: network.neuron.parameters,
         kernels: perceptron ? kernels : .dense, readsSpikes: !perceptron || j > 1)
     }
-    layers = convs + linears
-    convCount = convs.count
+    layers = convBlocks + linearBlocks
     readout = VotingBlock(classes: network.classCount, group: network.voting, steps: steps)
     updateLists()
   }
-
-  /// The conv blocks and the Linears.
-  var convBlocks: [ConvBlock] { layers.prefix(convCount).map { $0 as! ConvBlock } }
-  var linearBlocks: [LinearBlock] { layers.dropFirst(convCount).map { $0 as! LinearBlock } }
 
   /// Which kernels an MLP's Linear products use (a conv network's Linears always use BLAS).
   var kernels: ProductKernels {
     get { linearBlocks.first?.kernels ?? .measured }
     set {
-      guard convCount == 0 else { return }
+      guard convBlocks.isEmpty else { return }
       for b in linearBlocks { b.kernels = newValue }
       updateLists()
     }
@@ -59,12 +55,6 @@ final class NetworkEngine {
     for (j, b) in linears.enumerated() {
       b.listBelow = j + 1 < linears.count ? linears[j + 1].kernels.binaryFrom : 0
     }
-  }
-
-  /// Whether gathers go through packed panels.
-  var packPanels: Bool {
-    get { linearBlocks.first?.packPanels ?? true }
-    set { for b in linearBlocks { b.packPanels = newValue } }
   }
 
   /// Input densities below this take the spike-driven convolution; nil: each block's measured
