@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 # librsvg2-bin: rsvg-convert renders the reports' figures to PDF and PNG (SVG only without it).
-DEBIAN_PACKAGES := libopenblas-dev libhdf5-dev libsqlite3-dev pkg-config librsvg2-bin
+# libopenmpi-dev, openmpi-bin: the MPI library sdfa links, and mpirun for train.ranks > 1.
+DEBIAN_PACKAGES := libopenblas-dev libhdf5-dev libsqlite3-dev pkg-config librsvg2-bin libopenmpi-dev openmpi-bin
 RELEASE := .build/release
 # `make install` puts sdfa in $(PREFIX)/bin and its shell completions under $(PREFIX)/share.
 # SDFA_BINARY installs an sdfa already built (a test installs the debug one) instead of building.

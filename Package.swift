@@ -29,9 +29,10 @@ let package = Package(
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
-    // System libraries (Debian: libopenblas-dev, libhdf5-dev).
+    // System libraries (Debian: libopenblas-dev, libhdf5-dev, libopenmpi-dev).
     .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     // C kernels and shims.
     .target(name: "_CKernels", cSettings: numericC),
     .target(name: "_CHDF5Shim", dependencies: ["CHDF5"]),
@@ -43,6 +44,8 @@ let package = Package(
       dependencies: ["Tensor", "CHDF5", "_CHDF5Shim", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       swiftSettings: numericSwift),
     .target(name: "SNN", dependencies: ["Tensor"], swiftSettings: numericSwift),
+    // Data-parallel training's communication: Open MPI behind a small wrapper.
+    .target(name: "MPI", dependencies: ["CMPI"]),
     .executableTarget(
       name: "snnbench", dependencies: ["SNN", "Tensor"], path: "Benchmarks/snnbench", exclude: ["RESULTS.md"],
       swiftSettings: numericSwift),
@@ -58,7 +61,7 @@ let package = Package(
       ]),
     .target(
       name: "Stages",
-      dependencies: ["Pipeline", "Events", "SNN", "Hardware", "Report", "Tensor"],
+      dependencies: ["Pipeline", "Events", "SNN", "Hardware", "Report", "Tensor", "MPI"],
       swiftSettings: numericSwift),
     .target(
       name: "CLI",
@@ -85,6 +88,9 @@ let package = Package(
 
     .testTarget(name: "SNNTests", dependencies: ["SNN", "Events", "TestSupport"], exclude: ["Fixtures"], swiftSettings: numericSwift),
 
+    .executableTarget(name: "mpi-probe", dependencies: ["MPI"], path: "Tests/mpi-probe"),
+    .testTarget(name: "MPITests", dependencies: ["MPI", "mpi-probe"]),
+
     .testTarget(name: "HardwareTests", dependencies: ["Hardware", "TestSupport"]),
 
     .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
@@ -94,6 +100,6 @@ let package = Package(
       swiftSettings: numericSwift),
 
     // `sdfa data …` lives in the executable: these tests run the built `sdfa`.
-    .testTarget(name: "SDFACommandTests", dependencies: ["sdfa", "Stages", "Pipeline", "Events", "TestSupport"]),
+    .testTarget(name: "SDFACommandTests", dependencies: ["sdfa", "Stages", "Pipeline", "Events", "SNN", "TestSupport"]),
   ]
 )

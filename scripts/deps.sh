@@ -4,7 +4,7 @@
 # list and the command to run. Not on Debian/Ubuntu: checks the libraries through pkg-config.
 set -euo pipefail
 if ! command -v dpkg >/dev/null; then
-  for lib in openblas hdf5 sqlite3; do
+  for lib in openblas hdf5 sqlite3 ompi-c; do
     pkg-config --exists "$lib" 2>/dev/null || echo "warning: pkg-config finds no '$lib': install its development package" >&2
   done
   exit 0

@@ -22,22 +22,26 @@ struct TrainStage: Stage {
     "model.neuron.v_threshold", "model.neuron.alpha", "model.neuron.detach_reset",
     "train.method", "train.temporal", "train.epochs", "train.batch_size", "train.optimizer.type", "train.optimizer.lr",
     "train.optimizer.weight_decay", "train.optimizer.momentum", "train.schedule", "train.loss",
-    "train.drop_last", "train.validation", "seed",
+    "train.drop_last", "train.validation", "train.ranks", "seed",
   ]
   /// `train.memory` too: lean and fast give bit-identical gradients (a test proves it).
   let settings = ["train.threads", "train.memory"]
   let consumes = ["bin"]
   var trigger: String? { "train" }
 
-  /// An MLP reads `hidden`, a conv net `channels`; only SGD reads `momentum`.
+  /// An MLP reads `hidden`, a conv net `channels`; only SGD reads `momentum`. `train.ranks` is
+  /// keyed when above 1: ranks give the single process's results up to float rounding (the
+  /// gradient sums are added in another order), not its bits; 1 and omitted share a key.
   func reads(in config: SpecValue) -> [String] {
     let mlp = (config[path: "model.arch"]?.stringValue ?? "mlp") == "mlp"
     let sgd = config[path: "train.optimizer.type"]?.stringValue == "sgd"
+    let ranks = (config[path: "train.ranks"]?.intValue ?? 1) > 1
     return reads.filter { path in
       switch path {
       case "model.hidden": mlp
       case "model.channels": !mlp
       case "train.optimizer.momentum": sgd
+      case "train.ranks": ranks
       default: true
       }
     }
@@ -87,16 +91,28 @@ struct TrainStage: Stage {
               doc: "fraction of the train split held out to select the reported epoch without the test set"),
         .init("memory", .choice(TrainConfig.Memory.allCases.map(\.rawValue)),
               doc: "fast (omitted; conv blocks keep their membranes) | lean (recomputed in the backward pass: less memory, ~2× slower, same results)"),
+        .init("ranks", .integer(min: 1, max: 4_096), default: 1,
+              doc: "processes that split every batch (data-parallel over MPI: mpirun locally, srun/mpirun in a Slurm allocation); each runs train.threads threads; keyed when above 1 (equal to 1 rank's results up to float rounding)"),
       ]),
     ]
   }
 
-  func threads(for params: SpecValue) -> Int { params[path: "train.threads"]?.intValue ?? 1 }
+  /// Every rank's threads: the scheduler's budget counts them all.
+  func threads(for params: SpecValue) -> Int { (params[path: "train.threads"]?.intValue ?? 1) * Self.ranks(params) }
+
+  func ranks(for params: SpecValue) -> Int { Self.ranks(params) }
+
+  static func ranks(_ params: SpecValue) -> Int { max(1, params[path: "train.ranks"]?.intValue ?? 1) }
 
   func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] {
     guard config[path: "train"] != nil else { return [] }
     guard config[path: "model"] != nil else {
       return [SpecError(locate("train"), "'train' needs a 'model' section", hint: "add 'model: {arch: mlp, hidden: [1000]}'")]
+    }
+    let ranks = config[path: "train.ranks"]?.intValue ?? 1, batch = config[path: "train.batch_size"]?.intValue ?? 64
+    if ranks > batch {
+      return [SpecError(locate("train.ranks"), "train.ranks: \(ranks) is more than train.batch_size: \(batch) (every rank trains on a share of each batch)",
+                        hint: "use at most \(batch) ranks, or a larger batch")]
     }
     return []
   }
@@ -134,6 +150,18 @@ struct TrainStage: Stage {
   }
 
   func run(_ context: StageContext) throws {
+    let ranks = Self.ranks(context.params)
+    if ranks > 1 {
+      try RankLauncher(ranks: ranks).run(context)
+    } else {
+      try train(context, group: nil)
+    }
+  }
+
+  /// Trains and writes the artifact; with a group, as one of its ranks (rank 0 alone writes
+  /// the artifact, the progress saves and the log).
+  func train(_ context: StageContext, group: (any DataParallelGroup)?) throws {
+    let writer = group?.isWriter ?? true
     let frames = try FramesContainer(contentsOf: try context.input("bin").appendingPathComponent("frames.sdff"))
     let splits = try TrainingSplits(frames, params: context.params)
     let trainData = splits.train, testData = splits.test
@@ -142,19 +170,23 @@ struct TrainStage: Stage {
     }
     let model = Self.modelConfig(context.params)
     let config = Self.trainConfig(context.params, threads: context.threads)
+    if let group, let problem = config.rankProblem(ranks: group.size, samples: trainData.sampleCount) {
+      throw StageFailure(problem)
+    }
     try Self.checkMemory(
       model: model, config: config, inputShape: trainData.inputShape, classes: trainData.classCount,
       steps: trainData.timeSteps, machine: MachineMemory.current())
     var trainer = Trainer(model: model, train: config)
+    trainer.group = group
     let batches = config.batchesPerEpoch(samples: trainData.sampleCount)
     var validationAccuracy: [Int: Double] = [:]
-    trainer.progress = { p in
+    if writer { trainer.progress = { p in
       let fraction = (Double(p.epoch) + Double(p.batch + 1) / Double(max(p.batches, 1))) / Double(max(p.epochs, 1))
       context.progress(fraction, String(format: "epoch %d/%d loss %.4f", p.epoch + 1, p.epochs, p.loss))
-    }
+    } }
     trainer.shouldCancel = { context.isCancelled }
     let recorder = TraceRecorder()
-    trainer.weightObserver = { step in recorder.observe(old: step.old, new: step.new) }
+    if writer { trainer.weightObserver = { step in recorder.observe(old: step.old, new: step.new) } }
     // After an interruption, continue from the last completed epoch (same results as a run
     // that never stopped); every completed epoch is saved for the next interruption.
     let saved = context.resumeDirectory.map(TrainingProgressFolder.init)
@@ -164,7 +196,7 @@ struct TrainStage: Stage {
       validationAccuracy = saved.validationAccuracy()
       context.log("resuming after epoch \(snapshot.completedEpochs) of \(config.epochs) (saved in \(saved.folder.path))")
     }
-    trainer.epochFinished = { snapshot in
+    if writer { trainer.epochFinished = { snapshot in
       let m = snapshot.metrics[snapshot.metrics.count - 1]
       if let validation = splits.validation, let net = try? Network(stageCheckpoint: snapshot.model) {
         let v = Evaluator.evaluate(net, on: validation, batchSize: config.batchSize, loss: config.loss, threads: context.threads)
@@ -177,7 +209,7 @@ struct TrainStage: Stage {
       do { try saved.save(snapshot, recording: recorder.recorder, validation: validationAccuracy) } catch {
         context.log("warning: could not save the progress of epoch \(snapshot.completedEpochs): \(error)")
       }
-    }
+    } }
     let network: Network
     let epochs: [EpochMetrics]
     do {
@@ -187,6 +219,7 @@ struct TrainStage: Stage {
       if case .cancelled = error { throw CancellationError() }
       throw StageFailure("\(error)")
     }
+    guard writer else { return }
     // Wall times go to the log (above) and the index, not into the artifact: equal runs give
     // equal bytes.
     // The checkpoint carries what made it: the params the stage read and its metrics.

@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Testing
+import TestSupport
 import ToyStages
 
 /// The Slurm executor against a real one-node cluster (`Tests/slurm/cluster.sh`): `train`

@@ -20,6 +20,8 @@ import Testing
     "model.arch": ["train", "report"], "model.hidden": ["train"], "model.neuron.type": ["train", "report"],
     "model.classes": ["train"], "model.neuron.detach_reset": ["train"], "train.temporal": ["train"],
     "train.drop_last": ["train"], "train.validation": ["train"],
+    // Keyed above 1 (the alternative value is 2): ranks change the last bits, not the science.
+    "train.ranks": ["train"],
     "model.neuron.tau": ["train"], "model.neuron.v_threshold": ["train"], "model.neuron.alpha": ["train"],
     "train.method": ["train"], "train.epochs": ["train"], "train.batch_size": ["train"],
     "train.optimizer.type": ["train"], "train.optimizer.lr": ["train"], "train.optimizer.weight_decay": ["train"],

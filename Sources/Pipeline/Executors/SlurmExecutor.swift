@@ -91,8 +91,8 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         toSubmit.append((job, attempt))
       }
     }
-    // One array per kind and thread count (they ask for the same resources).
-    let groups = Dictionary(grouping: toSubmit) { "\($0.job.kind)/\($0.job.threads)" }
+    // One array per kind, thread and rank count (they ask for the same resources).
+    let groups = Dictionary(grouping: toSubmit) { "\($0.job.kind)/\($0.job.threads)/\($0.job.ranks)" }
     for name in groups.keys.sorted() { submitArray(groups[name]!) }
   }
 
@@ -117,8 +117,11 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     }
     var arguments = [
       "--parsable", "--array=0-\(group.count - 1)", "--job-name=sdfa-\(first.kind)",
-      "--output=\(files.slurmLogs.path)/%A_%a.out", "--cpus-per-task=\(settings.cpusPerTask ?? first.threads)",
+      "--output=\(files.slurmLogs.path)/%A_%a.out", "--cpus-per-task=\(settings.cpusPerTask ?? Self.threadsPerTask(first))",
     ]
+    // A stage over several processes (MPI ranks) gets one task each; `sdfa exec` starts them
+    // inside the allocation (srun or mpirun).
+    if first.ranks > 1 { arguments.append("--ntasks=\(first.ranks)") }
     if let time = settings.time[first.kind] ?? settings.time["default"] { arguments.append("--time=\(time)") }
     if let mem = settings.mem { arguments.append("--mem=\(mem)") }
     if let partition = settings.partition { arguments.append("--partition=\(partition)") }
@@ -139,10 +142,13 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     }
   }
 
+  /// CPUs per Slurm task: a stage's threads, shared among its ranks.
+  static func threadsPerTask(_ job: StageJob) -> Int { max(1, job.threads / max(1, job.ranks)) }
+
   /// The array's batch script: task N executes the N-th key, with the stage's thread count
-  /// in the environment.
+  /// (per task) in the environment.
   private func batchScript(_ jobs: [StageJob]) -> String {
-    let threads = jobs[0].threads
+    let threads = Self.threadsPerTask(jobs[0])
     return """
       #!/bin/sh
       # sdfa: \(jobs.count) '\(jobs[0].kind)' stage(s), submitted by \(me)

@@ -16,15 +16,19 @@ public struct StageJob: Sendable, Codable, Equatable {
   public var inputOrder: [String]
   public var label: String
   public var spec: String
-  /// CPU threads the stage declares for these params.
+  /// CPU threads the stage declares for these params (over all its processes).
   public var threads: Int
+  /// Processes the stage spreads over (MPI ranks; 1 for most stages).
+  public var ranks: Int
   /// Run even when the index already has the key (`--force`).
   public var forced: Bool
 
   public init(
     key: String, kind: String, version: Int, params: SpecValue, settings: SpecValue = .object([:]),
-    inputs: [String: String], inputOrder: [String], label: String, spec: String, threads: Int, forced: Bool
+    inputs: [String: String], inputOrder: [String], label: String, spec: String, threads: Int, forced: Bool,
+    ranks: Int = 1
   ) {
+    self.ranks = ranks
     self.key = key
     self.kind = kind
     self.version = version
@@ -39,7 +43,7 @@ public struct StageJob: Sendable, Codable, Equatable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case key, kind, version, params, settings, inputs, inputOrder = "input_order", label, spec, threads, forced
+    case key, kind, version, params, settings, inputs, inputOrder = "input_order", label, spec, threads, forced, ranks
   }
 
   public init(from decoder: any Decoder) throws {
@@ -55,6 +59,7 @@ public struct StageJob: Sendable, Codable, Equatable {
     spec = try c.decode(String.self, forKey: .spec)
     threads = try c.decode(Int.self, forKey: .threads)
     forced = try c.decodeIfPresent(Bool.self, forKey: .forced) ?? false
+    ranks = try c.decodeIfPresent(Int.self, forKey: .ranks) ?? 1
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -70,6 +75,7 @@ public struct StageJob: Sendable, Codable, Equatable {
     try c.encode(spec, forKey: .spec)
     try c.encode(threads, forKey: .threads)
     try c.encode(forced, forKey: .forced)
+    if ranks != 1 { try c.encode(ranks, forKey: .ranks) }
   }
 }
 

@@ -36,6 +36,10 @@ public protocol Stage: Sendable {
   /// The CPU threads a run with these params and settings uses (the scheduler's budget
   /// counts them).
   func threads(for params: SpecValue) -> Int
+  /// The processes a run with these params spreads over (data-parallel training's MPI
+  /// ranks; ``threads(for:)`` counts all their threads): the Slurm executor asks for that
+  /// many tasks. 1 for most kinds.
+  func ranks(for params: SpecValue) -> Int
   /// Rewrites one sweep point's configuration before the graph is built, so that what a
   /// stage reads from outside the spec becomes part of its params (and key): a technology
   /// file named by `hardware.technology` is read into `hardware.technology_values`. It must
@@ -70,6 +74,7 @@ extension Stage {
   public func reads(in config: SpecValue) -> [String] { reads }
   public var settings: [String] { [] }
   public func threads(for params: SpecValue) -> Int { 1 }
+  public func ranks(for params: SpecValue) -> Int { 1 }
   public func check(_ config: SpecValue, locate: (String) -> SourceLocation) -> [SpecError] { [] }
   public func expand(_ config: SpecValue, context: ExpansionContext) throws -> SpecValue { config }
   public func metrics(artifact: URL) throws -> SpecValue? { nil }

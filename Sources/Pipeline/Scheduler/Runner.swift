@@ -122,7 +122,8 @@ public final class Runner: @unchecked Sendable {
       return StageJob(
         key: s.keys[i]!.hex, kind: node.kind, version: node.version, params: node.params, settings: node.settings,
         inputs: node.inputs.compactMapValues { s.outcome($0)?.digest }, inputOrder: node.inputOrder, label: node.label,
-        spec: graph.spec.name, threads: threads, forced: forced[i])
+        spec: graph.spec.name, threads: threads, forced: forced[i],
+        ranks: registry.stage(node.kind)?.ranks(for: node.runParams) ?? 1)
     }
     /// Records how executing node `i` ended (under `s.condition`).
     @Sendable func complete(_ i: Int, _ result: ExecutionResult, verifiedNow: [Int]) {

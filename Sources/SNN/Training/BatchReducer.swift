@@ -23,9 +23,11 @@ public protocol BatchReducer: AnyObject {
 
 /// One training step's results as this process computed them, for ``BatchReducer/reduce(_:)``.
 public struct StepReduction {
-  /// The gradient of every parameter in ``Network/parameters`` order, each of the mean loss
-  /// over this process's ``samples``; nil where the method does not train the parameter (the
-  /// same on every process). A reducer replaces them by the gradients of the whole batch.
+  /// The gradient of every parameter in ``Network/parameters`` order, of this process's
+  /// samples only (batch norm's dγ and dβ included), with the loss normalised by the batch
+  /// size the session was given (the whole batch's in data-parallel training, so the
+  /// processes' gradients add up to the batch's); nil where the method does not train the
+  /// parameter (the same on every process). A reducer replaces them by the whole batch's.
   public var gradients: [Tensor?]
   /// Samples in this process's share of the batch.
   public var samples: Int

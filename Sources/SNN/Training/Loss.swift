@@ -2,18 +2,23 @@
 public enum LossFunction {
   /// Mean loss over the batch and `e = dLoss/dRate` (`[B, classes]`), as PyTorch's
   /// `F.mse_loss(rate, one_hot)` (mean over B·classes) or `F.cross_entropy(rate, label)`.
-  public static func evaluate(_ loss: TrainConfig.Loss, rate: Tensor, labels: [Int]) -> (
+  ///
+  /// `batchSize` (default: the rows of `rate`) is the batch the gradient is the mean over: a
+  /// data-parallel rank holding a share of a batch passes the whole batch's size, so that
+  /// the ranks' gradients add up to the batch's (each row's bits as one process computes them).
+  public static func evaluate(_ loss: TrainConfig.Loss, rate: Tensor, labels: [Int], batchSize: Int? = nil) -> (
     loss: Double, gradient: Tensor
   ) {
     let (b, c) = rate.matrixShape
     precondition(labels.count == b, "\(labels.count) labels for \(b) rows")
+    let normaliser = batchSize ?? b
     var grad = Tensor(shape: [b, c])
     var total = 0.0
     rate.withUnsafeBufferPointer { r in
       grad.withUnsafeMutableBufferPointer { g in
         switch loss {
         case .mse:
-          let scale = 2 / Float(b * c)
+          let scale = 2 / Float(normaliser * c)
           for i in 0..<b {
             for j in 0..<c {
               let d = r[i * c + j] - (labels[i] == j ? 1 : 0)
@@ -30,7 +35,7 @@ public enum LossFunction {
             let z = exps.reduce(0, +)
             total += _log(z) + mx - row[labels[i]]
             for j in 0..<c {
-              g[i * c + j] = Float((exps[j] / z - (labels[i] == j ? 1 : 0)) / Double(b))
+              g[i * c + j] = Float((exps[j] / z - (labels[i] == j ? 1 : 0)) / Double(normaliser))
             }
           }
           total /= Double(b)

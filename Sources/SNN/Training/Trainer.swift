@@ -27,6 +27,11 @@ public struct Trainer {
   public var resumeFrom: TrainingSnapshot?
   /// Called after every completed epoch with the state to resume from.
   public var epochFinished: ((TrainingSnapshot) -> Void)?
+  /// Data-parallel training (`train.ranks`): this process trains on its share of every batch
+  /// with the group's other ranks (see ``DataParallelGroup``). Every rank ends with the same
+  /// network; epoch metrics are the whole batches'; the test set is evaluated by rank 0 alone
+  /// (the others report NaN for it).
+  public var group: (any DataParallelGroup)?
 
   public init(model: ModelConfig, train: TrainConfig) {
     self.model = model
@@ -75,9 +80,10 @@ public struct Trainer {
     let session = TrainingSession(
       model: start, config: train, timeSteps: trainData.timeSteps, kernels: kernels)
     if let resumeFrom { try session.restoreOptimizer(resumeFrom.optimizer) }
+    session.reducer = group.map(GroupReducer.init)
     let metrics = try runEpochs(
       layers: initial.layerWeights.count, trainData: trainData,
-      step: { session.step(trainData, samples: $0, lr: $1) },
+      step: { session.step(trainData, samples: $0, lr: $1, batchSize: $2) },
       setObserver: { session.weightObserver = $0 },
       snapshot: { (session.model.checkpoint(), session.optimizerState) },
       evaluate: { session.evaluate(on: testData, loss: train.loss) })
@@ -97,7 +103,7 @@ public struct Trainer {
   /// number, so a resumed training draws what the uninterrupted one would have.
   private func runEpochs(
     layers: Int, trainData: some SpikeFrameSource,
-    step: (ArraySlice<Int>, Float) -> TrainingSession.StepResult,
+    step: (_ samples: ArraySlice<Int>, _ lr: Float, _ batchSize: Int) -> TrainingSession.StepResult,
     setObserver: (((_ old: [Tensor], _ new: [Tensor]) -> Void)?) -> Void,
     snapshot: () -> (model: [UInt8], optimizer: [String: Tensor]),
     evaluate: () -> Evaluator.Result
@@ -110,6 +116,9 @@ public struct Trainer {
     var metrics = resumeFrom?.metrics ?? []
     guard metrics.count <= train.epochs else {
       throw .invalidSetup("the state to resume from has \(metrics.count) epochs, more than the \(train.epochs) to train")
+    }
+    if let group, let problem = train.rankProblem(ranks: group.size, samples: trainData.sampleCount) {
+      throw .invalidSetup(problem)
     }
 
     for epoch in metrics.count..<train.epochs {
@@ -129,15 +138,24 @@ public struct Trainer {
         batch = b
         if shouldCancel?() == true { throw .cancelled(epoch: epoch, batch: b) }
         let idx = perm[(b * train.batchSize)..<min(n, (b + 1) * train.batchSize)]
-        let r = step(idx, lr)
+        // A rank trains on its contiguous share of the batch, in order.
+        let share = group?.share(of: idx.count) ?? 0..<idx.count
+        let mine = idx[(idx.startIndex + share.lowerBound)..<(idx.startIndex + share.upperBound)]
+        let r = step(mine, lr, idx.count)
         if let what = r.nonFinite { throw .diverged(epoch: epoch, batch: b, what: what) }
-        lossSum += r.loss * Double(idx.count)
+        lossSum += r.loss * Double(mine.count)
         correct += r.correct
-        for (l, rate) in r.spikeRates.enumerated() { rates[l] += rate * Double(idx.count) }
+        for (l, rate) in r.spikeRates.enumerated() { rates[l] += rate * Double(mine.count) }
         progress?(
           TrainingProgress(epoch: epoch, epochs: train.epochs, batch: b, batches: batches, loss: r.loss))
       }
-      let eval = evaluate()
+      if let group {  // the whole batches' sums, on every rank
+        var totals = [lossSum, Double(correct)] + rates
+        group.sum(&totals)
+        (lossSum, correct, rates) = (totals[0], Int(totals[1]), Array(totals[2...]))
+      }
+      let eval = (group?.isWriter ?? true)
+        ? evaluate() : Evaluator.Result(loss: .nan, accuracy: .nan, spikeRates: rates.map { _ in .nan })
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       metrics.append(
         EpochMetrics(

@@ -70,23 +70,28 @@ public final class TrainingSession {
     return Evaluator.evaluate(model, on: data, batchSize: config.batchSize, loss: loss, engine: engine)
   }
 
-  /// Trains on `samples` of `data` at learning rate `lr`.
-  public func step(_ data: some SpikeFrameSource, samples: ArraySlice<Int>, lr: Float) -> StepResult {
+  /// Trains on `samples` of `data` at learning rate `lr`. `batchSize` is the whole batch's
+  /// size when `samples` is this process's share of it (data-parallel training): the loss's
+  /// gradient is then the mean over the whole batch, so that the shares' gradients add up to
+  /// the batch's, and batch norm's backward sums add up to the batch's too.
+  public func step(_ data: some SpikeFrameSource, samples: ArraySlice<Int>, lr: Float, batchSize: Int? = nil)
+    -> StepResult
+  {
     engine.load(data, samples: samples)
-    return run(labels: samples.map { data.label($0) }, lr: lr)
+    return run(labels: samples.map { data.label($0) }, lr: lr, batchSize: batchSize)
   }
 
   /// Trains on input rows given directly: `T · B` rows, row `t · B + b`.
   public func step(input: SparseRows, labels: [Int], lr: Float) -> StepResult {
     engine.load(input)
-    return run(labels: labels, lr: lr)
+    return run(labels: labels, lr: lr, batchSize: nil)
   }
 
-  private func run(labels: [Int], lr: Float) -> StepResult {
+  private func run(labels: [Int], lr: Float, batchSize: Int?) -> StepResult {
     let t0 = DispatchTime.now().uptimeNanoseconds
     let rate = engine.forward(model, training: true)
     updateRunningStatistics()
-    let (loss, e) = LossFunction.evaluate(config.loss, rate: rate, labels: labels)
+    let (loss, e) = LossFunction.evaluate(config.loss, rate: rate, labels: labels, batchSize: batchSize)
     let t1 = DispatchTime.now().uptimeNanoseconds
     var result = StepResult(
       loss: loss, correct: LossFunction.correctCount(rate: rate, labels: labels),
