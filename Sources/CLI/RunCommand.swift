@@ -70,7 +70,15 @@ struct RunCommand: ParsableCommand {
     try checkForcePatterns(runOptions, loaded)
     let runner = try options.runner(for: specs)
     // On a new cache, the data folders' file digests are remembered now that it exists.
-    digester.rememberComputed(in: FileDigestMemo(indexPath: runner.store.indexPath, writable: true))
+    let memo = FileDigestMemo(indexPath: runner.store.indexPath, writable: true)
+    digester.rememberComputed(in: memo)
+    // Every connection closed before the process ends, the index's writer last: no `-wal` file
+    // is left for read-only commands to trip over (``StageIndex/close()``).
+    defer {
+      memo?.close()
+      digester.closeMemo()
+      runner.index.close()
+    }
     Interrupts.shared.install()
     runner.lockWait = locking.policy()
     let cacheLock = dryRun ? nil : try locking.lockCache(runner.store, .shared)

@@ -58,6 +58,12 @@ public final class FileDigestMemo: @unchecked Sendable {
     isWritable = false
   }
 
+  /// Closes the database now (see ``StageIndex/close()``); nothing may use the memo afterwards.
+  public func close() {
+    try? (database as? DatabasePool)?.close()
+    try? (database as? DatabaseQueue)?.close()
+  }
+
   /// `path` is where the file was last hashed: only ``prune(dryRun:)`` reads it (a file is
   /// known by its device and inode, wherever it is reached from).
   static let schema = """

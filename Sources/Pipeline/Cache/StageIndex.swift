@@ -46,6 +46,16 @@ public final class StageIndex: @unchecked Sendable {
     }
   }
 
+  /// Closes the database now, readers before the writer, so that a writer that was the last
+  /// connection checkpoints and removes the `-wal` file. A run calls it before it exits: a WAL
+  /// left behind (a connection still open when the process ended) would make the next
+  /// read-only command (`status`) open an ordinary connection, which touches `-shm`, instead of
+  /// reading the database `immutable`. Nothing may use the index afterwards.
+  public func close() {
+    try? (pool as? DatabasePool)?.close()
+    try? (pool as? DatabaseQueue)?.close()
+  }
+
   /// An index over an already opened database (see `StageIndex+ReadOnly.swift`).
   init(database: any DatabaseWriter) {
     pool = database

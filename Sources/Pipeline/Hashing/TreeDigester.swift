@@ -43,6 +43,10 @@ public final class TreeDigester: @unchecked Sendable {
 
   /// Without a memo every file is hashed (once per digester: trees are remembered by path for
   /// the digester's lifetime, one command).
+  /// Closes the memo's database (see ``StageIndex/close()``); digests are computed without it
+  /// afterwards.
+  public func closeMemo() { memo?.close() }
+
   public init(memo: FileDigestMemo? = nil) {
     self.memo = memo
   }
