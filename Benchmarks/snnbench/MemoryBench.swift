@@ -44,12 +44,12 @@ func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, t
     data.appendSample(label: i % shape.classes, steps: frames)
   }
   let model = ModelConfig(arch: shape.arch, hidden: [], neuron: NeuronConfig(kind: shape.arch == .vgg11 ? .if : .lif))
-  let net = SpikingConvNet(config: model, inputShape: shape.input, classes: shape.classes, seed: 0)
+  let net = Network(config: model, inputShape: shape.input, classes: shape.classes, seed: 0)
   var config = TrainConfig(
     method: method, batchSize: shape.batch, optimizer: OptimizerConfig(kind: .adam, lr: 1e-3),
     threads: threads)
   config.memory = TrainConfig.Memory(rawValue: option("memory-mode", "lean"))!
-  let session = ConvTrainingSession(model: net, config: config, timeSteps: shape.steps)
+  let session = TrainingSession(model: net, config: config, timeSteps: shape.steps)
   let batch = Array(0..<shape.batch)[...]
   var times: [Double] = []
   for i in 0...steps {

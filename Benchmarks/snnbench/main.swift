@@ -127,10 +127,10 @@ func benchConv(method: TrainConfig.Method, density: Double, threads: Int, steps:
     }
     data.appendSample(label: i % classes, steps: frames)
   }
-  let net = SpikingConvNet.convnet(inputShape: shape, classes: classes, neuron: NeuronConfig(), seed: 0)
+  let net = Network.convnet(inputShape: shape, classes: classes, neuron: NeuronConfig(), seed: 0)
   let config = TrainConfig(
     method: method, batchSize: b, optimizer: OptimizerConfig(kind: .adam, lr: 1e-2), threads: threads)
-  let session = ConvTrainingSession(model: net, config: config, timeSteps: t)
+  let session = TrainingSession(model: net, config: config, timeSteps: t)
   for i in 0..<warmup { _ = session.step(data, samples: Array((i % 4 * b)..<(i % 4 * b + b))[...], lr: 1e-2) }
   var times: [Double] = [], cpu: [Double] = []
   var last: TrainingSession.StepResult?
@@ -211,7 +211,7 @@ for name in names {
     for threads in threadCounts {
       Kernels.setBLASThreads(1)  // as Trainer: the engine splits products over its threads
       for method in methods {
-        let net = SpikingMLP(
+        let net = Network.mlp(
           inputFeatures: w.sizes[0], hidden: Array(w.sizes.dropFirst().dropLast()),
           classes: w.sizes.last!, neuron: NeuronConfig(kind: w.neuron), seed: 0)
         let config = TrainConfig(

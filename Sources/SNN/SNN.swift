@@ -2,6 +2,7 @@
 
 /// Spiking networks: neurons, layers, models, BP and SDFA training, checkpoints.
 ///
-/// The entry points are ``Trainer`` (train a ``SpikingMLP`` from a ``SpikeFrameSource``),
-/// ``Evaluator`` (accuracy with transformed weights) and ``SafeTensors`` (checkpoints).
+/// The entry points are ``Network`` (the model of every architecture), ``Trainer`` (train it
+/// from a ``SpikeFrameSource``), ``TrainingSession`` (one step at a time), ``Evaluator``
+/// (accuracy with transformed weights) and ``SafeTensors`` (checkpoints).
 public enum SNN {}

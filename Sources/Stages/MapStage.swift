@@ -49,14 +49,14 @@ struct MapStage: Stage {
     let frames = try FramesContainer(contentsOf: try context.input("bin").appendingPathComponent("frames.sdff"))
     let test = try SplitRecord.test(frames, trainDirectory: try context.input("train"))
     let checkpoint = try Data(contentsOf: try context.input("train").appendingPathComponent("checkpoint.safetensors"))
-    let model = try TrainedNetwork(checkpoint: [UInt8](checkpoint), arch: inputs.model.arch)
+    let model = try Network(stageCheckpoint: [UInt8](checkpoint))
     context.progress(0.1, "evaluating with float weights")
-    let exact = model.evaluate(on: test, threads: context.threads)
+    let exact = Evaluator.evaluate(model, on: test, threads: context.threads)
     context.progress(0.5, "evaluating with programmed weights")
     let technology = inputs.technology
     let sigma = Float(try context.double("hardware.noise_sigma"))
     let seed = UInt64(try context.int("hardware.noise_seed"))
-    let programmed = model.evaluate(on: test, threads: context.threads) { layer, weights in
+    let programmed = Evaluator.evaluate(model, on: test, threads: context.threads) { layer, weights in
       let q = WeightQuantizer(technology: technology, range: WeightQuantizer.range(of: weights.scalars))
       return Tensor(shape: weights.shape, scalars: q.programmed(weights.scalars, noiseSigmaLevels: sigma, seed: seed &+ UInt64(layer)))
     }

@@ -38,16 +38,9 @@ extension TrainStage {
     guard let machine else { return }
     guard model.arch == .mlp || inputShape.count == 3 else { return }  // the trainer says why
     // Shapes are all the estimate reads: one network serves every batch size and mode.
-    let mlp = model.arch == .mlp
-      ? SpikingMLP(config: model, inputFeatures: inputShape.reduce(1, *), classes: classes, seed: 0) : nil
-    let conv = model.arch == .mlp
-      ? nil : SpikingConvNet(config: model, inputShape: inputShape, classes: classes, seed: 0)
+    let net = Network(config: model, inputShape: inputShape, classes: classes, seed: 0)
     func estimate(_ batch: Int, _ memory: TrainConfig.Memory) -> MemoryEstimate {
-      if let mlp {
-        return mlp.trainingMemory(batch: batch, steps: steps, method: config.method, threads: config.threads)
-      }
-      return conv!.trainingMemory(
-        batch: batch, steps: steps, method: config.method, threads: config.threads, memory: memory)
+      net.trainingMemory(batch: batch, steps: steps, method: config.method, threads: config.threads, memory: memory)
     }
     let needed = estimate(config.batchSize, config.memory)
     guard needed.bytes > machine.available else { return }

@@ -166,8 +166,8 @@ struct TrainStage: Stage {
     }
     trainer.epochFinished = { snapshot in
       let m = snapshot.metrics[snapshot.metrics.count - 1]
-      if let validation = splits.validation, let net = try? TrainedNetwork(checkpoint: snapshot.model, arch: model.arch.rawValue) {
-        let v = net.evaluate(on: validation, batchSize: config.batchSize, loss: config.loss, threads: context.threads)
+      if let validation = splits.validation, let net = try? Network(stageCheckpoint: snapshot.model) {
+        let v = Evaluator.evaluate(net, on: validation, batchSize: config.batchSize, loss: config.loss, threads: context.threads)
         validationAccuracy[m.epoch] = v.accuracy
         context.log(String(format: "epoch %d: validation acc %.4f", m.epoch + 1, v.accuracy))
       }
@@ -178,16 +178,11 @@ struct TrainStage: Stage {
         context.log("warning: could not save the progress of epoch \(snapshot.completedEpochs): \(error)")
       }
     }
-    let network: TrainedNetwork
+    let network: Network
     let epochs: [EpochMetrics]
     do {
-      if model.arch == .mlp {
-        let result = try trainer.train(on: trainData, test: testData)
-        (network, epochs) = (.mlp(result.model), result.epochs)
-      } else {
-        let result = try trainer.trainConvNet(on: trainData, test: testData)
-        (network, epochs) = (.conv(result.model), result.epochs)
-      }
+      let result = try trainer.train(on: trainData, test: testData)
+      (network, epochs) = (result.model, result.epochs)
     } catch {
       if case .cancelled = error { throw CancellationError() }
       throw StageFailure("\(error)")
@@ -210,7 +205,7 @@ struct TrainStage: Stage {
     }
     try ArtifactFiles.write(records, to: "metrics.json", in: context)
     try ArtifactFiles.write(SplitRecord(splits), to: SplitRecord.file, in: context)
-    try ArtifactFiles.write(recorder.trace(layers: network.layerCount), to: "trace.json", in: context)
+    try ArtifactFiles.write(recorder.trace(layers: network.layerWeights.count), to: "trace.json", in: context)
     let description = TrainedModel(
       arch: model.arch.rawValue, layers: network.describe(timeSteps: frames.timeSteps), timeSteps: frames.timeSteps,
       batchSize: config.batchSize, trainSamples: trainData.sampleCount, testSamples: testData.sampleCount,
@@ -364,48 +359,11 @@ final class TraceRecorder: @unchecked Sendable {
   func trace(layers: Int) -> WeightUpdateTrace { recorder?.trace ?? WeightUpdateTrace(layerCount: layers) }
 }
 
-/// A trained network of either family, as the stages need it.
-enum TrainedNetwork {
-  case mlp(SpikingMLP)
-  case conv(SpikingConvNet)
-
-  init(checkpoint bytes: [UInt8], arch: String) throws {
-    do {
-      self = arch == "mlp" ? .mlp(try SpikingMLP(checkpoint: bytes)) : .conv(try SpikingConvNet(checkpoint: bytes))
-    } catch {
+extension Network {
+  /// The network of a train stage's checkpoint (either family), or a stage failure saying why not.
+  init(stageCheckpoint bytes: [UInt8]) throws {
+    do { try self.init(checkpoint: bytes) } catch {
       throw StageFailure("the checkpoint cannot be read: \(error)")
-    }
-  }
-
-  var layerCount: Int {
-    switch self {
-    case .mlp(let m): m.layerCount
-    case .conv(let c): c.layerWeights.count
-    }
-  }
-
-  func checkpoint(metadata: [String: String]) -> [UInt8] {
-    switch self {
-    case .mlp(let m): m.checkpoint(metadata: metadata)
-    case .conv(let c): c.checkpoint(metadata: metadata)
-    }
-  }
-
-  func describe(timeSteps: Int) -> [LayerDescription] {
-    switch self {
-    case .mlp(let m): m.describe(timeSteps: timeSteps)
-    case .conv(let c): c.describe(timeSteps: timeSteps)
-    }
-  }
-
-  /// Evaluates on `data`; `batchSize` defaults to the evaluator's for the family.
-  func evaluate(
-    on data: some SpikeFrameSource, batchSize: Int? = nil, loss: TrainConfig.Loss = .mse, threads: Int,
-    transform: ((Int, Tensor) -> Tensor)? = nil
-  ) -> Evaluator.Result {
-    switch self {
-    case .mlp(let m): Evaluator.evaluate(m, on: data, batchSize: batchSize ?? 128, loss: loss, threads: threads, transform: transform)
-    case .conv(let c): Evaluator.evaluate(c, on: data, batchSize: batchSize ?? 16, loss: loss, threads: threads, transform: transform)
     }
   }
 }

@@ -337,10 +337,11 @@ static inline double fold(const double lanes[LANES]) {
   return s;
 }
 
-MULTIVERSION
-void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, const float *x, float *y,
-                            float gamma, float beta, float eps, float *stats) {
-  // Elementwise float expressions are evaluated unfused, like the Swift reference.
+// Batch norm in three parts — the per-channel sums, the statistics from them, the
+// normalisation — so that data-parallel training can sum the sums over processes between the
+// first two (synchronised batch norm). `sdfa_batchnorm_forward` runs the three in a row.
+static inline __attribute__((always_inline)) void
+batchnorm_sums_body(int64_t n, int64_t stride, int64_t plane, const float *x, double *sums) {
 #pragma clang fp contract(off)
   // One pass for both sums: in double, E[x²] − mean² loses nothing a float result would keep.
   const int64_t body = plane / LANES * LANES;
@@ -359,14 +360,15 @@ void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, const floa
       sq[j - body] += d * d;
     }
   }
-  const double m = (double)(n * plane), mean = fold(sum) / m;
-  const double ss = fold(sq) - mean * mean * m, centered = ss > 0 ? ss : 0;
-  const float inv = (float)(1.0 / __builtin_sqrt(centered / m + (double)eps));
-  const float meanf = (float)mean;
-  stats[0] = meanf;
-  stats[1] = inv;
-  stats[2] = (float)(m > 1 ? centered / (m - 1) : 0);
-  if (!y) return;
+  sums[0] = fold(sum);
+  sums[1] = fold(sq);
+}
+
+static inline __attribute__((always_inline)) void
+batchnorm_apply_body(int64_t n, int64_t stride, int64_t plane, const float *x, float *y,
+                     float gamma, float beta, float meanf, float inv) {
+  // Elementwise float expressions are evaluated unfused, like the Swift reference.
+#pragma clang fp contract(off)
   for (int64_t i = 0; i < n; i++) {
     const float *p = x + i * stride;
     float *q = y + i * stride;
@@ -374,9 +376,41 @@ void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, const floa
   }
 }
 
+void sdfa_batchnorm_statistics(double sum, double sq, double m, float eps, float *stats) {
+#pragma clang fp contract(off)
+  const double mean = sum / m;
+  const double ss = sq - mean * mean * m, centered = ss > 0 ? ss : 0;
+  stats[0] = (float)mean;
+  stats[1] = (float)(1.0 / __builtin_sqrt(centered / m + (double)eps));
+  stats[2] = (float)(m > 1 ? centered / (m - 1) : 0);
+}
+
 MULTIVERSION
-void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *x,
-                             float mean, float inv_std, float *g, float gamma, float *grads) {
+void sdfa_batchnorm_sums(int64_t n, int64_t stride, int64_t plane, const float *x, double *sums) {
+  batchnorm_sums_body(n, stride, plane, x, sums);
+}
+
+MULTIVERSION
+void sdfa_batchnorm_apply(int64_t n, int64_t stride, int64_t plane, const float *x, float *y,
+                          float gamma, float beta, float mean, float inv_std) {
+  batchnorm_apply_body(n, stride, plane, x, y, gamma, beta, mean, inv_std);
+}
+
+MULTIVERSION
+void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, const float *x, float *y,
+                            float gamma, float beta, float eps, float *stats) {
+  double sums[2];
+  batchnorm_sums_body(n, stride, plane, x, sums);
+  sdfa_batchnorm_statistics(sums[0], sums[1], (double)(n * plane), eps, stats);
+  if (!y) return;
+  batchnorm_apply_body(n, stride, plane, x, y, gamma, beta, stats[0], stats[1]);
+}
+
+// The backward pass in two parts likewise: the per-channel sums of dL/dy and dL/dy · x̂, then
+// dL/dx from them.
+static inline __attribute__((always_inline)) void
+batchnorm_backward_sums_body(int64_t n, int64_t stride, int64_t plane, const float *x,
+                             float mean, float inv_std, const float *g, double *sums) {
   // x̂ = (x − mean) · invStd recomputed unfused: bit for bit the forward pass's.
 #pragma clang fp contract(off)
   const int64_t body = plane / LANES * LANES;
@@ -395,10 +429,16 @@ void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const flo
       sgh_lanes[j - body] += (double)(pg[j] * xh);
     }
   }
-  const float sg = (float)fold(sg_lanes), sgh = (float)fold(sgh_lanes);
-  grads[0] = sgh;
-  grads[1] = sg;
-  const float m = (float)(n * plane), k = gamma * inv_std / m;
+  sums[0] = fold(sg_lanes);
+  sums[1] = fold(sgh_lanes);
+}
+
+static inline __attribute__((always_inline)) void
+batchnorm_backward_apply_body(int64_t n, int64_t stride, int64_t plane, const float *x,
+                              float mean, float inv_std, float *g, float gamma, float sg,
+                              float sgh, float m) {
+#pragma clang fp contract(off)
+  const float k = gamma * inv_std / m;
   for (int64_t i = 0; i < n; i++) {
     float *pg = g + i * stride;
     const float *px = x + i * stride;
@@ -407,6 +447,31 @@ void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const flo
       pg[j] = k * (m * pg[j] - sg - xh * sgh);
     }
   }
+}
+
+MULTIVERSION
+void sdfa_batchnorm_backward_sums(int64_t n, int64_t stride, int64_t plane, const float *x,
+                                  float mean, float inv_std, const float *g, double *sums) {
+  batchnorm_backward_sums_body(n, stride, plane, x, mean, inv_std, g, sums);
+}
+
+MULTIVERSION
+void sdfa_batchnorm_backward_apply(int64_t n, int64_t stride, int64_t plane, const float *x,
+                                   float mean, float inv_std, float *g, float gamma, float sg,
+                                   float sgh, float count) {
+  batchnorm_backward_apply_body(n, stride, plane, x, mean, inv_std, g, gamma, sg, sgh, count);
+}
+
+MULTIVERSION
+void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *x,
+                             float mean, float inv_std, float *g, float gamma, float *grads) {
+  double sums[2];
+  batchnorm_backward_sums_body(n, stride, plane, x, mean, inv_std, g, sums);
+  const float sg = (float)sums[0], sgh = (float)sums[1];
+  grads[0] = sgh;
+  grads[1] = sg;
+  batchnorm_backward_apply_body(n, stride, plane, x, mean, inv_std, g, gamma, sg, sgh,
+                                (float)(n * plane));
 }
 
 static inline __attribute__((always_inline)) int64_t

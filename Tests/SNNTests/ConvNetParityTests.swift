@@ -13,7 +13,7 @@ import TestSupport
     let f = SpikingjellyParityTests.floats
     let (t, b) = (c["T"] as! Int, c["B"] as! Int)
     let shape = c["input_shape"] as! [Int]
-    var net = SpikingConvNet.convnet(
+    var net = Network.convnet(
       inputShape: shape, classes: c["classes"] as! Int, channels: c["channels"] as! Int,
       hidden: c["fc"] as! Int, neuron: NeuronConfig(), seed: 0)
     net.convWeights = (c["conv_weights"] as! [Any]).enumerated().map { i, w in
@@ -37,7 +37,7 @@ import TestSupport
     }
     let feedback = Tensor(shape: [net.classCount, f(c["feedback"]).count / net.classCount], scalars: f(c["feedback"]))
     for method in [TrainConfig.Method.bp, .sdfa] {
-      let engine = ConvEngine(network: net, steps: t, threads: 1)
+      let engine = NetworkEngine(network: net, steps: t, threads: 1)
       engine.sparseCrossover = crossover
       engine.load(data, samples: Array(0..<b)[...])
       let rate = engine.forward(net, training: true)

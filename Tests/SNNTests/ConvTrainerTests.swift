@@ -27,12 +27,12 @@ import TestSupport
       steps += 1
       #expect(step.old.count == 7 && step.new.count == 7)
     }
-    let a = try t.trainConvNet(on: Self.train, test: Self.test)
-    let b = try Self.trainer(method).trainConvNet(on: Self.train, test: Self.test)
+    let a = try t.train(on: Self.train, test: Self.test)
+    let b = try Self.trainer(method).train(on: Self.train, test: Self.test)
     #expect(a.model == b.model)
     #expect(steps == 8)
     #expect(a.spikeRates.count == 7 && a.spikeRates[0] > 0)
-    let initial = SpikingConvNet(config: t.model, inputShape: [2, 32, 32], classes: 4, seed: 0)
+    let initial = Network(config: t.model, inputShape: [2, 32, 32], classes: 4, seed: 0)
     #expect(a.model.linearWeights[1] != initial.linearWeights[1])
     #expect((a.model.convWeights[0] == initial.convWeights[0]) == (method == .shallow))
     let plain = Evaluator.evaluate(a.model, on: Self.test, batchSize: 12)
@@ -40,9 +40,9 @@ import TestSupport
   }
 
   @Test func evalModeBatchNormEqualsTrainingModeAtBatchStatistics() {
-    var net = SpikingConvNet.convnet(
+    var net = Network.convnet(
       inputShape: [2, 32, 32], classes: 4, channels: 8, hidden: 16, neuron: NeuronConfig(), seed: 1)
-    let engine = ConvEngine(network: net, steps: 3, threads: 1)
+    let engine = NetworkEngine(network: net, steps: 3, threads: 1)
     engine.load(Self.train, samples: Array(0..<12)[...])
     let trainRate = engine.forward(net, training: true)
     let trainRates = engine.spikeRates
@@ -58,19 +58,19 @@ import TestSupport
   }
 
   @Test func describesLayersForTheHardwareModel() {
-    let net = SpikingConvNet.convnet(inputShape: [2, 128, 128], classes: 11, neuron: NeuronConfig(), seed: 0)
+    let net = Network.convnet(inputShape: [2, 128, 128], classes: 11, neuron: NeuronConfig(), seed: 0)
     let d = net.describe(timeSteps: 10)
     #expect(d.map(\.kind) == [.conv, .conv, .conv, .conv, .conv, .linear, .linear])
     #expect(d.map(\.outFeatures) == [32, 64, 128, 128, 128, 1024, 110])
     #expect(d[0].inputSize == [128, 128] && d[4].inputSize == [8, 8] && d[5].inFeatures == 128 * 4 * 4)
-    let vgg = SpikingConvNet.vgg11(inputShape: [2, 180, 240], classes: 101, neuron: NeuronConfig(), seed: 0)
+    let vgg = Network.vgg11(inputShape: [2, 180, 240], classes: 101, neuron: NeuronConfig(), seed: 0)
     #expect(vgg.linearSizes == [512 * 5 * 7, 4096, 4096, 1010])
   }
 
   @Test func framesTooSmallForThePoolingsAreAnError() {
     let tiny = syntheticFrames(samples: 8, classes: 4, shape: [2, 16, 16], steps: 2, seed: 2, purpose: "tiny")
     #expect {
-      _ = try Self.trainer(.bp).trainConvNet(on: tiny, test: tiny)
+      _ = try Self.trainer(.bp).train(on: tiny, test: tiny)
     } throws: { error in
       "\(error)".contains("frames of 16×16 are too small for convnet's 5 2×2 poolings: it needs at least 32×32")
     }

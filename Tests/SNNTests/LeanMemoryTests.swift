@@ -10,7 +10,7 @@ import Testing
   static let data = syntheticFrames(
     samples: 12, classes: 4, shape: [2, 32, 32], steps: 3, seed: 5, purpose: "lean")
 
-  static let networks: [(String, SpikingConvNet)] = [
+  static let networks: [(String, Network)] = [
     ("convnet", .convnet(inputShape: [2, 32, 32], classes: 4, channels: 8, hidden: 16, neuron: NeuronConfig(), seed: 3)),
     ("vgg11", .vgg11(inputShape: [2, 32, 32], classes: 4, channels: 16, hidden: 32, neuron: NeuronConfig(kind: .if, vThreshold: 0.5), seed: 3)),
     // Issue 14's options act in the backward kernels, which both modes share.
@@ -27,14 +27,14 @@ import Testing
   }
 
   static func compare(
-    name: String, _ net: SpikingConvNet, method: TrainConfig.Method, threads: Int,
+    name: String, _ net: Network, method: TrainConfig.Method, threads: Int,
     temporal: TrainConfig.Temporal
   ) {
     var grads: [TrainConfig.Memory: [Tensor?]] = [:]
     var rates: [TrainConfig.Memory: [Double]] = [:]
     let feedback = Trainer.feedbackMatrix(classes: 4, maxFeatures: net.feedbackWidths.max()!, seed: 1)
     for memory in TrainConfig.Memory.allCases {
-      let engine = ConvEngine(network: net, steps: 3, threads: threads)
+      let engine = NetworkEngine(network: net, steps: 3, threads: threads)
       engine.memory = memory
       engine.load(data, samples: Array(0..<6)[...])
       let rate = engine.forward(net, training: true)
@@ -44,7 +44,7 @@ import Testing
         net, outputError: e, method: method, feedback: feedback, temporal: temporal)
       if memory == .lean {
         // What lean keeps after the step: no block's full-size tensors.
-        #expect(engine.blocks.allSatisfy { $0.h.count == 0 && $0.z.count == 0 }, "\(name)")
+        #expect(engine.convBlocks.allSatisfy { $0.h.count == 0 && $0.z.count == 0 }, "\(name)")
       }
     }
     #expect(rates[.lean] == rates[.fast] && rates[.fast]!.contains { $0 > 0 }, "\(name)")
@@ -58,12 +58,12 @@ import Testing
   }
 
   @Test func leanTrainingEqualsFast() throws {
-    func train(_ memory: TrainConfig.Memory) throws -> TrainingResult<SpikingConvNet> {
+    func train(_ memory: TrainConfig.Memory) throws -> TrainingResult {
       var config = TrainConfig(
         method: .bp, epochs: 2, batchSize: 4, optimizer: OptimizerConfig(kind: .adam, lr: 1e-2))
       config.memory = memory
       return try Trainer(model: ModelConfig(arch: .convnet, channels: 8), train: config)
-        .trainConvNet(on: Self.data, test: Self.data)
+        .train(on: Self.data, test: Self.data)
     }
     let (fast, lean) = (try train(.fast), try train(.lean))
     #expect(lean.model == fast.model)

@@ -42,13 +42,13 @@ import TestSupport
     let (tensors, ignored) = try Self.tensors(file, arch: .mlp)
     #expect(ignored.isEmpty)
     #expect(tensors.key("layers.0.weight") == (file == "ref_mlp.pth" ? "fc.1.weight" : "module.fc.1.weight"))
-    let net = try SpikingMLP(inputFeatures: 32, hidden: [20], classes: 10, neuron: NeuronConfig(), seed: 0).loadingWeights(tensors)
+    let net = try Network.mlp(inputFeatures: 32, hidden: [20], classes: 10, neuron: NeuronConfig(), seed: 0).loadingWeights(tensors)
     let c = try Self.output("mlp")
     let (t, b) = (c["T"] as! Int, c["B"] as! Int)
-    let engine = MLPEngine(sizes: net.sizes, steps: t, neuron: net.neuron.parameters, threads: 1)
+    let engine = NetworkEngine(network: net, steps: t, threads: 1)
     engine.load(Self.frames(c, classes: 10), samples: Array(0..<b)[...])
-    let rate = engine.forward(net.weights)
-    #expect(engine.layers[1].s.scalars == SpikingjellyParityTests.floats(c["spikes"]))
+    let rate = engine.forward(net)
+    #expect(engine.linearBlocks[1].s.scalars == SpikingjellyParityTests.floats(c["spikes"]))
     #expect(firstMismatch(rate.scalars, SpikingjellyParityTests.floats(c["rate"]), rtol: 0, atol: 1e-6) == nil)
   }
 
@@ -58,12 +58,12 @@ import TestSupport
     #expect(ignored == (0..<5).map { "conv_fc.\(4 * $0 + 1).num_batches_tracked" })
     #expect(tensors.key("bn.4.running_var") == "conv_fc.17.running_var" && tensors.key("linear.1.bias") == "conv_fc.23.bias")
     let classes = c["classes"] as! Int
-    let net = try SpikingConvNet.convnet(
+    let net = try Network.convnet(
       inputShape: c["input_shape"] as! [Int], classes: classes, channels: c["channels"] as! Int, hidden: c["hidden"] as! Int,
       neuron: NeuronConfig(), seed: 0
     ).loadingWeights(tensors)
     let (t, b) = (c["T"] as! Int, c["B"] as! Int)
-    let engine = ConvEngine(network: net, steps: t, threads: 1)
+    let engine = NetworkEngine(network: net, steps: t, threads: 1)
     engine.load(Self.frames(c, classes: classes), samples: Array(0..<b)[...])
     let rate = engine.forward(net, training: false)
     #expect(firstMismatch(rate.scalars, SpikingjellyParityTests.floats(c["rate"]), rtol: 0, atol: 1e-6) == nil)
@@ -83,7 +83,7 @@ import TestSupport
 
   @Test func aModelOfOtherWidthsIsRefusedNamingTheKey() throws {
     let (tensors, _) = try Self.tensors("ref_mlp.pth", arch: .mlp)
-    let wider = SpikingMLP(inputFeatures: 32, hidden: [24], classes: 10, neuron: NeuronConfig(), seed: 0)
+    let wider = Network.mlp(inputFeatures: 32, hidden: [24], classes: 10, neuron: NeuronConfig(), seed: 0)
     #expect {
       _ = try wider.loadingWeights(tensors)
     } throws: { error in
@@ -91,7 +91,7 @@ import TestSupport
       return text.contains("tensor 'fc.1.weight' (layers.0.weight) has shape [20, 32]; the model expects [24, 32]")
         && text.contains("tensor 'fc.3.weight' (layers.1.weight) has shape [10, 20]; the model expects [10, 24]")
     }
-    let deeper = SpikingMLP(inputFeatures: 32, hidden: [20, 20], classes: 10, neuron: NeuronConfig(), seed: 0)
+    let deeper = Network.mlp(inputFeatures: 32, hidden: [20, 20], classes: 10, neuron: NeuronConfig(), seed: 0)
     #expect { _ = try deeper.loadingWeights(tensors) } throws: { "\($0)".contains("no tensor for layers.2.weight [10, 20]: the checkpoint lacks this layer") }
     // A conv checkpoint offered to the MLP: every tensor is out of place.
     let (conv, _) = try Self.tensors("ref_convnet.pth", arch: .mlp)

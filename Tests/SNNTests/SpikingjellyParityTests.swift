@@ -52,27 +52,27 @@ import TestSupport
       let weights = (c["weights"] as! [Any]).enumerated().map { l, w in
         Tensor(shape: [sizes[l + 1], sizes[l]], scalars: Self.floats(w)).transposed()
       }
-      let net = SpikingMLP(weights: weights, neuron: Self.neuron(c))
+      let net = Network(weights: weights, neuron: Self.neuron(c))
       let loss: TrainConfig.Loss = c["loss"] as! String == "mse" ? .mse : .crossEntropy
       let labels = c["labels"] as! [Int]
       let feedback = Tensor(
         shape: [sizes.last!, sizes.dropFirst().dropLast().max()!], scalars: Self.floats(c["feedback"]))
       for method in [TrainConfig.Method.bp, .sdfa] {
-        let engine = MLPEngine(sizes: net.sizes, steps: t, neuron: net.neuron.parameters, threads: 1)
+        let engine = NetworkEngine(network: net, steps: t, threads: 1)
         engine.kernels = kernels
         engine.load(
           SparseRows(dense: Tensor(shape: [t * b, sizes[0]], scalars: Self.floats(c["x"]))))
-        let rate = engine.forward(net.weights)
+        let rate = engine.forward(net)
         for (l, expected) in (c["spikes"] as! [Any]).enumerated() {
-          #expect(engine.layers[l].s.scalars == Self.floats(expected), "\(label): spikes of layer \(l)")
+          #expect(engine.linearBlocks[l].s.scalars == Self.floats(expected), "\(label): spikes of layer \(l)")
         }
         #expect(firstMismatch(rate.scalars, Self.floats(c["rate"]), rtol: 0, atol: 1e-6) == nil)
         let (value, e) = LossFunction.evaluate(loss, rate: rate, labels: labels)
         #expect(abs(value - (c["loss_value"] as! Double)) < 1e-5 * max(1, abs(value)), "\(label): loss")
-        engine.backward(net.weights, outputError: e, method: method, feedback: feedback)
+        engine.backward(net, outputError: e, method: method, feedback: feedback)
         let expected = c[method == .bp ? "bp_grads" : "sdfa_grads"] as! [Any]
         for (l, g) in expected.enumerated() {
-          let ours = engine.layers[l].gradW.transposed().scalars
+          let ours = engine.linearBlocks[l].gradW.transposed().scalars
           let ref = Self.floats(g)
           let scale = ref.map { abs($0) }.max()!
           let m = firstMismatch(ours, ref, rtol: 1e-4, atol: 1e-6 * max(scale, 1e-3))

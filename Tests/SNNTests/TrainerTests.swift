@@ -47,9 +47,9 @@ import TestSupport
     var t = Self.trainer(.shallow, epochs: 1)
     t.model.neuron.vThreshold = 0.2  // hidden spikes from the start, so the output layer learns
     let result = try t.train(on: Self.train, test: Self.test)
-    let initial = SpikingMLP(config: t.model, inputFeatures: 128, classes: 10, seed: 0)
-    #expect(result.model.weights[0] == initial.weights[0])
-    #expect(result.model.weights[1] != initial.weights[1])
+    let initial = Network(config: t.model, inputShape: [128], classes: 10, seed: 0)
+    #expect(result.model.linearWeights[0] == initial.linearWeights[0])
+    #expect(result.model.linearWeights[1] != initial.linearWeights[1])
   }
 
   @Test(arguments: [TrainConfig.Method.bp, .sdfa])
@@ -73,7 +73,7 @@ import TestSupport
     let a = try t.train(on: Self.train, test: Self.test)
     let b = try t.train(on: Self.train, test: Self.test)
     #expect(a.model == b.model)
-    for (wa, w1) in zip(a.model.weights, one.model.weights) {
+    for (wa, w1) in zip(a.model.linearWeights, one.model.linearWeights) {
       #expect(firstMismatch(wa.scalars, w1.scalars, rtol: 1e-3, atol: 1e-4) == nil)
     }
   }
@@ -83,7 +83,7 @@ import TestSupport
     func trained(_ kernels: ProductKernels) throws -> [Tensor] {
       var t = Self.trainer(method, epochs: 1, hidden: [64, 48])
       t.kernels = kernels
-      return try t.train(on: Self.train, test: Self.test).model.weights
+      return try t.train(on: Self.train, test: Self.test).model.linearWeights
     }
     let dense = try trained(.dense)
     for kernels in [ProductKernels.sparse, .binary] {
@@ -99,7 +99,7 @@ import TestSupport
   /// side by side) compute what one thread does.
   @Test(arguments: [TrainConfig.Method.bp, .sdfa])
   func threadsDoNotChangeTheResult(method: TrainConfig.Method) throws {
-    func trained(threads: Int) throws -> TrainingResult<SpikingMLP> {
+    func trained(threads: Int) throws -> TrainingResult {
       var t = Self.trainer(method, epochs: 1, hidden: [160, 144, 64])  // 32 × 144 ≥ 4,096 units: threaded neurons
       t.train.threads = threads
       return try t.train(on: Self.train, test: Self.test)
@@ -107,7 +107,7 @@ import TestSupport
     let one = try trained(threads: 1)
     for threads in [2, 3] {
       let many = try trained(threads: threads)
-      for (l, (w, reference)) in zip(many.model.weights, one.model.weights).enumerated() {
+      for (l, (w, reference)) in zip(many.model.linearWeights, one.model.linearWeights).enumerated() {
         #expect(firstMismatch(w.scalars, reference.scalars, rtol: 1e-5, atol: 1e-6) == nil, "\(threads) threads, layer \(l)")
       }
       #expect(many.epochs[0].trainSpikeRates == one.epochs[0].trainSpikeRates)
@@ -152,7 +152,7 @@ import TestSupport
     t.weightObserver = { steps.append($0) }
     let result = try t.train(on: Self.train, test: Self.test)
     #expect(steps.count == 13)
-    #expect(steps.last!.new == result.model.weights)
+    #expect(steps.last!.new == result.model.linearWeights)
     #expect(zip(steps.dropFirst(), steps).allSatisfy { $0.old == $1.new })
     #expect(steps[0].old[0] != steps[0].new[0])
   }
@@ -174,13 +174,13 @@ import TestSupport
     let c = TrainConfig(epochs: 4, optimizer: OptimizerConfig(lr: 1), schedule: .cosine)
     #expect(c.learningRate(epoch: 0) == 1)
     #expect(abs(c.learningRate(epoch: 2) - 0.5) < 1e-6)
-    let net = SpikingMLP(inputFeatures: 2312, hidden: [1000], classes: 10, neuron: NeuronConfig(), seed: 0)
+    let net = Network.mlp(inputFeatures: 2312, hidden: [1000], classes: 10, neuron: NeuronConfig(), seed: 0)
     let d = net.describe(timeSteps: 10)
     #expect(d.map(\.inFeatures) == [2312, 1000] && d.map(\.outFeatures) == [1000, 10])
     #expect(d.allSatisfy { $0.kind == .linear && $0.timeSteps == 10 && $0.kernelSize == 1 })
     #expect(d.map(\.receivesFeedback) == [true, false])
     let bound = 1 / Float(2312).squareRoot()
-    #expect(net.weights[0].maxAbs() <= bound && net.weights[0].maxAbs() > 0.99 * bound)
+    #expect(net.linearWeights[0].maxAbs() <= bound && net.linearWeights[0].maxAbs() > 0.99 * bound)
   }
 
   @Test(arguments: TrainConfig.Method.allCases)
@@ -188,7 +188,7 @@ import TestSupport
     var t = Self.trainer(method, epochs: 1)
     t.model.hidden = []
     let result = try t.train(on: Self.train, test: Self.test)
-    #expect(result.model.sizes == [128, 10])
+    #expect(result.model.linearSizes == [128, 10])
   }
 
   @Test func unsupportedArchitectureIsAnError() {

@@ -58,22 +58,22 @@ import TestSupport
       let temporal = TrainConfig.Temporal(rawValue: c["temporal"] as! String)!
       let method = TrainConfig.Method(rawValue: c["method"] as! String)!
       let label = "detach_reset \(detach), \(temporal), \(method)"
-      let net = SpikingMLP(weights: weights, neuron: NeuronConfig(detachReset: detach))
-      let engine = MLPEngine(sizes: net.sizes, steps: t, neuron: net.neuron.parameters, threads: 1)
+      let net = Network(weights: weights, neuron: NeuronConfig(detachReset: detach))
+      let engine = NetworkEngine(network: net, steps: t, threads: 1)
       engine.kernels = kernels
       engine.load(SparseRows(dense: Tensor(shape: [t * b, sizes[0]], scalars: Self.floats(f["x"]))))
-      let rate = engine.forward(net.weights)
+      let rate = engine.forward(net)
       for (l, expected) in (c["spikes"] as! [Any]).enumerated() {
-        #expect(engine.layers[l].s.scalars == Self.floats(expected), "\(label): spikes of layer \(l)")
+        #expect(engine.linearBlocks[l].s.scalars == Self.floats(expected), "\(label): spikes of layer \(l)")
       }
       let (_, e) = LossFunction.evaluate(.mse, rate: rate, labels: labels)
       engine.backward(
-        net.weights, outputError: e, method: method, feedback: feedback, temporal: temporal)
+        net, outputError: e, method: method, feedback: feedback, temporal: temporal)
       for (l, g) in (c["grads"] as! [Any]).enumerated() {
         let ref = Self.floats(g)
         let scale = ref.map { abs($0) }.max()!
         let m = firstMismatch(
-          engine.layers[l].gradW.transposed().scalars, ref, rtol: 1e-4, atol: 1e-6 * max(scale, 1e-3))
+          engine.linearBlocks[l].gradW.transposed().scalars, ref, rtol: 1e-4, atol: 1e-6 * max(scale, 1e-3))
         #expect(m == nil, "\(label) dW\(l): \(String(describing: m))")
       }
     }
@@ -126,18 +126,19 @@ import TestSupport
     let weights = [Tensor(shape: [1, 1], scalars: [0.5]), Tensor(shape: [1, 1], scalars: [2.5])]
     let feedback = Tensor(shape: [1, 1], scalars: [0.8])
     for (method, dW1) in [(TrainConfig.Method.bp, Float(-0.6796071)), (.sdfa, -1.5372350)] {
-      let engine = MLPEngine(sizes: [1, 1, 1], steps: 2, neuron: NeuronParameters(), threads: 1)
+      let net = Network(weights: weights, neuron: NeuronConfig())
+      let engine = NetworkEngine(network: net, steps: 2, threads: 1)
       engine.load(SparseRows(dense: Tensor(shape: [2, 1], scalars: [2.4, 3.2])))
-      let rate = engine.forward(weights)
+      let rate = engine.forward(net)
       #expect(rate.scalars == [0.5])
       let (_, e) = LossFunction.evaluate(.mse, rate: rate, labels: [0])
       #expect(e.scalars == [-1])
-      engine.backward(weights, outputError: e, method: method, feedback: feedback, temporal: .local)
-      #expect(abs(engine.layers[1].gradW.scalars[0] - -0.1546216) < 2e-6, "\(method) dW2")
-      #expect(abs(engine.layers[0].gradW.scalars[0] - dW1) < 4e-6, "\(method) dW1")
+      engine.backward(net, outputError: e, method: method, feedback: feedback, temporal: .local)
+      #expect(abs(engine.linearBlocks[1].gradW.scalars[0] - -0.1546216) < 2e-6, "\(method) dW2")
+      #expect(abs(engine.linearBlocks[0].gradW.scalars[0] - dW1) < 4e-6, "\(method) dW1")
       // Through time the hidden gradient differs (a check that the option is what cuts it).
-      engine.backward(weights, outputError: e, method: method, feedback: feedback, temporal: .bptt)
-      #expect(abs(engine.layers[0].gradW.scalars[0] - dW1) > 1e-3, "\(method) dW1 through time")
+      engine.backward(net, outputError: e, method: method, feedback: feedback, temporal: .bptt)
+      #expect(abs(engine.linearBlocks[0].gradW.scalars[0] - dW1) > 1e-3, "\(method) dW1 through time")
     }
   }
 }

@@ -20,9 +20,9 @@ import Testing
 
   @Test func convEstimateCountsByHand() {
     // One block 2 → 4 channels on 4×4 with BN and pooling, Linear 16 → 2 · 10; T 2, B 3, SDFA.
-    let net = SpikingConvNet(
-      inputShape: [2, 4, 4], blocks: [.init(inChannels: 2, outChannels: 4, batchNorm: true, pool: true)],
-      hidden: [], classes: 2, neuron: NeuronConfig(), seed: 0)
+    let net = Network(
+      inputShape: [2, 4, 4], convs: [.init(inChannels: 2, outChannels: 4, batchNorm: true, pool: true)],
+      hidden: [], classes: 2, voting: 10, linearBias: true, neuron: NeuronConfig(), seed: 0)
     let e = net.trainingMemory(batch: 3, steps: 2, method: .sdfa, threads: 1)
     let n = 6
     let block = n * 64 + n * 64 + 3 * (n * 64 / 4) + 3 * 64  // h, z, pooled/argmax/list, state
@@ -61,7 +61,7 @@ import Testing
         model: model, config: smaller, inputShape: [2, 128, 128], classes: 11, steps: 30, machine: small)
     }
     // Between the lean and the fast estimate: lean is the fix, and fits.
-    let net = SpikingConvNet(config: model, inputShape: [2, 128, 128], classes: 11, seed: 0)
+    let net = Network(config: model, inputShape: [2, 128, 128], classes: 11, seed: 0)
     let fast = net.trainingMemory(batch: 8, steps: 30, method: .sdfa, threads: 2, memory: .fast)
     let lean = net.trainingMemory(batch: 8, steps: 30, method: .sdfa, threads: 2, memory: .lean)
     #expect(lean.bytes < fast.bytes)

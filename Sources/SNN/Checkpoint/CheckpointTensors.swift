@@ -1,11 +1,11 @@
 /// A checkpoint's tensors under our names, in the checkpoint layout (Linear weights `[out, in]`,
-/// as ``SpikingMLP/checkpoint(metadata:)`` and ``SpikingConvNet/checkpoint(metadata:)`` write
+/// as ``Network/checkpoint(metadata:)`` writes
 /// them), each remembering the key it was read under, so that errors name what the user's file
 /// calls it.
 ///
 /// ```swift
 /// let tensors = CheckpointTensors(try SafeTensors.decode(bytes).tensors)
-/// let net = try SpikingMLP(config: model, inputFeatures: 32, classes: 10, seed: 0).loadingWeights(tensors)
+/// let net = try Network(config: model, inputShape: [32], classes: 10, seed: 0).loadingWeights(tensors)
 /// ```
 public struct CheckpointTensors: Sendable {
   /// Tensors by our name (`layers.0.weight`, `conv.2.weight`, `bn.2.running_var`, `linear.1.bias`).

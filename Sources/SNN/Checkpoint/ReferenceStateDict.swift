@@ -10,8 +10,7 @@
 /// - the 1-D `weight`, `bias`, `running_mean` and `running_var` of any other module are the
 ///   BatchNorm of the conv before it (`bn.<i>.…`); `num_batches_tracked` is ignored.
 ///
-/// Whether the result fits a model is ``SpikingMLP/loadingWeights(_:)``'s (or
-/// ``SpikingConvNet/loadingWeights(_:)``'s) to check.
+/// Whether the result fits a model is ``Network/loadingWeights(_:)``'s to check.
 ///
 /// ```swift
 /// let entries = [ReferenceStateDict.Entry(key: "fc.1.weight", shape: [20, 32], dtype: "float32", values: w)]

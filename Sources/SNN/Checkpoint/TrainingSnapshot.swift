@@ -9,8 +9,7 @@ import Foundation
 public struct TrainingSnapshot: Sendable {
   /// Metrics of the completed epochs, in order.
   public var metrics: [EpochMetrics]
-  /// The network's safetensors checkpoint (``SpikingMLP/checkpoint(metadata:)`` or
-  /// ``SpikingConvNet/checkpoint(metadata:)``).
+  /// The network's safetensors checkpoint (``Network/checkpoint(metadata:)``).
   public var model: [UInt8]
   /// The optimizer's state (``Optimizer/state``).
   public var optimizer: [String: Tensor]

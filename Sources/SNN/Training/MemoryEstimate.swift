@@ -11,8 +11,9 @@ import Foundation
 ///   block, in `lean` mode for the largest block only (one at a time); pooled: the pooled
 ///   spikes, their argmax and their list (`3 · N · E / 4`); unpooled: the spikes and their
 ///   list (`2 · N · E`).
-/// - Linear and MLP layer of `n` outputs from `k` inputs: pre-activation, membrane, spikes,
-///   spike list, dL/dS and dL/dZ (`6 · N · n`); for BP, dL/d(input) (`N · k`).
+/// - Linear layer (of any network, an MLP's included) of `n` outputs from `k` inputs:
+///   pre-activation, membrane, spikes, spike list, dL/dS and dL/dZ (`6 · N · n`); for BP,
+///   dL/d(input) (`N · k`).
 /// - Parameters: weights, gradients and Adam's two moments (`4 ·` parameter count).
 /// - Input: the dense frames and their event list (`2 · N ·` features).
 /// - Scratch: one im2col matrix and one dW partial per thread for the widest block.
@@ -38,9 +39,9 @@ public struct MemoryEstimate: Sendable, Hashable {
   }
 }
 
-extension SpikingConvNet {
+extension Network {
   /// Peak memory of training this network at `batch` samples of `steps` time steps, keeping
-  /// what `memory` keeps.
+  /// what `memory` keeps (evaluation between epochs reuses the training buffers).
   public func trainingMemory(
     batch: Int, steps: Int, method: TrainConfig.Method, threads: Int,
     memory: TrainConfig.Memory = .fast
@@ -48,9 +49,9 @@ extension SpikingConvNet {
     let n = batch * steps, f = 4
     let sizes = spatialSizes
     var parts: [MemoryEstimate.Part] = []
-    parts.append(.init(name: "input", bytes: 2 * n * inputShape.reduce(1, *) * f))
+    parts.append(.init(name: "input", bytes: 2 * n * inputFeatures * f))
     var widestScratch = 0, widestRecomputed = 0
-    for (i, b) in blocks.enumerated() {
+    for (i, b) in convs.enumerated() {
       let e = b.outChannels * sizes[i][0] * sizes[i][1]
       let inputSize = b.inChannels * sizes[i][0] * sizes[i][1]
       // h, and z with batch norm: kept by every block (fast), or by one block at a time
@@ -59,7 +60,7 @@ extension SpikingConvNet {
       let gradInput = method == .bp && i > 0 ? n * inputSize : 0
       var floats = b.pool ? 3 * (n * e / 4) : 2 * n * e  // pooled, argmax, list / s, list
       floats += batch * e  // the neuron's per-step state
-      if memory == .lean && ConvEngine.recomputable(b) {
+      if memory == .lean && b.recomputable {
         widestRecomputed = max(widestRecomputed, full + gradInput)
       } else {
         floats += full + gradInput
@@ -67,34 +68,17 @@ extension SpikingConvNet {
       parts.append(.init(name: "block \(i + 1)", bytes: floats * f))
       widestScratch = max(widestScratch, threads * (inputSize * 9 + b.outChannels * b.inChannels * 9))
     }
-    if memory == .lean {
-      parts.append(.init(name: "recomputed block", bytes: widestRecomputed * f))
+    if !convs.isEmpty {
+      if memory == .lean {
+        parts.append(.init(name: "recomputed block", bytes: widestRecomputed * f))
+      }
+      parts.append(.init(name: "convolution scratch", bytes: widestScratch * f))
     }
-    parts.append(.init(name: "convolution scratch", bytes: widestScratch * f))
     for j in 0..<(linearSizes.count - 1) {
       let (k, out) = (linearSizes[j], linearSizes[j + 1])
       parts.append(.init(name: "linear \(j + 1)", bytes: (6 * n * out + (method == .bp ? n * k : 0)) * f))
     }
     let parameterCount = parameters.reduce(0) { $0 + $1.count }
-    parts.append(.init(name: "parameters", bytes: 4 * parameterCount * f))
-    return MemoryEstimate(parts: parts)
-  }
-}
-
-extension SpikingMLP {
-  /// Peak memory of training this network at `batch` samples of `steps` time steps (the
-  /// evaluation engine, which lives beside the training one, counted as a second forward pass).
-  public func trainingMemory(batch: Int, steps: Int, method: TrainConfig.Method, threads: Int)
-    -> MemoryEstimate
-  {
-    let n = batch * steps, f = 4
-    var parts: [MemoryEstimate.Part] = [.init(name: "input", bytes: 2 * n * sizes[0] * f)]
-    for l in 0..<layerCount {
-      let (k, out) = (sizes[l], sizes[l + 1])
-      let floats = 6 * n * out + (method == .bp ? n * k : 0) + 4 * n * out  // + evaluation
-      parts.append(.init(name: "layer \(l + 1)", bytes: floats * f))
-    }
-    let parameterCount = weights.reduce(0) { $0 + $1.count }
     parts.append(.init(name: "parameters", bytes: 4 * parameterCount * f))
     return MemoryEstimate(parts: parts)
   }

@@ -57,17 +57,12 @@ public enum SDFAFeedback {
   }
 }
 
-extension SpikingMLP {
-  /// Outputs of the layers that receive SDFA feedback: the hidden Linears.
-  var feedbackWidths: [Int] { Array(sizes.dropFirst().dropLast()) }
-}
-
-extension SpikingConvNet {
-  /// Outputs of the layers that receive SDFA feedback: every block (flattened `C · H · W` after
-  /// its pooling), then the hidden Linears.
+extension Network {
+  /// Outputs of the layers that receive SDFA feedback: every conv block (flattened `C · H · W`
+  /// after its pooling), then the hidden Linears.
   var feedbackWidths: [Int] {
     let sizes = spatialSizes
-    let blockWidths = blocks.enumerated().map { i, b in
+    let blockWidths = convs.enumerated().map { i, b in
       b.outChannels * sizes[i + 1][0] * sizes[i + 1][1]
     }
     return blockWidths + linearSizes.dropFirst().dropLast()

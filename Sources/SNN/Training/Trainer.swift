@@ -39,80 +39,44 @@ public struct Trainer {
     SDFAFeedback.matrix(classes: classes, maxFeatures: maxFeatures, seed: seed)
   }
 
-  /// Trains on `trainData`, evaluating on `testData` after every epoch.
+  /// Trains a new network of ``model`` on `trainData` (`[C, H, W]` frames for `convnet` and
+  /// `vgg11`), evaluating on `testData` after every epoch.
   public func train(on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource)
-    throws(TrainingError) -> TrainingResult<SpikingMLP>
+    throws(TrainingError) -> TrainingResult
   {
-    guard model.arch == .mlp else {
-      throw .invalidSetup("architecture '\(model.arch.rawValue)' trains with trainConvNet(on:test:)")
-    }
     guard trainData.sampleCount > 0, train.batchSize > 0, train.epochs >= 0 else {
       throw .invalidSetup("empty training data or non-positive batch size")
     }
-    guard trainData.featureCount == testData.featureCount,
+    guard trainData.inputShape == testData.inputShape,
       trainData.timeSteps == testData.timeSteps, trainData.classCount == testData.classCount
     else { throw .invalidSetup("train and test data differ in shape, steps or classes") }
-    let net = SpikingMLP(
-      config: model, inputFeatures: trainData.featureCount, classes: trainData.classCount,
-      seed: train.seed)
+    if model.arch != .mlp {
+      guard trainData.inputShape.count == 3 else {
+        throw .invalidSetup("architecture '\(model.arch.rawValue)' needs [C, H, W] frames; these are shaped \(trainData.inputShape)")
+      }
+    }
+    let net = Network(
+      config: model, inputShape: trainData.inputShape, classes: trainData.classCount, seed: train.seed)
+    guard let last = net.spatialSizes.last, last.allSatisfy({ $0 >= 1 }) else {
+      let pools = net.convs.filter(\.pool).count
+      throw .invalidSetup(
+        "frames of \(trainData.inputShape[1])×\(trainData.inputShape[2]) are too small for \(model.arch.rawValue)'s \(pools) 2×2 poolings: it needs at least \(1 << pools)×\(1 << pools)")
+    }
     return try train(net, on: trainData, test: testData)
   }
 
   /// Continues training `initial` (e.g. read from a checkpoint).
   public func train(
-    _ initial: SpikingMLP, on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource
-  ) throws(TrainingError) -> TrainingResult<SpikingMLP> {
+    _ initial: Network, on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource
+  ) throws(TrainingError) -> TrainingResult {
     // The engine parallelises products itself; BLAS threads would busy-wait against it.
     Kernels.setBLASThreads(1)
-    let start = try resumed(initial, reading: SpikingMLP.init(checkpoint:))
+    let start = try resumed(initial)
     let session = TrainingSession(
       model: start, config: train, timeSteps: trainData.timeSteps, kernels: kernels)
     if let resumeFrom { try session.restoreOptimizer(resumeFrom.optimizer) }
     let metrics = try runEpochs(
-      layers: initial.layerCount, trainData: trainData,
-      step: { session.step(trainData, samples: $0, lr: $1) },
-      setObserver: { session.weightObserver = $0 },
-      snapshot: { (session.model.checkpoint(), session.optimizerState) },
-      evaluate: {
-        Evaluator.evaluate(
-          session.model, on: testData, batchSize: train.batchSize, loss: train.loss,
-          threads: train.threads, kernels: kernels)
-      })
-    return TrainingResult(model: session.model, epochs: metrics)
-  }
-
-  /// Trains a ``SpikingConvNet`` (`arch` `.convnet` or `.vgg11`) on `[C, H, W]` frames.
-  public func trainConvNet(
-    on trainData: some SpikeFrameSource, test testData: some SpikeFrameSource
-  ) throws(TrainingError) -> TrainingResult<SpikingConvNet> {
-    guard model.arch != .mlp, trainData.inputShape.count == 3 else {
-      throw .invalidSetup("trainConvNet needs a conv architecture and [C, H, W] frames")
-    }
-    guard trainData.sampleCount > 0, train.batchSize > 0 else {
-      throw .invalidSetup("empty training data or non-positive batch size")
-    }
-    let net = SpikingConvNet(
-      config: model, inputShape: trainData.inputShape, classes: trainData.classCount,
-      seed: train.seed)
-    guard let last = net.spatialSizes.last, last.allSatisfy({ $0 >= 1 }) else {
-      let pools = net.blocks.filter(\.pool).count
-      throw .invalidSetup(
-        "frames of \(trainData.inputShape[1])×\(trainData.inputShape[2]) are too small for \(model.arch.rawValue)'s \(pools) 2×2 poolings: it needs at least \(1 << pools)×\(1 << pools)")
-    }
-    return try trainConvNet(net, on: trainData, test: testData)
-  }
-
-  /// Continues training a ``SpikingConvNet``.
-  public func trainConvNet(
-    _ initial: SpikingConvNet, on trainData: some SpikeFrameSource,
-    test testData: some SpikeFrameSource
-  ) throws(TrainingError) -> TrainingResult<SpikingConvNet> {
-    Kernels.setBLASThreads(1)
-    let start = try resumed(initial, reading: SpikingConvNet.init(checkpoint:))
-    let session = ConvTrainingSession(model: start, config: train, timeSteps: trainData.timeSteps)
-    if let resumeFrom { try session.restoreOptimizer(resumeFrom.optimizer) }
-    let metrics = try runEpochs(
-      layers: initial.blocks.count + initial.linearWeights.count, trainData: trainData,
+      layers: initial.layerWeights.count, trainData: trainData,
       step: { session.step(trainData, samples: $0, lr: $1) },
       setObserver: { session.weightObserver = $0 },
       snapshot: { (session.model.checkpoint(), session.optimizerState) },
@@ -120,12 +84,10 @@ public struct Trainer {
     return TrainingResult(model: session.model, epochs: metrics)
   }
 
-  /// The network to start from: ``resumeFrom``'s, read with `read`, or `initial`.
-  private func resumed<Model>(_ initial: Model, reading read: ([UInt8]) throws -> Model)
-    throws(TrainingError) -> Model
-  {
+  /// The network to start from: ``resumeFrom``'s, or `initial`.
+  private func resumed(_ initial: Network) throws(TrainingError) -> Network {
     guard let resumeFrom else { return initial }
-    do { return try read(resumeFrom.model) } catch {
+    do { return try Network(checkpoint: resumeFrom.model) } catch {
       throw .invalidSetup("the network to resume from cannot be read: \(error)")
     }
   }

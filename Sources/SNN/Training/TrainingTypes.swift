@@ -11,7 +11,7 @@ public struct TrainingProgress: Sendable {
 
 /// One optimizer step's weight change, for the hardware model's update counting.
 ///
-/// `old[l]` and `new[l]` are layer `l`'s weights (`[in, out]`) before and after the step; frozen
+/// `old[l]` and `new[l]` are layer `l`'s weights (convs, then Linears `[in, out]`) before and after the step; frozen
 /// layers have `old[l] == new[l]` (shared storage, no copy).
 public struct WeightStep {
   public var epoch: Int
@@ -36,11 +36,10 @@ public struct EpochMetrics: Codable, Hashable, Sendable {
   public var wallSeconds: Double
 }
 
-/// What ``Trainer/train(on:test:)`` (`SpikingMLP`) and ``Trainer/trainConvNet(on:test:)``
-/// (`SpikingConvNet`) return.
-public struct TrainingResult<Model: Sendable>: Sendable {
+/// What ``Trainer/train(on:test:)`` returns.
+public struct TrainingResult: Sendable {
   /// The trained network.
-  public var model: Model
+  public var model: Network
   /// Per-epoch metrics.
   public var epochs: [EpochMetrics]
   /// The last epoch's spike rate per layer on the training data.

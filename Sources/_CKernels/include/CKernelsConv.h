@@ -71,6 +71,22 @@ void sdfa_batchnorm_forward(int64_t n, int64_t stride, int64_t plane, const floa
 void sdfa_batchnorm_backward(int64_t n, int64_t stride, int64_t plane, const float *x,
                              float mean, float inv_std, float *g, float gamma, float *grads);
 
+/// `sdfa_batchnorm_forward` in parts, for sums taken over several processes: sums = {Σx, Σx²}
+/// of one channel (in double, in the same order); stats = {mean, invStd, unbiased variance}
+/// from sums over m values; y = γ · ((x − mean) · invStd) + β.
+void sdfa_batchnorm_sums(int64_t n, int64_t stride, int64_t plane, const float *x, double *sums);
+void sdfa_batchnorm_statistics(double sum, double sq, double m, float eps, float *stats);
+void sdfa_batchnorm_apply(int64_t n, int64_t stride, int64_t plane, const float *x, float *y,
+                          float gamma, float beta, float mean, float inv_std);
+
+/// `sdfa_batchnorm_backward` in parts: sums = {Σ dL/dy, Σ dL/dy · x̂} of one channel; then g
+/// (dL/dy) becomes dL/dx from the sums sg, sgh over `count` values.
+void sdfa_batchnorm_backward_sums(int64_t n, int64_t stride, int64_t plane, const float *x,
+                                  float mean, float inv_std, const float *g, double *sums);
+void sdfa_batchnorm_backward_apply(int64_t n, int64_t stride, int64_t plane, const float *x,
+                                   float mean, float inv_std, float *g, float gamma, float sg,
+                                   float sgh, float count);
+
 /// Multi-step LIF (lif != 0) or IF neuron, as `sdfa_neuron_charge` but writing only the
 /// membrane h (the spikes are h − v_threshold ≥ 0), over the batch norm γ[c] · ((x − mean[c]) ·
 /// invStd[c]) + β[c] of its input (the input itself when mean is NULL), for planes p0 ..< p1 of

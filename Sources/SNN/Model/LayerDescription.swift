@@ -22,15 +22,3 @@ public struct LayerDescription: Codable, Hashable, Sendable {
   /// Rows of the unrolled weight matrix `[in · k · k, out]`.
   public var weightRows: Int { inFeatures * kernelSize * kernelSize }
 }
-
-extension SpikingMLP {
-  /// The layers as the hardware model maps them.
-  public func describe(timeSteps: Int) -> [LayerDescription] {
-    (0..<layerCount).map { l in
-      LayerDescription(
-        kind: .linear, inFeatures: sizes[l], outFeatures: sizes[l + 1], kernelSize: 1,
-        inputSize: [1, 1], outputSize: [1, 1], timeSteps: timeSteps,
-        receivesFeedback: l < layerCount - 1)
-    }
-  }
-}
