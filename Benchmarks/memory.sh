@@ -8,7 +8,7 @@
 #
 # Beside each row, spikingjelly on PyTorch (CPU) runs the same network and step
 # (Benchmarks/peer_conv_memory.py). It keeps float activations for every layer and step, so at
-# T 30 it would need ~10–30 GB: it is measured at small T (PEER_T_CONVNET, PEER_T_VGG11), each T
+# T 30 it would need ~7–17 GB (BENCHMARKS.md): it is measured at small T (PEER_T_CONVNET, PEER_T_VGG11), each T
 # in its own process, and extrapolated linearly to T 30 (printed as such); ours also runs at the
 # peer's largest T, for a measured ratio at equal shapes. Without torch and spikingjelly (in
 # python3, or in Benchmarks/snn.sh's venv) the peer is skipped, saying so.
@@ -21,8 +21,8 @@ for py in python3 "$ROOT/.build-bench/sjvenv/bin/python"; do
   if command -v "$py" >/dev/null && "$py" -c "import torch, spikingjelly" 2>/dev/null; then PEER_PYTHON=$py; break; fi
 done
 [ -n "$PEER_PYTHON" ] || echo "spikingjelly peer skipped: no python with torch and spikingjelly (pip install torch spikingjelly)"
-PEER_T_CONVNET=${PEER_T_CONVNET:-2,4,6}
-PEER_T_VGG11=${PEER_T_VGG11:-2,3,4}
+PEER_T_CONVNET=${PEER_T_CONVNET:-2,4,6,8,10}
+PEER_T_VGG11=${PEER_T_VGG11:-2,4,6}
 echo "| shape | method | batch, T, input | threads | s/step | peak RSS MiB |"
 echo "|---|---|---|---:|---:|---:|"
 for shape in ${MEMORY_BENCH_SHAPES:-convnet-dvs vgg11-dvs vgg11-ncaltech}; do

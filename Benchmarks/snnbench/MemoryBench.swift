@@ -25,7 +25,7 @@ let convShapes: [String: ConvShape] = [
 
 /// Trains `steps` batches of random events at `density` (after one untimed warm-up step, which
 /// allocates the buffers) and prints one Markdown row: the median step time and the process's
-/// peak resident memory.
+/// peak resident memory, beside ``MemoryEstimate``'s figure for the same step.
 func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, threads: Int, steps: Int) {
   guard var shape = convShapes[name] else {
     fatalError("unknown conv shape \(name); one of \(convShapes.keys.sorted().joined(separator: ", "))")
@@ -58,7 +58,9 @@ func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, t
     if i > 0 { times.append(Date().timeIntervalSince(t0)) }
   }
   let s = median(times)
+  let estimate = net.trainingMemory(
+    batch: shape.batch, steps: shape.steps, method: method, threads: threads, memory: config.memory)
   print(
     "| \(name) | \(method.rawValue) \(config.memory.rawValue) | b\(shape.batch) T\(shape.steps) \(shape.input.map(String.init).joined(separator: "×")) | \(threads) | "
-      + String(format: "%.1f | %.0f |", s, peakMemoryMiB()))
+      + String(format: "%.1f | %.0f (estimate %.0f) |", s, peakMemoryMiB(), Double(estimate.bytes) / 1_048_576))
 }
