@@ -125,7 +125,10 @@ public final class TrainingSession {
     let old = weightObserver == nil ? [] : zip(model.layerWeights, model.layerParameterIndices).map { w, k in
       grads[k] == nil ? w : w.copied()
     }
+    // The parameters leave the model for the update: held twice, every tensor the optimizer
+    // writes would first be copied (copy on write), 0.4 GB per step for the N-Caltech VGG11.
     var params = model.parameters
+    model.parameters = params.map { _ in .zeros([0]) }
     optimizer.step(weights: &params, gradients: grads, lr: lr)
     model.parameters = params
     weightObserver?(old, model.layerWeights)
