@@ -49,6 +49,10 @@ func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, t
     method: method, batchSize: shape.batch, optimizer: OptimizerConfig(kind: .adam, lr: 1e-3),
     threads: threads)
   config.memory = TrainConfig.Memory(rawValue: option("memory-mode", "lean"))!
+  // Before the session: `net` must not outlive it (its weights would stay resident beside the
+  // trained ones once the first step writes those).
+  let estimate = net.trainingMemory(
+    batch: shape.batch, steps: shape.steps, method: method, threads: threads, memory: config.memory)
   let session = TrainingSession(model: net, config: config, timeSteps: shape.steps)
   let batch = Array(0..<shape.batch)[...]
   var times: [Double] = []
@@ -58,8 +62,6 @@ func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, t
     if i > 0 { times.append(Date().timeIntervalSince(t0)) }
   }
   let s = median(times)
-  let estimate = net.trainingMemory(
-    batch: shape.batch, steps: shape.steps, method: method, threads: threads, memory: config.memory)
   print(
     "| \(name) | \(method.rawValue) \(config.memory.rawValue) | b\(shape.batch) T\(shape.steps) \(shape.input.map(String.init).joined(separator: "×")) | \(threads) | "
       + String(format: "%.1f | %.0f (estimate %.0f) |", s, peakMemoryMiB(), Double(estimate.bytes) / 1_048_576))

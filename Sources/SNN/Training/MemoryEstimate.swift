@@ -8,7 +8,8 @@ import Foundation
 /// - Conv block `i` with output `E = cOut · H · W` per image (before pooling): the membrane
 ///   `h` (`N · E`, later overwritten by the gradient), batch norm's input `z` where it has
 ///   one (`N · E`) and for BP dL/d(input) (`N ·` input size), in `fast` mode for every
-///   block, in `lean` mode for the largest block only (one at a time); pooled: the pooled
+///   block, in `lean` mode for the largest block only (one at a time, with BP's gradient
+///   from the block above, `N ·` output size); pooled: the pooled
 ///   spikes (`N · E / 4`); unpooled: the spikes (`N · E`); and their list, sized for every
 ///   unit firing but resident only as far as a kernel writes it (``SparseRows/reserveIndices(_:)``):
 ///   counted at a 25 % firing rate (a quarter of the spikes' count). No argmax: the pooled
@@ -61,11 +62,14 @@ extension Network {
       // together with its input gradient (lean: recomputed in the backward pass, then freed).
       let full = (b.batchNorm ? 2 : 1) * n * e
       let gradInput = method == .bp && i > 0 ? n * inputSize : 0
+      // BP, lean: the gradient from the block above lives until this block's is done (the
+      // last block's is the first Linear's dL/d(input), counted there).
+      let gradFromAbove = method == .bp && i + 1 < convs.count ? n * (b.pool ? e / 4 : e) : 0
       let spikes = b.pool ? n * e / 4 : n * e  // pooled spikes / spikes
       var floats = spikes + spikes / 4  // and their list at a 25 % rate
       floats += batch * e  // the neuron's per-step state
       if memory == .lean && b.recomputable {
-        widestRecomputed = max(widestRecomputed, full + gradInput)
+        widestRecomputed = max(widestRecomputed, full + gradInput + gradFromAbove)
       } else {
         floats += full + gradInput
       }
