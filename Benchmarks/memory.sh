@@ -21,8 +21,8 @@ for py in python3 "$ROOT/.build-bench/sjvenv/bin/python"; do
   if command -v "$py" >/dev/null && "$py" -c "import torch, spikingjelly" 2>/dev/null; then PEER_PYTHON=$py; break; fi
 done
 [ -n "$PEER_PYTHON" ] || echo "spikingjelly peer skipped: no python with torch and spikingjelly (pip install torch spikingjelly)"
-PEER_T_CONVNET=${PEER_T_CONVNET:-2,4,6,8,10}
-PEER_T_VGG11=${PEER_T_VGG11:-2,4,6}
+PEER_T_CONVNET=${PEER_T_CONVNET:-2,4,6}
+PEER_T_VGG11=${PEER_T_VGG11:-2,3,4}
 echo "| shape | method | batch, T, input | threads | s/step | peak RSS MiB |"
 echo "|---|---|---|---:|---:|---:|"
 for shape in ${MEMORY_BENCH_SHAPES:-convnet-dvs vgg11-dvs vgg11-ncaltech}; do
