@@ -8,7 +8,10 @@ import TestSupport
 /// The data-parallel hooks (``BatchReducer``): a one-process reducer changes nothing, bit for
 /// bit (the split batch-norm kernels equal the whole ones); two simulated processes, each on
 /// half the batch and summing through the hooks in rank order, take the step that one process
-/// takes on the whole batch (synchronised batch norm included).
+/// takes on the whole batch (synchronised batch norm included). With equal halves each
+/// process's mean-loss gradients (batch norm's sums of dL/dy included) are one uniform multiple
+/// of its part of the whole batch's, so weighting the gradients by the share is exact; unequal
+/// shares need the loss normalised by the whole batch (the data-parallel trainer's job).
 @Suite struct BatchReducerTests {
   static let data = syntheticFrames(
     samples: 8, classes: 4, shape: [2, 16, 16], steps: 3, seed: 9, purpose: "reducer")
@@ -57,7 +60,7 @@ import TestSupport
     }
   }
 
-  /// A reducer over simulated ranks: sums gradients, weights statistics by samples.
+  /// A reducer over simulated ranks: weights gradients and statistics by samples.
   final class RankReducer: BatchReducer {
     let ranks: SimulatedRanks?
     let rank: Int
@@ -71,12 +74,10 @@ import TestSupport
 
     func sum(_ values: inout [Double]) { values = allReduce(values) }
 
-    func batchShare(samples: Int) -> Float { Float(Double(samples) / allReduce([Double(samples)])[0]) }
-
     func reduce(_ step: inout StepReduction) {
       let n = Double(step.samples)
       var flat = [n, step.loss * n, Double(step.correct)] + step.spikeRates.map { $0 * n }
-      for g in step.gradients { if let g { flat += g.scalars.map(Double.init) } }
+      for g in step.gradients { if let g { flat += g.scalars.map { Double($0) * n } } }
       let sum = allReduce(flat)
       let total = sum[0]
       step.loss = sum[1] / total
@@ -87,7 +88,7 @@ import TestSupport
       step.gradients = step.gradients.map { g in
         guard let g else { return nil }
         defer { offset += g.count }
-        return Tensor(shape: g.shape, scalars: sum[offset..<(offset + g.count)].map { Float($0) })
+        return Tensor(shape: g.shape, scalars: sum[offset..<(offset + g.count)].map { Float($0 / total) })
       }
     }
   }
@@ -110,8 +111,8 @@ import TestSupport
       #expect(a.loss == b.loss && a.correct == b.correct && a.spikeRates == b.spikeRates)
     }
     #expect(plain.model == reduced.model)
-    // Per step: the batch share, two blocks' forward and backward sums, the step's reduction.
-    #expect(reducer.calls == 3 * 6)
+    // Per step: two blocks' forward and backward sums, the step's reduction.
+    #expect(reducer.calls == 3 * 5)
   }
 
   @Test(arguments: [TrainConfig.Method.bp, .sdfa])

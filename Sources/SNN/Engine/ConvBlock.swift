@@ -196,14 +196,15 @@ final class ConvBlock: LayerBlock {
       let (dg, dbeta): ([Float], [Float])
       if let reducer {
         // Synchronised batch norm's backward hook: per-channel `[Σ dL/dy…, Σ dL/dy·x̂…]`
-        // summed over every process before they are applied. dγ and dβ stay this process's
-        // own sums, which the step's gradient reduction adds up like every other gradient.
-        let local = Tensor.batchNorm2dBackwardSums(h, input: z, statistics: stats, threads: threads)
-        var sums = local
-        reducer.sum(&sums)
-        Tensor.batchNorm2dBackwardApply(&h, input: z, statistics: stats, gamma: gamma, sums: sums, threads: threads)
+        // summed over every process before they are applied.
+        // dγ and dβ stay this process's shares (from its own sums), as every other gradient:
+        // the step's reduction sums them over the processes with the rest.
+        var sums = Tensor.batchNorm2dBackwardSums(h, input: z, statistics: stats, threads: threads)
         let c = shape.outChannels
-        (dg, dbeta) = ((0..<c).map { Float(local[c + $0]) }, (0..<c).map { Float(local[$0]) })
+        (dg, dbeta) = ((0..<c).map { Float(sums[c + $0]) }, (0..<c).map { Float(sums[$0]) })
+        reducer.sum(&sums)
+        _ = Tensor.batchNorm2dBackwardApply(
+          &h, input: z, statistics: stats, gamma: gamma, sums: sums, threads: threads)
       } else {
         (dg, dbeta) = Tensor.batchNorm2dBackward(&h, input: z, statistics: stats, gamma: gamma, threads: threads)
       }

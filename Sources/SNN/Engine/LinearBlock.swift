@@ -18,8 +18,6 @@ final class LinearBlock: LayerBlock {
   /// Spike densities at or above this are only counted, not listed (no reader needs the list:
   /// the layer above reads them as a bitmap, or densely).
   var listBelow: Double = 0
-  /// Whether gathers go through packed panels (wide layers only; packing costs a copy).
-  var packPanels = true
   let outputShape: [Int]
 
   /// Pre-activation `[N, n]`, membrane before reset, spikes.
@@ -97,8 +95,9 @@ final class LinearBlock: LayerBlock {
       threads: threads, listBelow: listBelow)
   }
 
+  /// Gathers rows of `w`, through packed panels for wide layers (packing costs a copy).
   private func gather(_ x: SparseRows, _ w: Tensor, into out: inout Tensor, threads: Int) {
-    if packPanels && w.matrixShape.columns >= 2 * Kernels.panelWidth {
+    if w.matrixShape.columns >= 2 * Kernels.panelWidth {
       Tensor.gatherRowsPacked(x, weights: w, into: &out, panels: &panels, threads: threads)
     } else {
       Tensor.gatherRows(x, weights: w, into: &out, threads: threads)

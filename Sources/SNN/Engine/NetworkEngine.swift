@@ -57,12 +57,6 @@ final class NetworkEngine {
     }
   }
 
-  /// Whether gathers go through packed panels.
-  var packPanels: Bool {
-    get { linearBlocks.first?.packPanels ?? true }
-    set { for b in linearBlocks { b.packPanels = newValue } }
-  }
-
   /// Input densities below this take the spike-driven convolution; nil: each block's measured
   /// ``Kernels/sparseConvCrossover(inputChannels:)``.
   var sparseCrossover: Double? {

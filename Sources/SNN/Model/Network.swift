@@ -158,7 +158,7 @@ public struct Network: Sendable, Equatable {
   public var parameters: [Tensor] {
     get { convWeights + bnGamma + bnBeta + linearWeights + linearBiases }
     set {
-      let nb = convs.count, nl = linearWeights.count
+      let nb = convs.count, nl = linearSizes.count - 1
       convWeights = Array(newValue[0..<nb])
       bnGamma = Array(newValue[nb..<(2 * nb)])
       bnBeta = Array(newValue[(2 * nb)..<(3 * nb)])
@@ -169,7 +169,7 @@ public struct Network: Sendable, Equatable {
 
   /// Where each group of ``parameters`` starts: conv weights, γ, β, Linear weights, biases.
   var parameterOffsets: (conv: Int, gamma: Int, beta: Int, linear: Int, bias: Int) {
-    let nb = convs.count, nl = linearWeights.count
+    let nb = convs.count, nl = linearSizes.count - 1
     return (0, nb, 2 * nb, 3 * nb, 3 * nb + nl)
   }
 }

@@ -6,9 +6,6 @@
 /// sum in a fixed order (e.g. by rank), so that reruns are bit-identical.
 ///
 /// Where it is called:
-/// - ``TrainingSession`` before the backward pass: ``batchShare(samples:)``, by which the loss
-///   error is scaled, so that every gradient computed afterwards (batch norm's backward sums
-///   included) is this process's part of the gradient of the whole batch's mean loss.
 /// - ``TrainingSession`` after the backward pass and before the non-finite check and the
 ///   optimizer step: ``reduce(_:)`` with the step's gradients and statistics.
 /// - Every batch-norm conv block in a training forward pass: ``sum(_:)`` with the per-channel
@@ -19,9 +16,6 @@ public protocol BatchReducer: AnyObject {
   /// Replaces `values` by their elementwise sum over every process.
   func sum(_ values: inout [Double])
 
-  /// This process's share of the whole batch, `samples / Σ samples` over every process.
-  func batchShare(samples: Int) -> Float
-
   /// Combines one step's results over every process: the gradients (each process's for its
   /// own samples) and the statistics.
   func reduce(_ step: inout StepReduction)
@@ -29,12 +23,9 @@ public protocol BatchReducer: AnyObject {
 
 /// One training step's results as this process computed them, for ``BatchReducer/reduce(_:)``.
 public struct StepReduction {
-  /// The gradient of every parameter in ``Network/parameters`` order: this process's part of
-  /// the gradient of the whole batch's mean loss (the loss error was scaled by
-  /// ``BatchReducer/batchShare(samples:)``), so that their sum over processes is the whole
-  /// batch's gradient; nil where the method does not train the parameter (the same on every
-  /// process). With synchronised batch norm, γ's and β's gradients are already sums over every
-  /// process (equal everywhere). A reducer replaces them by the whole batch's gradients.
+  /// The gradient of every parameter in ``Network/parameters`` order, each of the mean loss
+  /// over this process's ``samples``; nil where the method does not train the parameter (the
+  /// same on every process). A reducer replaces them by the gradients of the whole batch.
   public var gradients: [Tensor?]
   /// Samples in this process's share of the batch.
   public var samples: Int

@@ -92,19 +92,12 @@ public final class TrainingSession {
       loss: loss, correct: LossFunction.correctCount(rate: rate, labels: labels),
       spikeRates: engine.spikeRates, nonFinite: nil, forwardSeconds: Double(t1 - t0) / 1e9,
       backwardSeconds: 0, optimizerSeconds: 0)
-    // With a reducer every process takes part in every step's reductions, whatever its loss;
-    // a non-finite loss shows in the reduced loss, the same on every process.
-    guard loss.isFinite || reducer != nil else {
+    guard loss.isFinite else {
       result.nonFinite = "the loss"
       return result
     }
-    var error = e
-    if let reducer {
-      let share = reducer.batchShare(samples: labels.count)
-      error = e.map { $0 * share }
-    }
     var grads = engine.backward(
-      model, outputError: error, method: config.method, feedback: feedback, temporal: config.temporal)
+      model, outputError: e, method: config.method, feedback: feedback, temporal: config.temporal)
     if let reducer {
       // Data parallelism: every process continues with the whole batch's gradients and results.
       var step = StepReduction(
@@ -112,10 +105,6 @@ public final class TrainingSession {
         spikeRates: result.spikeRates)
       reducer.reduce(&step)
       (grads, result.loss, result.correct, result.spikeRates) = (step.gradients, step.loss, step.correct, step.spikeRates)
-      guard result.loss.isFinite else {
-        result.nonFinite = "the loss"
-        return result
-      }
     }
     for (k, g) in grads.enumerated() where g != nil && !g!.isFinite {
       result.nonFinite = "the gradient of \(model.parameterName(k))"

@@ -90,12 +90,12 @@ extension Tensor {
     return (0..<c).map { pairs[2 * $0] } + (0..<c).map { pairs[2 * $0 + 1] } + [Double(n * plane)]
   }
 
-  /// dL/dx in place of dL/dy in `g` from the (summed) ``batchNorm2dBackwardSums(_:input:statistics:threads:)``.
-  /// dγ and dβ are the sums themselves: `Σ dL/dy · x̂` and `Σ dL/dy`.
+  /// dL/dx in place of dL/dy in `g` from the (summed) ``batchNorm2dBackwardSums(_:input:statistics:threads:)``;
+  /// returns dγ and dβ (the sums themselves).
   public static func batchNorm2dBackwardApply(
     _ g: inout Tensor, input x: Tensor, statistics: BatchNormStatistics, gamma: [Float],
     sums: [Double], threads: Int = 1
-  ) {
+  ) -> (gradGamma: [Float], gradBeta: [Float]) {
     precondition(g.count == x.count, "gradient of \(g.count) for \(x.shape)")
     let (n, c) = (x.shape[0], x.shape[1])
     let plane = x.count / (n * c)
@@ -114,5 +114,6 @@ extension Tensor {
         }
       }
     }
+    return (sgh, sg)
   }
 }
