@@ -25,7 +25,7 @@ let convShapes: [String: ConvShape] = [
 
 /// Trains `steps` batches of random events at `density` (after one untimed warm-up step, which
 /// allocates the buffers) and prints one Markdown row: the median step time and the process's
-/// peak resident memory.
+/// peak resident memory, beside ``MemoryEstimate``'s figure for the same step.
 func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, threads: Int, steps: Int) {
   guard var shape = convShapes[name] else {
     fatalError("unknown conv shape \(name); one of \(convShapes.keys.sorted().joined(separator: ", "))")
@@ -49,6 +49,10 @@ func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, t
     method: method, batchSize: shape.batch, optimizer: OptimizerConfig(kind: .adam, lr: 1e-3),
     threads: threads)
   config.memory = TrainConfig.Memory(rawValue: option("memory-mode", "lean"))!
+  // Before the session: `net` must not outlive it (its weights would stay resident beside the
+  // trained ones once the first step writes those).
+  let estimate = net.trainingMemory(
+    batch: shape.batch, steps: shape.steps, method: method, threads: threads, memory: config.memory)
   let session = TrainingSession(model: net, config: config, timeSteps: shape.steps)
   let batch = Array(0..<shape.batch)[...]
   var times: [Double] = []
@@ -60,5 +64,5 @@ func runMemoryBench(name: String, method: TrainConfig.Method, density: Double, t
   let s = median(times)
   print(
     "| \(name) | \(method.rawValue) \(config.memory.rawValue) | b\(shape.batch) T\(shape.steps) \(shape.input.map(String.init).joined(separator: "×")) | \(threads) | "
-      + String(format: "%.1f | %.0f |", s, peakMemoryMiB()))
+      + String(format: "%.1f | %.0f (estimate %.0f) |", s, peakMemoryMiB(), Double(estimate.bytes) / 1_048_576))
 }

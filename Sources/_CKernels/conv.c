@@ -267,8 +267,9 @@ void sdfa_col2im(int64_t c, int64_t h, int64_t w, int64_t k, int64_t pad, const 
       }
 }
 
-// Pools one plane [h, w] into dst [h/2, w/2] with the argmax; when `spiking`, the plane is a
-// membrane and the values pooled are its spikes, (src − threshold ≥ 0) ? 1 : 0.
+// Pools one plane [h, w] into dst [h/2, w/2] with the argmax (not recorded when `arg` is
+// NULL); when `spiking`, the plane is a membrane and the values pooled are its spikes,
+// (src − threshold ≥ 0) ? 1 : 0.
 static inline __attribute__((always_inline)) void
 pool_plane(int spiking, float threshold, int64_t h, int64_t w, const float *src, float *dst,
            int32_t *arg) {
@@ -288,7 +289,7 @@ pool_plane(int spiking, float threshold, int64_t h, int64_t w, const float *src,
         }
       }
       dst[y * ow + xo] = value;
-      arg[y * ow + xo] = (int32_t)best;
+      if (arg) arg[y * ow + xo] = (int32_t)best;
     }
   }
 }
@@ -308,7 +309,7 @@ int64_t sdfa_spike_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float 
   int64_t n = 0;
   for (int64_t p = 0; p < planes; p++) {
     float *dst = out + p * po;
-    pool_plane(1, threshold, h, w, membrane + p * h * w, dst, argmax + p * po);
+    pool_plane(1, threshold, h, w, membrane + p * h * w, dst, argmax ? argmax + p * po : NULL);
     // Listed while the plane is in L1; branch-free: the slot past the last active output is
     // overwritten or unused.
     for (int64_t i = 0; i < po; i++) {
@@ -544,13 +545,26 @@ pooled_neuron_backward_body(int64_t T, int64_t planes, int64_t h, int64_t w, int
       for (int64_t j = 0; j < n; j++) gv[j] = 0;
       for (int64_t t = T - 1; t >= 0; t--) {
         for (int64_t j = 0; j < n; j++) gs[j] = 0;
-        if (pooled) {
+        const int64_t o = t * m + p * plane + y0 * w;
+        const float *ht = hm + o;
+        if (pooled && argmax) {
           const float *g = grad_pooled + t * grad_tstride + p * po + py * wo;
           const int32_t *a = argmax + t * mp + p * po + py * wo;
           for (int64_t px = 0; px < wo; px++) gs[a[px] - y0 * w] = g[px];
+        } else if (pooled) {
+          // The maximum pool_plane took, from the spikes of this row pair (not yet overwritten
+          // when in place): the window's first spiking unit in row-major order, else its first.
+          const float *g = grad_pooled + t * grad_tstride + p * po + py * wo;
+          for (int64_t px = 0; px < wo; px++) {
+            const int64_t x0 = 2 * px;
+            const int64_t best = (ht[x0] - v_threshold) >= 0.0f            ? x0
+                                 : (ht[x0 + 1] - v_threshold) >= 0.0f     ? x0 + 1
+                                 : (ht[w + x0] - v_threshold) >= 0.0f     ? w + x0
+                                 : (ht[w + x0 + 1] - v_threshold) >= 0.0f ? w + x0 + 1
+                                                                          : x0;
+            gs[best] = g[px];
+          }
         }
-        const int64_t o = t * m + p * plane + y0 * w;
-        const float *ht = hm + o;
         float *gxt = grad_x + o;
         for (int64_t j = 0; j < n; j++) {
           const float hv = ht[j];

@@ -25,17 +25,19 @@ import Testing
       hidden: [], classes: 2, voting: 10, linearBias: true, neuron: NeuronConfig(), seed: 0)
     let e = net.trainingMemory(batch: 3, steps: 2, method: .sdfa, threads: 1)
     let n = 6
-    let block = n * 64 + n * 64 + 3 * (n * 64 / 4) + 3 * 64  // h, z, pooled/argmax/list, state
+    // h, z, pooled spikes, their list at a 25 % rate, the neuron's state
+    let block = n * 64 + n * 64 + n * 64 / 4 + n * 64 / 16 + 3 * 64
     let parameters = 4 * (4 * 2 * 9 + 4 + 4 + 16 * 20 + 20)
     let expected: [String: Int] = [
       "input": 2 * n * 32 * 4, "block 1": block * 4, "convolution scratch": (32 * 9 + 72) * 4,
       "linear 1": 6 * n * 20 * 4, "parameters": parameters * 4,
+      "feedback": (2 + 3) * 16 * 4,  // B [2 classes, 16] and e · B [3, 16]: SDFA only
     ]
     #expect(Dictionary(uniqueKeysWithValues: e.parts.map { ($0.name, $0.bytes) }) == expected)
     #expect(e.bytes == expected.values.reduce(MemoryEstimate.baseBytes, +))
-    // BP adds dL/d(input) of the Linear layer (none for the first block).
+    // BP adds dL/d(input) of the Linear layer (none for the first block), and has no feedback.
     let bp = net.trainingMemory(batch: 3, steps: 2, method: .bp, threads: 1)
-    #expect(bp.bytes - e.bytes == n * 16 * 4)
+    #expect(bp.bytes - e.bytes == n * 16 * 4 - (2 + 3) * 16 * 4)
   }
 
   @Test func refusesWithTheEstimateAndTheFix() throws {

@@ -86,6 +86,12 @@ import Tensor
           threads: threads)
         #expect(hGrad.scalars == gx.scalars)
         #expect(gx.scalars.contains { $0 != 0 })
+        // The engine's form: no argmax kept, the maxima found again in the membrane.
+        var found = h
+        found.withUnsafeMutableBufferPointer { _ in }
+        Tensor.pooledNeuronBackwardInPlace(
+          &found, gradPooled: gradPooled, steps: steps, neuron: neuron, threads: threads)
+        #expect(found.scalars == gx.scalars)
       }
     }
   }

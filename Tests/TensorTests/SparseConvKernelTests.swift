@@ -90,6 +90,11 @@ import TestSupport
     #expect(active.columnCount == 18 && active.rowStart == expected.rowStart)
     #expect(active.nonzeroCount > 0)
     #expect(Array(active.indices[..<active.nonzeroCount]) == expected.indices)
+    // Without the argmax (the engine's): the same outputs and lists.
+    var out2 = Tensor.zeros([0]), active2 = SparseRows(columnCount: 0)
+    Tensor.maxPool2x2(spikesOf: membrane, threshold: 1, into: &out2, active: &active2, threads: threads)
+    #expect(out2 == out && active2.rowStart == active.rowStart)
+    #expect(Array(active2.indices[..<active2.nonzeroCount]) == expected.indices)
   }
 
   /// The fused pooled-neuron backward equals max-pool backward then the neuron's backward.
@@ -114,5 +119,19 @@ import TestSupport
       gradX: &fused, threads: threads)
     #expect(fused.shape == shape)
     #expect(firstMismatch(fused.scalars, expected.scalars, rtol: 1e-6, atol: 1e-7) == nil)
+    // Without the argmax the kernel finds the maxima in the membrane: the same bits. The
+    // windows here hold several spikes and none (ties go to the first in row-major order).
+    var found = Tensor.zeros([0])
+    Tensor.pooledNeuronBackward(
+      h: hm, gradPooled: g, steps: steps, neuron: NeuronParameters(), gradX: &found,
+      threads: threads)
+    #expect(found.scalars == fused.scalars)
+    let windows = (0..<pooled.count).map { i -> Int in
+      let (p, o) = (i / ((h / 2) * (w / 2)), i % ((h / 2) * (w / 2)))
+      let (y, x) = (2 * (o / (w / 2)), 2 * (o % (w / 2)))
+      return [y * w + x, y * w + x + 1, (y + 1) * w + x, (y + 1) * w + x + 1]
+        .filter { spikes.scalars[p * h * w + $0] == 1 }.count
+    }
+    #expect(windows.contains(0) && windows.contains { $0 >= 2 })
   }
 }

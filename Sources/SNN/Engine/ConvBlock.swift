@@ -39,9 +39,9 @@ final class ConvBlock: LayerBlock {
   private var s = Tensor.zeros([0])
   private var spikes = SparseRows(columnCount: 0)
   private var scratch = Tensor.zeros([0])
-  /// Max-pooled spikes, their argmax and their active positions per image.
+  /// Max-pooled spikes and their active positions per image. No argmax: the backward pass
+  /// finds each window's maximum again in the membrane (an `Int32` per pooled output saved).
   private var pooled = Tensor.zeros([0])
-  private var argmax: [Int32] = []
   private var pooledSpikes = SparseRows(columnCount: 0)
   private var sparseInput = false
   /// Convolution scratch: transposed kernel, channels-last images, im2col, dW partials.
@@ -119,8 +119,8 @@ final class ConvBlock: LayerBlock {
           &h, steps: steps, neuron: neuron, scratch: &scratch, threads: threads)
       }
       Tensor.maxPool2x2(
-        spikesOf: h, threshold: neuron.vThreshold, into: &pooled, argmax: &argmax,
-        active: &pooledSpikes, threads: threads)
+        spikesOf: h, threshold: neuron.vThreshold, into: &pooled, active: &pooledSpikes,
+        threads: threads)
     } else {
       spikeCount = Tensor.neuronForwardInPlace(
         &h, rows: rows, steps: steps, neuron: neuron, s: &s, spikes: &spikes, scratch: &scratch,
@@ -181,7 +181,7 @@ final class ConvBlock: LayerBlock {
       // dL/d(neuron input), then dL/d(conv output), overwrite the membrane in `h`.
       if shape.pool {
         Tensor.pooledNeuronBackwardInPlace(
-          &h, gradPooled: g, argmax: argmax, steps: steps, neuron: neuron, threads: threads)
+          &h, gradPooled: g, steps: steps, neuron: neuron, threads: threads)
       } else {
         Tensor.neuronBackwardInPlace(
           &h, s: s, gradS: g, steps: steps, neuron: neuron, scratch: &scratch, threads: threads)

@@ -8,14 +8,18 @@ import Foundation
 /// - Conv block `i` with output `E = cOut · H · W` per image (before pooling): the membrane
 ///   `h` (`N · E`, later overwritten by the gradient), batch norm's input `z` where it has
 ///   one (`N · E`) and for BP dL/d(input) (`N ·` input size), in `fast` mode for every
-///   block, in `lean` mode for the largest block only (one at a time); pooled: the pooled
-///   spikes, their argmax and their list (`3 · N · E / 4`); unpooled: the spikes and their
-///   list (`2 · N · E`).
+///   block, in `lean` mode for the largest block only (one at a time, with BP's gradient
+///   from the block above, `N ·` output size); pooled: the pooled
+///   spikes (`N · E / 4`); unpooled: the spikes (`N · E`); and their list, sized for every
+///   unit firing but resident only as far as a kernel writes it (``SparseRows/reserveIndices(_:)``):
+///   counted at a 25 % firing rate (a quarter of the spikes' count). No argmax: the pooled
+///   backward pass finds the maxima again in the membrane.
 /// - Linear layer (of any network, an MLP's included) of `n` outputs from `k` inputs:
 ///   pre-activation, membrane, spikes, spike list, dL/dS and dL/dZ (`6 · N · n`); for BP,
 ///   dL/d(input) (`N · k`).
 /// - Parameters: weights, gradients and Adam's two moments (`4 ·` parameter count).
 /// - Input: the dense frames and their event list (`2 · N ·` features).
+/// - SDFA: the feedback matrix `B` (`classes · F_max`) and its projection `e · B` (`B · F_max`).
 /// - Scratch: one im2col matrix and one dW partial per thread for the widest block.
 public struct MemoryEstimate: Sendable, Hashable {
   /// Bytes per part (`"block 1"`, `"linear 2"`, `"parameters"`, …), in network order.
@@ -58,10 +62,14 @@ extension Network {
       // together with its input gradient (lean: recomputed in the backward pass, then freed).
       let full = (b.batchNorm ? 2 : 1) * n * e
       let gradInput = method == .bp && i > 0 ? n * inputSize : 0
-      var floats = b.pool ? 3 * (n * e / 4) : 2 * n * e  // pooled, argmax, list / s, list
+      // BP, lean: the gradient from the block above lives until this block's is done (the
+      // last block's is the first Linear's dL/d(input), counted there).
+      let gradFromAbove = method == .bp && i + 1 < convs.count ? n * (b.pool ? e / 4 : e) : 0
+      let spikes = b.pool ? n * e / 4 : n * e  // pooled spikes / spikes
+      var floats = spikes + spikes / 4  // and their list at a 25 % rate
       floats += batch * e  // the neuron's per-step state
       if memory == .lean && b.recomputable {
-        widestRecomputed = max(widestRecomputed, full + gradInput)
+        widestRecomputed = max(widestRecomputed, full + gradInput + gradFromAbove)
       } else {
         floats += full + gradInput
       }
@@ -80,6 +88,9 @@ extension Network {
     }
     let parameterCount = parameters.reduce(0) { $0 + $1.count }
     parts.append(.init(name: "parameters", bytes: 4 * parameterCount * f))
+    if method == .sdfa, let widest = feedbackWidths.max() {
+      parts.append(.init(name: "feedback", bytes: (classCount + batch) * widest * f))
+    }
     return MemoryEstimate(parts: parts)
   }
 }

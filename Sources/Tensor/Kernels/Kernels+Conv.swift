@@ -43,11 +43,11 @@ extension Kernels {
   /// also lists each image's non-zero outputs (flat indices into its `[planes, h/2, w/2]`) as
   /// CSR rows (`rowStart[images + 1]`, `indices` of capacity `images · planesPerImage · (h/2) ·
   /// (w/2)`). Images are split over `threads`; each writes its entries into its own slice of
-  /// `indices`, then the slices are closed up in order.
+  /// `indices`, then the slices are closed up in order. A nil `argmax` is not recorded.
   public static func maxPool2x2(
     spikesOf membrane: UnsafePointer<Float>, threshold: Float, images: Int,
     planesPerImage planes: Int, height h: Int, width w: Int, out: UnsafeMutablePointer<Float>,
-    argmax: UnsafeMutablePointer<Int32>, rowStart: UnsafeMutablePointer<Int>,
+    argmax: UnsafeMutablePointer<Int32>?, rowStart: UnsafeMutablePointer<Int>,
     indices: UnsafeMutablePointer<Int32>, threads: Int = 1
   ) {
     let po = (h / 2) * (w / 2), width = planes * po
@@ -57,7 +57,7 @@ extension Kernels {
         rowStart[i + 1] = Int(
           sdfa_spike_maxpool2x2(
             Int64(planes), Int64(h), Int64(w), membrane + i * planes * h * w, threshold,
-            out + i * width, argmax + i * width, indices + i * width))
+            out + i * width, argmax.map { $0 + i * width }, indices + i * width))
       }
     }
     rowStart[0] = 0
@@ -150,11 +150,12 @@ extension Kernels {
   /// in one pass, dL/dS never stored and spikes recomputed from `h`.
   ///
   /// `h`, `gradX`: `[steps, planes, height, width]`; `argmax`: `[steps, planes, height/2,
-  /// width/2]`; `gradPooled` the same shape, or one step's when `broadcastOverTime` (SDFA).
+  /// width/2]`, or nil to find the maxima again in `h`'s spikes; `gradPooled` the same shape,
+  /// or one step's when `broadcastOverTime` (SDFA).
   /// Planes are split over `threads`.
   public static func pooledNeuronBackward(
     steps: Int, planes: Int, height: Int, width: Int, h: UnsafePointer<Float>,
-    gradPooled: UnsafePointer<Float>, broadcastOverTime: Bool, argmax: UnsafePointer<Int32>,
+    gradPooled: UnsafePointer<Float>, broadcastOverTime: Bool, argmax: UnsafePointer<Int32>?,
     gradX: UnsafeMutablePointer<Float>, neuron: NeuronParameters, threads: Int = 1
   ) {
     let parts = max(1, min(threads, planes))

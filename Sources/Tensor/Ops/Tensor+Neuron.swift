@@ -24,9 +24,7 @@ extension Tensor {
     if spikes.rowStart.count != rows + 1 {
       spikes.rowStart = [Int](repeating: 0, count: rows + 1)
     }
-    if spikes.indices.count < x.count + 1 {
-      spikes.indices = [Int32](repeating: 0, count: x.count + 1)
-    }
+    spikes.reserveIndices(x.count + 1)
     var listed = true
     defer { spikes.indicesListed = listed }
     return x.withUnsafeBufferPointer { px in

@@ -21,7 +21,7 @@ extension Tensor {
     spikes.columnCount = width
     spikes.values = nil
     if spikes.rowStart.count != rows + 1 { spikes.rowStart = [Int](repeating: 0, count: rows + 1) }
-    if spikes.indices.count < xh.count + 1 { spikes.indices = [Int32](repeating: 0, count: xh.count + 1) }
+    spikes.reserveIndices(xh.count + 1)
     spikes.indicesListed = true
     return xh.withUnsafeMutableBufferPointer { ph in
       s.withUnsafeMutableBufferPointer { ps in
@@ -87,23 +87,22 @@ extension Tensor {
   }
 
   /// ``pooledNeuronBackward(h:gradPooled:argmax:steps:neuron:gradX:threads:)`` with dL/dX
-  /// written over the membrane `h` `[T · B, C, H, W]`.
+  /// written over the membrane `h` `[T · B, C, H, W]` (without `argmax`, the maxima are read
+  /// from each row pair's spikes before it is overwritten).
   public static func pooledNeuronBackwardInPlace(
-    _ hGrad: inout Tensor, gradPooled: Tensor, argmax: [Int32], steps: Int,
+    _ hGrad: inout Tensor, gradPooled: Tensor, argmax: [Int32]? = nil, steps: Int,
     neuron: NeuronParameters, threads: Int = 1
   ) {
-    precondition(hGrad.rank == 4 && argmax.count * 4 <= hGrad.count, "membrane \(hGrad.shape)")
+    let broadcast = pooledBroadcast(hGrad, gradPooled, argmax, steps)
     let (height, width) = (hGrad.shape[2], hGrad.shape[3])
     let planes = hGrad.count / steps / (height * width)
-    let broadcast = gradPooled.count * steps == argmax.count && steps > 1
-    precondition(broadcast || gradPooled.count == argmax.count, "gradient of \(gradPooled.count)")
     hGrad.withUnsafeMutableBufferPointer { ph in
       gradPooled.withUnsafeBufferPointer { pg in
-        argmax.withUnsafeBufferPointer { pa in
+        withOptionalBuffer(argmax) { pa in
           Kernels.pooledNeuronBackward(
             steps: steps, planes: planes, height: height, width: width,
             h: UnsafePointer(ph.baseAddress!), gradPooled: pg.baseAddress!,
-            broadcastOverTime: broadcast, argmax: pa.baseAddress!, gradX: ph.baseAddress!,
+            broadcastOverTime: broadcast, argmax: pa, gradX: ph.baseAddress!,
             neuron: neuron, threads: threads)
         }
       }

@@ -76,6 +76,15 @@ public struct SparseRows: Sendable {
     rowStart.append(indices.count)
   }
 
+  /// Makes `indices` at least `capacity` long for a kernel to write into, without touching
+  /// the new storage: a spike list is sized for every unit firing, but at a few percent
+  /// density its kernel writes (and the OS backs with memory) only the first pages. Entries
+  /// past ``nonzeroCount`` are unspecified, as they are after any kernel's write.
+  public mutating func reserveIndices(_ capacity: Int) {
+    guard indices.count < capacity else { return }
+    indices = [Int32](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
+  }
+
   /// Closes the current row after entries were appended to `indices` (and `values`) directly.
   public mutating func closeRow() { rowStart.append(indices.count) }
 

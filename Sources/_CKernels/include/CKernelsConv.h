@@ -51,7 +51,8 @@ void sdfa_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *x, float
 /// `sdfa_maxpool2x2` of the spikes of one image's `planes` membrane planes, S = (H − threshold
 /// ≥ 0) ? 1 : 0 as the neuron set them, that also lists the flat indices (p·(h/2)·(w/2) +
 /// in-plane index) of the non-zero outputs in increasing order into idx (capacity
-/// planes·(h/2)·(w/2)); returns their count.
+/// planes·(h/2)·(w/2)); returns their count. argmax may be NULL: the pooled backward pass
+/// (`sdfa_pooled_neuron_backward`) can find the maxima again in the membrane.
 int64_t sdfa_spike_maxpool2x2(int64_t planes, int64_t h, int64_t w, const float *membrane,
                               float threshold, float *out, int32_t *argmax, int32_t *idx);
 
@@ -102,7 +103,9 @@ int64_t sdfa_batchnorm_neuron_charge(int64_t T, int64_t m, int64_t channels, int
 /// detach_reset and through_time) for a pooled block, without materialising dL/dS: planes p0 ..< p1 of `planes`
 /// planes [h, w] per step. hm, grad_x: [T, planes·h·w]; argmax: [T, planes·(h/2)·(w/2)];
 /// grad_pooled: dL/d(pooled output) with time stride grad_tstride (0: the same at every step,
-/// else planes·(h/2)·(w/2)). Spikes are recomputed from hm.
+/// else planes·(h/2)·(w/2)). Spikes are recomputed from hm; so are the maxima when argmax is
+/// NULL (the window's first spike in row-major order, else its first unit: what
+/// `sdfa_spike_maxpool2x2` records), which saves a block an int32 per pooled output.
 void sdfa_pooled_neuron_backward(int64_t T, int64_t planes, int64_t h, int64_t w, int64_t p0,
                                  int64_t p1, const float *hm, const float *grad_pooled,
                                  int64_t grad_tstride, const int32_t *argmax, float *grad_x,
