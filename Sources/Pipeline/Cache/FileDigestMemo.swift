@@ -60,7 +60,12 @@ public final class FileDigestMemo: @unchecked Sendable {
 
   /// Closes the database now (see ``StageIndex/close()``); nothing may use the memo afterwards.
   public func close() {
-    try? (database as? DatabasePool)?.close()
+    // GRDB closes a pool's writer before its readers, and a read-only connection closing last
+    // leaves the WAL behind: the readers go first.
+    if let pool = database as? DatabasePool {
+      pool.releaseMemory()
+      try? pool.close()
+    }
     try? (database as? DatabaseQueue)?.close()
   }
 

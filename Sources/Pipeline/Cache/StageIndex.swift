@@ -52,7 +52,12 @@ public final class StageIndex: @unchecked Sendable {
   /// read-only command (`status`) open an ordinary connection, which touches `-shm`, instead of
   /// reading the database `immutable`. Nothing may use the index afterwards.
   public func close() {
-    try? (pool as? DatabasePool)?.close()
+    // GRDB closes a pool's writer before its readers, and a read-only connection closing last
+    // leaves the WAL behind: the readers go first.
+    if let pool = pool as? DatabasePool {
+      pool.releaseMemory()
+      try? pool.close()
+    }
     try? (pool as? DatabaseQueue)?.close()
   }
 
