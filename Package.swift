@@ -89,7 +89,7 @@ let package = Package(
     .testTarget(name: "SNNTests", dependencies: ["SNN", "Events", "TestSupport"], exclude: ["Fixtures"], swiftSettings: numericSwift),
 
     .executableTarget(name: "mpi-probe", dependencies: ["MPI"], path: "Tests/mpi-probe"),
-    .testTarget(name: "MPITests", dependencies: ["MPI", "mpi-probe"]),
+    .testTarget(name: "MPITests", dependencies: ["MPI", "mpi-probe", "TestSupport"]),
 
     .testTarget(name: "HardwareTests", dependencies: ["Hardware", "TestSupport"]),
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import MPI
 
@@ -76,15 +77,5 @@ enum MPIProbe {
   }
 
   /// `mpi-probe` beside the test bundle.
-  static var probe: URL {
-    let candidates = [
-      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-      Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-    ]
-    for directory in candidates {
-      let url = directory.appendingPathComponent("mpi-probe")
-      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    return URL(fileURLWithPath: ".build/debug/mpi-probe")
-  }
+  static var probe: URL { builtExecutable("mpi-probe") }
 }

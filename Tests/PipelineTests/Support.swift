@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import ToyStages
+import TestSupport
 
 /// A fresh directory under the system's temporary directory, removed by `cleanup()`.
 struct Scratch {
@@ -61,17 +62,7 @@ func ranLabels(_ summary: RunSummary) -> [String] {
 }
 
 /// The `sdfa-toy` executable next to the test bundle.
-var toyExecutable: URL {
-  let candidates = [
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-    Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-  ]
-  for directory in candidates {
-    let url = directory.appendingPathComponent("sdfa-toy")
-    if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-  }
-  return URL(fileURLWithPath: ".build/debug/sdfa-toy")
-}
+var toyExecutable: URL { builtExecutable("sdfa-toy") }
 
 /// A started `sdfa-toy` process with its output captured to files.
 final class ToyProcess {

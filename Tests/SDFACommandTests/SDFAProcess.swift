@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The built `sdfa` executable, run as a user runs it.
 enum SDFAProcess {
@@ -6,15 +7,7 @@ enum SDFAProcess {
 
   /// `sdfa` next to the test bundle.
   static var executable: URL {
-    let candidates = [
-      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-      Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-    ]
-    for directory in candidates {
-      let url = directory.appendingPathComponent("sdfa")
-      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    }
-    return packageRoot.appendingPathComponent(".build/debug/sdfa")
+    builtExecutable("sdfa", fallback: packageRoot.appendingPathComponent(".build/debug/sdfa"))
   }
 
   struct Result {
