@@ -25,8 +25,9 @@ import Testing
       hidden: [], classes: 2, voting: 10, linearBias: true, neuron: NeuronConfig(), seed: 0)
     let e = net.trainingMemory(batch: 3, steps: 2, method: .sdfa, threads: 1)
     let n = 6
-    // h, z, pooled spikes, their list at a 25 % rate, the neuron's state
-    let block = n * 64 + n * 64 + n * 64 / 4 + n * 64 / 16 + 3 * 64
+    // h, z, pooled spikes, their list at a 25 % rate, the neuron's state, and (fast) the
+    // pooling's argmax, an Int32 per pooled output
+    let block = n * 64 + n * 64 + n * 64 / 4 + n * 64 / 16 + 3 * 64 + n * 64 / 4
     let parameters = 4 * (4 * 2 * 9 + 4 + 4 + 16 * 20 + 20)
     let expected: [String: Int] = [
       "input": 2 * n * 32 * 4, "block 1": block * 4, "convolution scratch": (32 * 9 + 72) * 4,

@@ -39,10 +39,13 @@ final class ConvBlock: LayerBlock {
   private var s = Tensor.zeros([0])
   private var spikes = SparseRows(columnCount: 0)
   private var scratch = Tensor.zeros([0])
-  /// Max-pooled spikes and their active positions per image. No argmax: the backward pass
-  /// finds each window's maximum again in the membrane (an `Int32` per pooled output saved).
+  /// Max-pooled spikes and their active positions per image.
   private var pooled = Tensor.zeros([0])
   private var pooledSpikes = SparseRows(columnCount: 0)
+  /// Each pooled output's window position, kept by a training forward pass in `fast` only
+  /// (an `Int32` per pooled output). `lean` keeps none: its backward pass finds each window's
+  /// maximum again in the membrane, which gives the same positions and so the same numbers.
+  private var argmax: [Int32] = []
   private var sparseInput = false
   /// Convolution scratch: transposed kernel, channels-last images, im2col, dW partials.
   private var weightTransposed = Tensor.zeros([0])
@@ -118,9 +121,16 @@ final class ConvBlock: LayerBlock {
         spikeCount = Tensor.neuronChargeInPlace(
           &h, steps: steps, neuron: neuron, scratch: &scratch, threads: threads)
       }
-      Tensor.maxPool2x2(
-        spikesOf: h, threshold: neuron.vThreshold, into: &pooled, active: &pooledSpikes,
-        threads: threads)
+      if training && memory == .fast {
+        Tensor.maxPool2x2(
+          spikesOf: h, threshold: neuron.vThreshold, into: &pooled, argmax: &argmax,
+          active: &pooledSpikes, threads: threads)
+      } else {
+        argmax = []
+        Tensor.maxPool2x2(
+          spikesOf: h, threshold: neuron.vThreshold, into: &pooled, active: &pooledSpikes,
+          threads: threads)
+      }
     } else {
       spikeCount = Tensor.neuronForwardInPlace(
         &h, rows: rows, steps: steps, neuron: neuron, s: &s, spikes: &spikes, scratch: &scratch,
@@ -181,7 +191,8 @@ final class ConvBlock: LayerBlock {
       // dL/d(neuron input), then dL/d(conv output), overwrite the membrane in `h`.
       if shape.pool {
         Tensor.pooledNeuronBackwardInPlace(
-          &h, gradPooled: g, steps: steps, neuron: neuron, threads: threads)
+          &h, gradPooled: g, argmax: argmax.isEmpty ? nil : argmax, steps: steps, neuron: neuron,
+          threads: threads)
       } else {
         Tensor.neuronBackwardInPlace(
           &h, s: s, gradS: g, steps: steps, neuron: neuron, scratch: &scratch, threads: threads)

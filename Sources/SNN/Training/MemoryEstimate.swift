@@ -12,8 +12,8 @@ import Foundation
 ///   from the block above, `N ·` output size); pooled: the pooled
 ///   spikes (`N · E / 4`); unpooled: the spikes (`N · E`); and their list, sized for every
 ///   unit firing but resident only as far as a kernel writes it (``SparseRows/reserveIndices(_:)``):
-///   counted at a 25 % firing rate (a quarter of the spikes' count). No argmax: the pooled
-///   backward pass finds the maxima again in the membrane.
+///   counted at a 25 % firing rate (a quarter of the spikes' count). Pooled, `fast`: the
+///   argmax (`N · E / 4`); `lean` keeps none (the backward pass finds the maxima again).
 /// - Linear layer (of any network, an MLP's included) of `n` outputs from `k` inputs:
 ///   pre-activation, membrane, spikes, spike list, dL/dS and dL/dZ (`6 · N · n`); for BP,
 ///   dL/d(input) (`N · k`).
@@ -68,6 +68,7 @@ extension Network {
       let spikes = b.pool ? n * e / 4 : n * e  // pooled spikes / spikes
       var floats = spikes + spikes / 4  // and their list at a 25 % rate
       floats += batch * e  // the neuron's per-step state
+      if b.pool && memory == .fast { floats += n * e / 4 }  // fast: the argmax (Int32 per pooled output)
       if memory == .lean && b.recomputable {
         widestRecomputed = max(widestRecomputed, full + gradInput + gradFromAbove)
       } else {
