@@ -117,10 +117,7 @@ final class Started {
     process.executableURL = SDFAProcess.executable
     process.arguments = arguments
     process.currentDirectoryURL = directory
-    var environment = ProcessInfo.processInfo.environment
-    environment["SDFA_CACHE"] = nil
-    environment["TERM"] = "dumb"
-    process.environment = environment
+    process.environment = SDFAProcess.environment
     let handle = try FileHandle(forWritingTo: log)
     process.standardOutput = handle
     process.standardError = handle

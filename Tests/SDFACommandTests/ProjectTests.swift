@@ -11,10 +11,7 @@ import Testing
     """
 
   static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> SDFAProcess.Result {
-    var environment = ProcessInfo.processInfo.environment
-    environment["SDFA_CACHE"] = nil
-    environment["TERM"] = "dumb"
-    environment.merge(extra) { $1 }
+    let environment = SDFAProcess.environment.merging(extra) { $1 }
     let out = directory.appendingPathComponent("../.out-\(UUID().uuidString)").standardizedFileURL
     let err = directory.appendingPathComponent("../.err-\(UUID().uuidString)").standardizedFileURL
     _ = FileManager.default.createFile(atPath: out.path, contents: nil)

@@ -10,6 +10,15 @@ enum SDFAProcess {
     builtExecutable("sdfa", fallback: packageRoot.appendingPathComponent(".build/debug/sdfa"))
   }
 
+  /// This process's environment without `SDFA_CACHE` (each test has its own cache) and with
+  /// `TERM=dumb` (no colours or progress redraws in captured output).
+  static var environment: [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["SDFA_CACHE"] = nil
+    environment["TERM"] = "dumb"
+    return environment
+  }
+
   struct Result {
     var status: Int32
     var out: String
@@ -38,9 +47,6 @@ enum SDFAProcess {
       process.arguments = arguments
     }
     process.currentDirectoryURL = directory
-    var environment = ProcessInfo.processInfo.environment
-    environment["SDFA_CACHE"] = nil
-    environment["TERM"] = "dumb"
     process.environment = environment
     process.standardOutput = try FileHandle(forWritingTo: stdout)
     process.standardError = try FileHandle(forWritingTo: stderr)

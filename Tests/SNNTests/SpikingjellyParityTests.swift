@@ -25,19 +25,26 @@ import TestSupport
       alpha: (c["alpha"] as? NSNumber)?.floatValue ?? 2)
   }
 
+  /// A fixture case's neuron run forward over its `x`, and backward from its `grad_s` with
+  /// `backward` (the forward parameters where nil): the membrane, the spikes and dL/dX.
+  static func neuronPass(
+    _ c: [String: Any], _ p: NeuronParameters, backward: NeuronParameters? = nil
+  ) -> (h: Tensor, s: Tensor, gradX: Tensor) {
+    let (t, b, n) = (c["T"] as! Int, c["B"] as! Int, c["N"] as! Int)
+    let x = Tensor(shape: [t, b, n], scalars: floats(c["x"]))
+    var h = Tensor.zeros([0]), s = Tensor.zeros([0]), v = Tensor.zeros([0]), gx = Tensor.zeros([0])
+    var spikes = SparseRows(columnCount: n)
+    Tensor.neuronForward(x, steps: t, neuron: p, h: &h, s: &s, spikes: &spikes, scratch: &v)
+    Tensor.neuronBackward(
+      h: h, s: s, gradS: Tensor(shape: [t, b, n], scalars: floats(c["grad_s"])), steps: t,
+      neuron: backward ?? p, gradX: &gx, scratch: &v)
+    return (h, s, gx)
+  }
+
   @Test func neuronForwardAndBackward() throws {
     for c in try Self.cases("neuron.json") {
-      let (t, b, n) = (c["T"] as! Int, c["B"] as! Int, c["N"] as! Int)
-      let p = Self.neuron(c).parameters
-      let x = Tensor(shape: [t, b, n], scalars: Self.floats(c["x"]))
-      var h = Tensor.zeros([0]), s = Tensor.zeros([0]), v = Tensor.zeros([0])
-      var spikes = SparseRows(columnCount: n)
-      Tensor.neuronForward(x, steps: t, neuron: p, h: &h, s: &s, spikes: &spikes, scratch: &v)
+      let (_, s, gx) = Self.neuronPass(c, Self.neuron(c).parameters)
       #expect(s.scalars == Self.floats(c["s"]), "spikes of \(c["kind"]!)")
-      var gx = Tensor.zeros([0])
-      Tensor.neuronBackward(
-        h: h, s: s, gradS: Tensor(shape: [t, b, n], scalars: Self.floats(c["grad_s"])), steps: t,
-        neuron: p, gradX: &gx, scratch: &v)
       let m = firstMismatch(gx.scalars, Self.floats(c["grad_x"]), rtol: 1e-4, atol: 1e-6)
       #expect(m == nil, "grad_x of \(c["kind"]!): \(String(describing: m))")
     }

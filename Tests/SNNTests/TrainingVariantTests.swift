@@ -18,26 +18,15 @@ import TestSupport
 
   @Test func detachResetNeuronMatchesSpikingjelly() throws {
     for c in try Self.variants()["neurons"] as! [[String: Any]] {
-      let (t, b, n) = (c["T"] as! Int, c["B"] as! Int, c["N"] as! Int)
       var config = SpikingjellyParityTests.neuron(c)
       config.detachReset = true
-      let p = config.parameters
-      let x = Tensor(shape: [t, b, n], scalars: Self.floats(c["x"]))
-      var h = Tensor.zeros([0]), s = Tensor.zeros([0]), v = Tensor.zeros([0])
-      var spikes = SparseRows(columnCount: n)
-      Tensor.neuronForward(x, steps: t, neuron: p, h: &h, s: &s, spikes: &spikes, scratch: &v)
+      let (_, s, gx) = SpikingjellyParityTests.neuronPass(c, config.parameters)
       #expect(s.scalars == Self.floats(c["s"]), "spikes of \(c["kind"]!)")
-      var gx = Tensor.zeros([0])
-      Tensor.neuronBackward(
-        h: h, s: s, gradS: Tensor(shape: [t, b, n], scalars: Self.floats(c["grad_s"])), steps: t,
-        neuron: p, gradX: &gx, scratch: &v)
       let m = firstMismatch(gx.scalars, Self.floats(c["grad_x"]), rtol: 1e-4, atol: 1e-6)
       #expect(m == nil, "detach_reset grad_x of \(c["kind"]!): \(String(describing: m))")
       // The option must matter: the undetached gradient differs from the fixture.
-      var kept = Tensor.zeros([0])
-      Tensor.neuronBackward(
-        h: h, s: s, gradS: Tensor(shape: [t, b, n], scalars: Self.floats(c["grad_s"])), steps: t,
-        neuron: SpikingjellyParityTests.neuron(c).parameters, gradX: &kept, scratch: &v)
+      let kept = SpikingjellyParityTests.neuronPass(
+        c, config.parameters, backward: SpikingjellyParityTests.neuron(c).parameters).gradX
       #expect(firstMismatch(kept.scalars, Self.floats(c["grad_x"]), rtol: 1e-4, atol: 1e-6) != nil)
     }
   }

@@ -58,16 +58,15 @@ public final class FileDigestMemo: @unchecked Sendable {
     isWritable = false
   }
 
-  /// Closes the database now (see ``StageIndex/close()``); nothing may use the memo afterwards.
+  /// Closes the database now (``DatabaseWriter/closeReadersFirst()``), as ``StageIndex/close()``
+  /// does. Nothing may use the memo afterwards.
   public func close() {
-    // GRDB closes a pool's writer before its readers, and a read-only connection closing last
-    // leaves the WAL behind: the readers go first.
-    if let pool = database as? DatabasePool {
-      pool.releaseMemory()
-      try? pool.close()
-    }
-    try? (database as? DatabaseQueue)?.close()
+    guard !isClosed else { return }
+    isClosed = true
+    database.closeReadersFirst()
   }
+
+  private var isClosed = false
 
   /// `path` is where the file was last hashed: only ``prune(dryRun:)`` reads it (a file is
   /// known by its device and inode, wherever it is reached from).

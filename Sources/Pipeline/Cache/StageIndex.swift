@@ -46,20 +46,15 @@ public final class StageIndex: @unchecked Sendable {
     }
   }
 
-  /// Closes the database now, readers before the writer, so that a writer that was the last
-  /// connection checkpoints and removes the `-wal` file. A run calls it before it exits: a WAL
-  /// left behind (a connection still open when the process ended) would make the next
-  /// read-only command (`status`) open an ordinary connection, which touches `-shm`, instead of
-  /// reading the database `immutable`. Nothing may use the index afterwards.
+  /// Closes the database now (``DatabaseWriter/closeReadersFirst()``). A run calls it before it exits, so that no `-wal` file is left for
+  /// read-only commands. Nothing may use the index afterwards.
   public func close() {
-    // GRDB closes a pool's writer before its readers, and a read-only connection closing last
-    // leaves the WAL behind: the readers go first.
-    if let pool = pool as? DatabasePool {
-      pool.releaseMemory()
-      try? pool.close()
-    }
-    try? (pool as? DatabaseQueue)?.close()
+    guard !isClosed else { return }
+    isClosed = true
+    pool.closeReadersFirst()
   }
+
+  private var isClosed = false
 
   /// An index over an already opened database (see `StageIndex+ReadOnly.swift`).
   init(database: any DatabaseWriter) {

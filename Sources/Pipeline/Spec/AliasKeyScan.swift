@@ -74,11 +74,12 @@ enum AliasKeyScan {
     return j + 1 == chars.count || " \t,]}".contains(chars[j + 1])
   }
 
-  /// Whether the line so far is an explicit key indicator, `?` (after indentation or `- `).
+  /// Whether the line so far ends with an explicit key indicator: a `?` at the start, or
+  /// after a space or a flow indicator.
   private static func isExplicitKey(before tokens: [Character]) -> Bool {
-    let text = String(tokens).trimmingCharacters(in: .whitespaces)
-    return text == "?" || text.hasSuffix(" ?") || text.hasSuffix("{?") || text.hasSuffix(",?")
-      || text.hasSuffix("[?") || text.hasSuffix("{ ?") || text.hasSuffix(", ?")
+    let text = tokens.reversed().drop { $0 == " " || $0 == "\t" }
+    guard text.first == "?" else { return false }
+    return text.dropFirst().first.map { " \t{[,".contains($0) } ?? true
   }
 
   /// Whether the line ends with a block scalar indicator (`|`, `>`, with `+`, `-` or a digit).
