@@ -81,11 +81,6 @@ public struct SpecOptions: ParsableArguments {
     return project
   }
 
-  /// The cache directory as the user would name it (for messages and files people read).
-  public var cachePath: String { project().cacheDisplay }
-
-  public var cacheURL: URL { project().cache }
-
   public func validate() throws {
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
     if verbose && quiet { throw ValidationError("choose one of --verbose and --quiet") }
@@ -98,11 +93,11 @@ public struct SpecOptions: ParsableArguments {
   }
 
   /// Loads every spec, printing all problems of all files before failing; data folders are
-  /// keyed with `digester` (default: ``treeDigester()``).
+  /// keyed with `digester` (default: ``treeDigester(for:writable:)`` of their project).
   public func loadSpecs(_ paths: [String], treeDigester digester: TreeDigester? = nil) throws -> [Spec] {
     var specs: [Spec] = []
     var failed = false
-    let digester = digester ?? treeDigester()
+    let digester = digester ?? treeDigester(for: paths)
     for path in paths {
       do {
         let spec = try Spec.load(path, registry: CLIRuntime.registry, overrides: overrides, treeDigester: digester)
@@ -120,12 +115,14 @@ public struct SpecOptions: ParsableArguments {
     return specs
   }
 
-  /// Keys data folders by content, remembering each file's digest in the cache's index when
-  /// the cache exists (it never creates one: read-only commands stay read-only).
+  /// Keys data folders by content, remembering each file's digest in the index of the cache of
+  /// the project `specs` belong to when that cache exists (it never creates one: read-only
+  /// commands stay read-only).
   /// `writable`: remember the digests it computes (commands that run stages); read-only
   /// commands only look them up.
-  public func treeDigester(writable: Bool = false) -> TreeDigester {
-    TreeDigester(memo: FileDigestMemo(indexPath: cacheURL.appendingPathComponent("index.sqlite").path, writable: writable))
+  public func treeDigester(for specs: [String] = [], writable: Bool = false) -> TreeDigester {
+    let index = project(for: specs).cache.appendingPathComponent("index.sqlite")
+    return TreeDigester(memo: FileDigestMemo(indexPath: index.path, writable: writable))
   }
 
   /// A runner on the project's cache, created if absent: for commands that run stages.

@@ -38,9 +38,9 @@ struct ExportMLflowCommand: ParsableCommand {
 
   func run() throws {
     let names = try specs.isEmpty ? nil : Set(options.loadSpecs(specs).map(\.name))
-    let entries = try RunsCommand.openCatalog(options).runs(specs: names, superseded: all)
+    let entries = try RunsCommand.openCatalog(options, specs: specs).runs(specs: names, superseded: all)
     guard !entries.isEmpty else {
-      Terminal.error("no runs in the cache at \(options.cachePath)\(names == nil ? "" : " for these specs"): nothing exported")
+      Terminal.error("no runs in the cache at \(options.project(for: specs).cacheDisplay)\(names == nil ? "" : " for these specs"): nothing exported")
       throw ExitCode(1)
     }
     let outcome: MLflowExport.Outcome

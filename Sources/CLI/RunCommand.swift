@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
-    let digester = options.treeDigester(writable: true)
+    let digester = options.treeDigester(for: specs, writable: true)
     let loaded = try options.loadSpecs(specs, treeDigester: digester)
     let project = Project.locate(specs: specs, cache: options.cache, results: results)
     var runOptions = RunOptions(dryRun: dryRun, force: force)

@@ -53,7 +53,7 @@ struct RunsCommand: ParsableCommand {
 
   func run() throws {
     let names = try specs.isEmpty ? nil : Set(options.loadSpecs(specs).map(\.name))
-    let catalog = try RunsCommand.openCatalog(options)
+    let catalog = try RunsCommand.openCatalog(options, specs: specs)
     let entries = try catalog.runs(specs: names, superseded: all || !diff.isEmpty)
     if !diff.isEmpty {
       let a = try RunsCommand.resolve(diff[0], in: entries), b = try RunsCommand.resolve(diff[1], in: entries)
@@ -78,7 +78,7 @@ struct RunsCommand: ParsableCommand {
       try FileHandle.standardOutput.write(contentsOf: Data(RunsRendering.csv(rows, columns: columns).utf8))
     case .table:
       guard !rows.isEmpty else {
-        Terminal.error(entries.isEmpty ? "no runs in the cache at \(options.cachePath)\(names == nil ? "" : " for these specs")" : "no run matches (\(entries.count) runs listed before --where)")
+        Terminal.error(entries.isEmpty ? "no runs in the cache at \(options.project(for: specs).cacheDisplay)\(names == nil ? "" : " for these specs")" : "no run matches (\(entries.count) runs listed before --where)")
         return
       }
       let columns = chosen.isEmpty ? RunsRendering.defaultColumns(rows, registry: CLIRuntime.registry, full: false) : chosen
@@ -88,18 +88,20 @@ struct RunsCommand: ParsableCommand {
     }
   }
 
-  /// The cache's runs catalog, after recording the metrics of older stages; never creates a cache.
-  static func openCatalog(_ options: SpecOptions) throws -> RunCatalog {
+  /// The runs catalog of the cache of the project `specs` belong to (the current folder's
+  /// without specs), after recording the metrics of older stages; never creates a cache.
+  static func openCatalog(_ options: SpecOptions, specs: [String]) throws -> RunCatalog {
+    let project = options.project(for: specs)
     let index: StageIndex?
-    do { index = try StageIndex.existing(cache: options.cacheURL) } catch {
-      Terminal.error("cannot open the index of the cache at \(options.cachePath): \(error)")
+    do { index = try StageIndex.existing(cache: project.cache) } catch {
+      Terminal.error("cannot open the index of the cache at \(project.cacheDisplay): \(error)")
       throw ExitCode(1)
     }
     guard let index else {
-      Terminal.error("no cache at \(options.cachePath): nothing has run there (sdfa run SPEC creates it; --cache DIR or $SDFA_CACHE names another)")
+      Terminal.error("no cache at \(project.cacheDisplay): nothing has run there (sdfa run SPEC creates it; --cache DIR or $SDFA_CACHE names another)")
       throw ExitCode(1)
     }
-    var catalog = RunCatalog(index: index, cache: options.cacheURL, registry: CLIRuntime.registry)
+    var catalog = RunCatalog(index: index, cache: project.cache, registry: CLIRuntime.registry)
     let added = try catalog.backfill()
     if added > 0 { Terminal.error("recorded the metrics of \(added) stage\(added == 1 ? "" : "s") from their artifacts (they predate the runs database)") }
     return catalog

@@ -39,10 +39,11 @@ struct TablesCommand: ParsableCommand {
     let root = URL(fileURLWithPath: out)
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     // A cache that does not exist yet holds nothing; reading it must not create it.
-    let hasCache = FileManager.default.fileExists(atPath: options.cacheURL.appendingPathComponent("index.sqlite").path)
-    let runner = hasCache ? try options.runner() : nil
+    let project = options.project(for: paths)
+    let hasCache = FileManager.default.fileExists(atPath: project.cache.appendingPathComponent("index.sqlite").path)
+    let runner = hasCache ? try options.runner(for: paths) : nil
     var entries: [TablesEntry] = []
-    let digester = options.treeDigester()
+    let digester = options.treeDigester(for: paths)
     for path in paths {
       let entry = try collect(path, runner: runner, into: root, digester: digester)
       Terminal.out(entry.line(out: out))
@@ -57,7 +58,7 @@ struct TablesCommand: ParsableCommand {
       for file in try PaperTableFiles.write(entries, into: root) { Terminal.out("wrote \(out)/\(file)") }
     }
     let readme = root.appendingPathComponent("README.md")
-    try TablesReadme.render(entries, cache: options.cachePath, out: root)
+    try TablesReadme.render(entries, cache: project.cacheDisplay, out: root)
       .write(to: readme, atomically: true, encoding: .utf8)
     let rendered = entries.filter { if case .rendered = $0.outcome { true } else { false } }.count
     let kept = entries.count - paths.count

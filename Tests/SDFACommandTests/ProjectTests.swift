@@ -59,6 +59,26 @@ import Testing
     }
   }
 
+  /// `sdfa runs SPEC` reads the cache of the spec's project, as `status` does, from any folder.
+  @Test func runsFromOutsideTheProjectReadsTheSpecsProject() throws {
+    let scratch = try Scratch()
+    defer { scratch.cleanup() }
+    let project = scratch.url.appendingPathComponent("proj")
+    try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+    #expect(try Self.run(["init"], in: project).status == 0)
+    try scratch.write(Array((Self.spec + """
+
+      model: {arch: mlp, hidden: [8]}
+      train: {method: sdfa, epochs: 1, batch_size: 20}
+      """).utf8), to: "proj/specs/t.yml")
+    let ran = try Self.run(["run", "proj/specs/t.yml"], in: scratch.url)
+    #expect(ran.status == 0, "\(ran.err)")
+    let runs = try Self.run(["runs", "proj/specs/t.yml", "--format", "csv", "--columns", "spec,point"], in: scratch.url)
+    #expect(runs.status == 0, "\(runs.err)")
+    #expect(runs.out.split(whereSeparator: \.isNewline).dropFirst().map(String.init) == ["p,seed=0"], "\(runs.out)\n\(runs.err)")
+    #expect(!FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent(".sdfa").path))
+  }
+
   @Test func logPrintsAStagesLogByLabelOrKey() throws {
     let scratch = try Scratch()
     defer { scratch.cleanup() }
